@@ -1,0 +1,53 @@
+"""Changes to accounts: role assignment under the three-administrator rule."""
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accountability.ledger import record_event
+
+from .errors import ProcedureError
+from .models import User
+from .permissions import Action, can
+from .roles import SEPARATED_ADMIN_ROLES, Role
+
+
+def check_separated_admins(*, current_roles: set[str], adding: set[str]) -> None:
+    """三员分立: system, security and audit administrator are held by three different people."""
+    admin_roles = (current_roles | adding) & {r.value for r in SEPARATED_ADMIN_ROLES}
+    if len(admin_roles) > 1:
+        names = "、".join(str(Role(r).label) for r in sorted(admin_roles))
+        raise ProcedureError(
+            "accounts.separated_admins",
+            _("The three administrators must be different people; one user cannot hold: %(roles)s.") % {"roles": names},
+        )
+
+
+@transaction.atomic
+def assign_role(*, user: User, role: Role, actor: User | None, client_address: str = "") -> None:
+    """Give `user` the role `role`. Refused without the security administrator's role (unless run by the system
+    itself, actor None, e.g. seed_demo), or when it would give one person two of the three administrator roles."""
+    if actor is not None:
+        verdict = can(actor, Action.ASSIGN_ROLE)
+        if not verdict:
+            raise ProcedureError.from_verdict(verdict)
+    current = set(user.groups.values_list("name", flat=True))
+    if role.value in current:
+        return
+    check_separated_admins(current_roles=current, adding={role.value})
+    group, _created = Group.objects.get_or_create(name=role.value)
+    user.groups.add(group)
+    user.__dict__.pop("role_names", None)
+    record_event(
+        actor=actor,
+        action="accounts.role_assigned",
+        obj=user,
+        before={"roles": sorted(current)},
+        after={"roles": sorted(current | {role.value})},
+        client_address=client_address,
+    )
+
+
+def ensure_role_groups() -> None:
+    for role in Role:
+        Group.objects.get_or_create(name=role.value)

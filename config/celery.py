@@ -1,0 +1,24 @@
+"""The Celery app and its static beat schedule.
+
+The schedule lives here, in code, on purpose: no admin-editable schedules (a security surface). Later issues add
+entries; each entry calls a task that calls a service.
+"""
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+app = Celery("juece")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+app.conf.beat_schedule = {
+    # Export the ledger head outside the database: a superuser could rewrite the whole chain (DESIGN §4).
+    "seal-ledger-hourly": {
+        "task": "accountability.tasks.seal_ledger",
+        "schedule": crontab(minute=5),
+    },
+}

@@ -1,0 +1,147 @@
+"""The ordering rules of DESIGN.md §2, each a function that returns the refusal (or None when satisfied).
+
+Services raise the refusal; pages show it next to the disabled action. Messages name the rule and what is missing.
+"""
+
+from collections.abc import Callable
+
+from django.utils.translation import gettext as _
+
+from accounts.errors import ProcedureError
+
+from .models import Decision, Step
+from .procedure import PRE_DISCUSSION_STEPS, Requirement, State, StepKind, StepStatus
+from .selectors import current_steps
+
+
+def _labels(steps: list[Step]) -> str:
+    return "、".join(str(StepKind(step.kind).label) for step in steps)
+
+
+def pre_discussion_steps_done(decision: Decision, steps: dict[str, Step]) -> ProcedureError | None:
+    missing = [
+        steps[kind]
+        for kind in PRE_DISCUSSION_STEPS
+        if kind in steps and steps[kind].requirement == Requirement.REQUIRED and steps[kind].status != StepStatus.DONE
+    ]
+    if missing:
+        return ProcedureError(
+            "rule1.steps_not_done",
+            _("Rule 1: legality review can be requested only when every required pre-discussion step is done. "
+              "Not done: %(steps)s.") % {"steps": _labels(missing)},
+        )
+    return None
+
+
+def risk_controllable(decision: Decision, steps: dict[str, Step]) -> ProcedureError | None:
+    risk = steps.get(StepKind.RISK_ASSESSMENT)
+    if risk and risk.status == StepStatus.DONE and risk.details.get("risk_level") == "high" \
+            and not risk.details.get("controllable"):
+        return ProcedureError(
+            "rule1.risk_uncontrollable",
+            _("Decree 713 Art. 24: the risk assessment found a high risk that is not controllable. Adjust the draft "
+              "so the risk becomes controllable and assess it again (a new round of the risk assessment)."),
+        )
+    return None
+
+
+def draft_uploaded(decision: Decision, steps: dict[str, Step]) -> ProcedureError | None:
+    if not decision.documents.filter(kind="draft").exists():
+        return ProcedureError(
+            "rule1.no_draft",
+            _("Decree 713 Art. 26: the legality review request carries the draft; upload the draft first."),
+        )
+    return None
+
+
+def legality_opinion_pending(decision: Decision, steps: dict[str, Step]) -> ProcedureError | None:
+    if steps[StepKind.LEGALITY_REVIEW].status != StepStatus.SUBMITTED:
+        return ProcedureError("legality.no_pending_request", _("There is no legality review request awaiting an opinion."))
+    return None
+
+
+def legality_changes_pending(decision: Decision, steps: dict[str, Step]) -> ProcedureError | None:
+    step = steps[StepKind.LEGALITY_REVIEW]
+    if step.status != StepStatus.APPROVED or step.details.get("opinion") != "lawful_with_changes":
+        return ProcedureError(
+            "legality.no_changes_pending", _("No opinion “lawful with changes” is waiting for its changes to be confirmed.")
+        )
+    return None
+
+
+def lawful_opinion(decision: Decision, steps: dict[str, Step]) -> ProcedureError | None:
+    step = steps[StepKind.LEGALITY_REVIEW]
+    if step.status != StepStatus.DONE or step.details.get("opinion") not in (
+        "lawful", "lawful_with_changes", "exploratory_reform"
+    ):
+        return ProcedureError(
+            "rule1.no_lawful_opinion",
+            _("Rule 1 (Decree 713 Art. 25): a draft not reviewed, or found unlawful, may not be submitted for discussion."),
+        )
+    return None
+
+
+def party_report_done(decision: Decision, steps: dict[str, Step]) -> ProcedureError | None:
+    step = steps.get(StepKind.PARTY_REPORT)
+    if step and step.requirement == Requirement.REQUIRED and step.status != StepStatus.DONE:
+        return ProcedureError(
+            "rule4.party_report",
+            _("Rule 4 (Decree 713 Art. 31): the collective decision needs the required report to the party committee "
+              "done first."),
+        )
+    return None
+
+
+def congress_report_done(decision: Decision, steps: dict[str, Step]) -> ProcedureError | None:
+    step = steps.get(StepKind.CONGRESS_REPORT)
+    if step and step.requirement == Requirement.REQUIRED and step.status != StepStatus.DONE:
+        return ProcedureError(
+            "rule5.congress_report",
+            _("Decree 713 Art. 8: a decision on the congress-report list is reported to the people's congress standing "
+              "committee before it is issued; that report is not done."),
+        )
+    return None
+
+
+def not_confidential(decision: Decision, steps: dict[str, Step]) -> ProcedureError | None:
+    if decision.is_confidential:
+        return ProcedureError(
+            "rule5.confidential",
+            _("Decree 713 Art. 32: a lawfully confidential decision is not published; start its execution directly."),
+        )
+    return None
+
+
+def published_or_confidential(decision: Decision, steps: dict[str, Step]) -> ProcedureError | None:
+    if decision.status == State.PUBLISHED or (decision.status == State.DECIDED and decision.is_confidential):
+        return None
+    return ProcedureError(
+        "rule5.not_published",
+        _("Rule 5: execution needs a published decision (or a decided one that is lawfully confidential)."),
+    )
+
+
+GUARDS: dict[str, Callable[[Decision, dict[str, Step]], ProcedureError | None]] = {
+    fn.__name__: fn
+    for fn in (
+        pre_discussion_steps_done,
+        risk_controllable,
+        draft_uploaded,
+        legality_opinion_pending,
+        legality_changes_pending,
+        lawful_opinion,
+        party_report_done,
+        congress_report_done,
+        not_confidential,
+        published_or_confidential,
+    )
+}
+
+
+def first_failing_guard(decision: Decision, guard_names, steps=None) -> ProcedureError | None:
+    steps = steps if steps is not None else current_steps(decision)
+    for name in guard_names:
+        refusal = GUARDS[name](decision, steps)
+        if refusal is not None:
+            return refusal
+    return None

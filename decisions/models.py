@@ -1,0 +1,233 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from accounts.models import Organization
+
+from .fields import NoBulkUpdateQuerySet, ProtectedStatusField, status_unlocked
+from .procedure import Requirement, State, StepKind, StepStatus
+
+
+def default_required_steps() -> list[str]:
+    # Decree 713's defaults: participation for public-interest matters (by flag), party report (Art. 31).
+    return [StepKind.PARTY_REPORT.value]
+
+
+class ProcedureProfile(models.Model):
+    """The numbers and defaults a decision organ's rules use; Decree 713's unless the organ tightens them."""
+
+    organ = models.OneToOneField(
+        Organization, verbose_name=_("decision organ"), on_delete=models.PROTECT, related_name="procedure_profile"
+    )
+    min_comment_days = models.PositiveSmallIntegerField(_("minimum public comment period (days)"), default=30)
+    min_review_working_days = models.PositiveSmallIntegerField(
+        _("minimum legality review period (working days)"), default=7
+    )
+    default_required_steps = models.JSONField(
+        _("steps required by default"), default=default_required_steps, blank=True
+    )
+    reminder_days_before_due = models.JSONField(_("reminders (days before a due date)"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("procedure profile")
+        verbose_name_plural = _("procedure profiles")
+
+    def __str__(self) -> str:
+        return str(_("Procedure profile of %(organ)s") % {"organ": self.organ})
+
+    @property
+    def default_required(self) -> frozenset[str]:
+        return frozenset(self.default_required_steps or [])
+
+
+class Decision(models.Model):
+    class ScopeCategory(models.TextChoices):
+        PUBLIC_POLICY = "public_policy", _("Major public policy or measure")
+        DEVELOPMENT_PLAN = "development_plan", _("Economic and social development plan")
+        RESOURCES = "resources", _("Natural and cultural resources")
+        PUBLIC_CONSTRUCTION = "public_construction", _("Major public construction project")
+        OTHER = "other", _("Other matter of major public interest")
+
+    class AdjustmentPurpose(models.TextChoices):
+        NONE = "", _("None")
+        CHANGE = "change", _("Change the decision")
+        STOP = "stop", _("Stop the decision")
+
+    number = models.CharField(_("number"), max_length=30)
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("summary"), blank=True)
+    year = models.PositiveSmallIntegerField(_("catalog year"))
+    scope_category = models.CharField(_("scope (Decree 713 Art. 3)"), max_length=30, choices=ScopeCategory.choices)
+    organ = models.ForeignKey(
+        Organization, verbose_name=_("decision organ"), on_delete=models.PROTECT, related_name="organ_decisions"
+    )
+    undertaking_unit = models.ForeignKey(
+        Organization, verbose_name=_("undertaking unit"), on_delete=models.PROTECT, related_name="undertaken_decisions"
+    )
+    execution_unit = models.ForeignKey(
+        Organization, verbose_name=_("execution unit"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="executed_decisions",
+    )
+    evaluator_org = models.ForeignKey(
+        Organization, verbose_name=_("evaluation body"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="evaluated_decisions",
+    )
+    status = ProtectedStatusField(_("status"), max_length=30, choices=State.choices, default=State.PROPOSED,
+                                  db_index=True)
+
+    affects_public_interest = models.BooleanField(_("affects the public interest or many people"), default=True)
+    is_technical = models.BooleanField(_("professional or technical matter"), default=False)
+    has_stability_risk = models.BooleanField(_("may affect social stability, safety, environment or finance"),
+                                             default=False)
+    affects_market_entities = models.BooleanField(_("touches market entities' economic activity"), default=False)
+    touches_other_departments = models.BooleanField(_("touches other departments' duties"), default=False)
+    requires_hearing = models.BooleanField(_("hearing required"), default=False)
+    in_congress_report_list = models.BooleanField(_("on the congress-report list"), default=False)
+    is_confidential = models.BooleanField(_("lawfully confidential"), default=False)
+    confidential_reason = models.TextField(_("legal basis for confidentiality"), blank=True)
+
+    term_end = models.DateField(_("term ends"), null=True, blank=True)
+    adjustment_round = models.PositiveSmallIntegerField(_("adjustment round"), default=0)
+    adjustment_purpose = models.CharField(
+        _("adjustment purpose"), max_length=10, choices=AdjustmentPurpose.choices, blank=True, default=""
+    )
+    execution_started_at = models.DateTimeField(_("execution started"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    status_changed_at = models.DateTimeField(_("status changed"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords()
+    objects = NoBulkUpdateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        ordering = ["-year", "-id"]
+        constraints = [models.UniqueConstraint(fields=["organ", "number"], name="decision_number_unique_per_organ")]
+        indexes = [models.Index(fields=["undertaking_unit", "status"], name="decision_unit_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    def refresh_from_db(self, *args, **kwargs):
+        with status_unlocked(self):
+            super().refresh_from_db(*args, **kwargs)
+
+    @property
+    def is_adjustment(self) -> bool:
+        return self.adjustment_round > 0
+
+
+class Step(models.Model):
+    decision = models.ForeignKey(Decision, verbose_name=_("decision"), on_delete=models.PROTECT, related_name="steps")
+    kind = models.CharField(_("kind"), max_length=40, choices=StepKind.choices)
+    round = models.PositiveSmallIntegerField(_("round"), default=1)
+    adjustment_round = models.PositiveSmallIntegerField(_("adjustment round"), default=0)
+    requirement = models.CharField(_("requirement"), max_length=20, choices=Requirement.choices)
+    status = models.CharField(_("status"), max_length=20, choices=StepStatus.choices, default=StepStatus.PENDING)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+
+    opened_at = models.DateTimeField(_("opened"), null=True, blank=True)
+    due_on = models.DateField(_("due"), null=True, blank=True)
+    due_is_provisional = models.BooleanField(_("due date provisional"), default=False)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("approved or returned"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("approved or returned by"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    review_comment = models.TextField(_("review comment"), blank=True)
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("completed by"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    not_applicable_reason = models.TextField(_("why not applicable"), blank=True)
+    not_applicable_proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("not applicable proposed by"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    not_applicable_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("not applicable confirmed by"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+
+    history = HistoricalRecords()
+    objects = NoBulkUpdateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("step")
+        verbose_name_plural = _("steps")
+        ordering = ["decision_id", "id"]
+        constraints = [models.UniqueConstraint(fields=["decision", "kind", "round"], name="step_unique_round")]
+        indexes = [models.Index(fields=["status", "due_on"], name="step_status_due_idx")]
+
+    def __str__(self) -> str:
+        label = StepKind(self.kind).label
+        return f"{self.decision.number} {label}" + (f" #{self.round}" if self.round > 1 else "")
+
+    @property
+    def is_satisfied(self) -> bool:
+        return self.requirement == Requirement.NOT_APPLICABLE or self.status == StepStatus.DONE
+
+    @property
+    def awaits_not_applicable_confirmation(self) -> bool:
+        return bool(self.not_applicable_proposed_by_id) and self.requirement == Requirement.REQUIRED
+
+
+def document_upload_path(instance, filename):
+    extension = filename.rsplit(".", 1)[-1].lower()
+    return f"documents/{instance.decision_id}/{instance.sha256[:2]}/{instance.sha256}.{extension}"
+
+
+class Document(models.Model):
+    class Kind(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        EXPLANATION = "explanation", _("Explanation of the draft")
+        LEGAL_BASIS = "legal_basis", _("Legal basis")
+        OPINION = "opinion", _("Opinion")
+        REPORT = "report", _("Report")
+        RECORD = "record", _("Record or minutes")
+        DECISION_TEXT = "decision_text", _("Decision text")
+        OTHER = "other", _("Other")
+
+    decision = models.ForeignKey(
+        Decision, verbose_name=_("decision"), on_delete=models.PROTECT, related_name="documents"
+    )
+    step = models.ForeignKey(
+        Step, verbose_name=_("step"), null=True, blank=True, on_delete=models.PROTECT, related_name="documents"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    version = models.PositiveIntegerField(_("version"))
+    file = models.FileField(_("file"), upload_to=document_upload_path, max_length=300)
+    original_name = models.CharField(_("original file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    is_public = models.BooleanField(_("public"), default=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["decision_id", "kind", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "kind", "version"], name="document_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} v{self.version}"

@@ -1,0 +1,284 @@
+"""The procedure as data: states, step kinds, and the transition table (DESIGN.md §2).
+
+Services in `decisions/services.py` perform the transitions; the staff pages and `available_transitions` render
+"what can I do next, and why not" from this table. `docs/procedure.md` is generated from it (`manage.py
+procedure_diagram`).
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from accounts.permissions import Action
+
+
+class State(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    CATALOGED = "cataloged", _("In the catalog")
+    DRAFTING = "drafting", _("Drafting")
+    LEGALITY_REVIEW = "legality_review", _("Legality review")
+    AWAITING_DISCUSSION = "awaiting_discussion", _("Awaiting collective discussion")
+    DECIDED = "decided", _("Decided")
+    PUBLISHED = "published", _("Published")
+    IN_EXECUTION = "in_execution", _("In execution")
+    EVALUATING = "evaluating", _("Under post-decision evaluation")
+    SUSPENDED = "suspended", _("Suspended")
+    TERMINATED = "terminated", _("Terminated")
+    ARCHIVED = "archived", _("Archived")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    REJECTED = "rejected", _("Rejected")
+
+
+# States in which the public may read a decision (a confidential one never).
+PUBLIC_STATES = frozenset(
+    {State.PUBLISHED, State.IN_EXECUTION, State.EVALUATING, State.SUSPENDED, State.TERMINATED, State.ARCHIVED}
+)
+# States in which the decision's own data (title, flags, term) may still be edited.
+EDITABLE_STATES = frozenset({State.PROPOSED, State.CATALOGED, State.DRAFTING})
+
+
+class StepKind(models.TextChoices):
+    PUBLIC_PARTICIPATION = "public_participation", _("Public participation")
+    HEARING = "hearing", _("Hearing")
+    EXPERT_REVIEW = "expert_review", _("Expert review")
+    RISK_ASSESSMENT = "risk_assessment", _("Risk assessment")
+    FAIR_COMPETITION_REVIEW = "fair_competition_review", _("Fair-competition review")
+    DEPARTMENT_CONSULTATION = "department_consultation", _("Department consultation")
+    LEGALITY_REVIEW = "legality_review", _("Legality review")
+    PARTY_REPORT = "party_report", _("Report to the party committee")
+    CONGRESS_REPORT = "congress_report", _("Report to the people's congress")
+    COLLECTIVE_DISCUSSION = "collective_discussion", _("Collective discussion")
+    PUBLICATION = "publication", _("Publication")
+    EXECUTION = "execution", _("Execution")
+    POST_EVALUATION = "post_evaluation", _("Post-decision evaluation")
+
+
+class StepStatus(models.TextChoices):
+    PENDING = "pending", _("Not yet open")
+    OPEN = "open", _("Open")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned")
+    APPROVED = "approved", _("Approved, awaiting completion")
+    DONE = "done", _("Done")
+
+
+class Requirement(models.TextChoices):
+    REQUIRED = "required", _("Required")
+    OPTIONAL = "optional", _("Optional")
+    NOT_APPLICABLE = "not_applicable", _("Not applicable")
+
+
+# Rule 1: these must be done (when required) before legality review may be requested.
+PRE_DISCUSSION_STEPS = (
+    StepKind.PUBLIC_PARTICIPATION,
+    StepKind.HEARING,
+    StepKind.EXPERT_REVIEW,
+    StepKind.RISK_ASSESSMENT,
+    StepKind.FAIR_COMPETITION_REVIEW,
+    StepKind.DEPARTMENT_CONSULTATION,
+)
+# Steps the undertaking unit runs: filled in by a drafter, approved (and so completed) by the unit's head.
+UNIT_RUN_STEPS = (*PRE_DISCUSSION_STEPS, StepKind.PARTY_REPORT, StepKind.CONGRESS_REPORT)
+# Steps opened when drafting starts (and again in each adjustment round).
+DRAFTING_STEPS = UNIT_RUN_STEPS
+# Every decision has one row of each of these from the start (DESIGN.md §2 table).
+ALL_STEPS = tuple(StepKind)
+
+
+@dataclass(frozen=True)
+class DetailField:
+    """One core field of a step, filled in by the drafter; later issues give each step its own models."""
+
+    name: str
+    label: object
+    kind: str = "text"  # text | textarea | date | int | bool | choice | organization
+    required: bool = True
+    choices: tuple = ()
+
+
+@dataclass(frozen=True)
+class StepSpec:
+    kind: StepKind
+    article: str
+    fields: tuple[DetailField, ...] = ()
+    needs_document: bool = False
+
+
+RISK_LEVELS = (("high", _("High")), ("medium", _("Medium")), ("low", _("Low")))
+
+STEP_SPECS: dict[StepKind, StepSpec] = {
+    StepKind.PUBLIC_PARTICIPATION: StepSpec(
+        StepKind.PUBLIC_PARTICIPATION,
+        _("Decree 713 Art. 14–18"),
+        (
+            DetailField("comment_start", _("Comment period starts"), "date"),
+            DetailField("comment_end", _("Comment period ends"), "date"),
+            DetailField("short_period_reason", _("Published reason for a shorter period"), "textarea", False),
+            DetailField("channels", _("Where the draft and its explanation were published"), "text"),
+            DetailField("comments_received", _("Comments received"), "int"),
+            DetailField("feedback_summary", _("How the opinions were adopted (feedback)"), "textarea"),
+        ),
+        needs_document=True,
+    ),
+    StepKind.HEARING: StepSpec(
+        StepKind.HEARING,
+        _("Decree 713 Art. 16–17"),
+        (
+            DetailField("hearing_date", _("Hearing date"), "date"),
+            DetailField("materials_sent_on", _("Materials sent to participants on"), "date"),
+            DetailField("selection_method_published", _("Selection method published in advance"), "bool"),
+            DetailField("participants_published", _("Participant list published in advance"), "bool"),
+            DetailField("record_signed", _("Participants confirmed and signed the record"), "bool"),
+        ),
+        needs_document=True,
+    ),
+    StepKind.EXPERT_REVIEW: StepSpec(
+        StepKind.EXPERT_REVIEW,
+        _("Decree 713 Art. 19–21"),
+        (
+            DetailField("experts", _("Experts or institutions"), "textarea"),
+            DetailField("assessing_org", _("Institution that did the review (if commissioned)"), "organization", False),
+            DetailField("conflicts_declared", _("Every expert declared no direct interest"), "bool"),
+            DetailField("opinion_summary", _("Summary of the opinions and how they were adopted"), "textarea"),
+        ),
+        needs_document=True,
+    ),
+    StepKind.RISK_ASSESSMENT: StepSpec(
+        StepKind.RISK_ASSESSMENT,
+        _("Decree 713 Art. 22–24"),
+        (
+            DetailField("risk_level", _("Risk level"), "choice", choices=RISK_LEVELS),
+            DetailField("controllable", _("The risk is controllable"), "bool", False),
+            DetailField("assessing_org", _("Body that did the assessment (if commissioned)"), "organization", False),
+            DetailField("measures", _("Risk points, prevention measures and response plan"), "textarea"),
+        ),
+        needs_document=True,
+    ),
+    StepKind.FAIR_COMPETITION_REVIEW: StepSpec(
+        StepKind.FAIR_COMPETITION_REVIEW,
+        _("Decree 713 Art. 29"),
+        (DetailField("conclusion", _("Review conclusion"), "textarea"),),
+        needs_document=True,
+    ),
+    StepKind.DEPARTMENT_CONSULTATION: StepSpec(
+        StepKind.DEPARTMENT_CONSULTATION,
+        _("Decree 713 Art. 13"),
+        (
+            DetailField("units_consulted", _("Units consulted and their answers"), "textarea"),
+            DetailField("disagreements", _("Disagreements to list for the meeting"), "textarea", False),
+        ),
+    ),
+    StepKind.LEGALITY_REVIEW: StepSpec(StepKind.LEGALITY_REVIEW, _("Decree 713 Art. 25–28")),
+    StepKind.PARTY_REPORT: StepSpec(
+        StepKind.PARTY_REPORT,
+        _("Decree 713 Art. 31"),
+        (
+            DetailField("reported_on", _("Reported on"), "date"),
+            DetailField("summary", _("Instructions received"), "textarea"),
+        ),
+    ),
+    StepKind.CONGRESS_REPORT: StepSpec(
+        StepKind.CONGRESS_REPORT,
+        _("Decree 713 Art. 8"),
+        (
+            DetailField("reported_on", _("Reported on"), "date"),
+            DetailField("summary", _("Standing committee's response"), "textarea"),
+        ),
+    ),
+    StepKind.COLLECTIVE_DISCUSSION: StepSpec(StepKind.COLLECTIVE_DISCUSSION, _("Decree 713 Art. 30")),
+    StepKind.PUBLICATION: StepSpec(StepKind.PUBLICATION, _("Decree 713 Art. 32")),
+    StepKind.EXECUTION: StepSpec(StepKind.EXECUTION, _("Decree 713 Art. 34–35")),
+    StepKind.POST_EVALUATION: StepSpec(StepKind.POST_EVALUATION, _("Decree 713 Art. 36")),
+}
+
+
+def derive_requirement(kind: StepKind, decision, default_required: frozenset[str]) -> Requirement:
+    """A step's requirement from the decision's flags and its organ's procedure profile."""
+    always = {
+        StepKind.LEGALITY_REVIEW,
+        StepKind.COLLECTIVE_DISCUSSION,
+        StepKind.EXECUTION,
+    }
+    if kind in always:
+        return Requirement.REQUIRED
+    if kind == StepKind.PUBLICATION:
+        # Art. 32: lawfully confidential decisions are not published.
+        return Requirement.NOT_APPLICABLE if decision.is_confidential else Requirement.REQUIRED
+    if kind == StepKind.PUBLIC_PARTICIPATION and decision.is_confidential:
+        return Requirement.NOT_APPLICABLE  # Art. 14: unless lawfully confidential
+    by_flag = {
+        StepKind.PUBLIC_PARTICIPATION: decision.affects_public_interest,
+        StepKind.HEARING: decision.requires_hearing,
+        StepKind.EXPERT_REVIEW: decision.is_technical,
+        StepKind.RISK_ASSESSMENT: decision.has_stability_risk,
+        StepKind.FAIR_COMPETITION_REVIEW: decision.affects_market_entities,
+        StepKind.DEPARTMENT_CONSULTATION: decision.touches_other_departments,
+        StepKind.CONGRESS_REPORT: decision.in_congress_report_list,
+    }
+    if by_flag.get(kind) or kind.value in default_required:
+        return Requirement.REQUIRED
+    return Requirement.OPTIONAL
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    label: object
+    sources: frozenset[State]
+    targets: tuple[State, ...]
+    action: Action
+    guards: tuple[str, ...] = ()
+    needs_reason: bool = False
+    rule: object = ""
+    help_text: object = ""
+    inputs: tuple[str, ...] = field(default=())
+
+
+def _t(name, label, sources, targets, action, **kwargs) -> Transition:
+    return Transition(name, label, frozenset(sources), tuple(targets), action, **kwargs)
+
+
+S = State
+TRANSITIONS: dict[str, Transition] = {
+    t.name: t
+    for t in (
+        _t("catalog", _("Enter in the annual catalog"), [S.PROPOSED], [S.CATALOGED], Action.CATALOG,
+           rule=_("Decree 713 Art. 3")),
+        _t("withdraw", _("Withdraw (catalog adjusted)"), [S.PROPOSED, S.CATALOGED, S.DRAFTING], [S.WITHDRAWN],
+           Action.WITHDRAW, needs_reason=True, rule=_("Decree 713 Art. 3")),
+        _t("start_drafting", _("Start the procedure (drafting)"), [S.CATALOGED], [S.DRAFTING], Action.START_DRAFTING,
+           rule=_("Decree 713 Art. 10–11")),
+        _t("request_legality_review", _("Request legality review"), [S.DRAFTING], [S.LEGALITY_REVIEW],
+           Action.REQUEST_LEGALITY_REVIEW, guards=("pre_discussion_steps_done", "risk_controllable", "draft_uploaded"),
+           rule=_("Rule 1 and 2; Decree 713 Art. 25–26"), inputs=("legal_basis", "procedure_statement")),
+        _t("give_legality_opinion", _("Give the legality review opinion"), [S.LEGALITY_REVIEW],
+           [S.AWAITING_DISCUSSION, S.LEGALITY_REVIEW, S.DRAFTING], Action.GIVE_LEGALITY_OPINION,
+           guards=("legality_opinion_pending",), rule=_("Decree 713 Art. 27–28")),
+        _t("confirm_legality_changes", _("Confirm the requested changes were made"), [S.LEGALITY_REVIEW],
+           [S.AWAITING_DISCUSSION], Action.GIVE_LEGALITY_OPINION, guards=("legality_changes_pending",),
+           rule=_("Rule 1; Decree 713 Art. 28")),
+        _t("record_collective_decision", _("Record the collective decision"), [S.AWAITING_DISCUSSION],
+           [S.DECIDED, S.REJECTED, S.DRAFTING, S.TERMINATED, S.IN_EXECUTION], Action.RECORD_COLLECTIVE_DECISION,
+           guards=("lawful_opinion", "party_report_done"), rule=_("Rule 4; Decree 713 Art. 30–31")),
+        _t("publish", _("Publish the decision"), [S.DECIDED], [S.PUBLISHED], Action.PUBLISH,
+           guards=("not_confidential", "congress_report_done"), rule=_("Rule 5; Decree 713 Art. 32")),
+        _t("start_execution", _("Start execution"), [S.PUBLISHED, S.DECIDED], [S.IN_EXECUTION],
+           Action.START_EXECUTION, guards=("published_or_confidential", "congress_report_done"),
+           rule=_("Rule 5; Decree 713 Art. 34")),
+        _t("suspend", _("Suspend execution (emergency)"), [S.IN_EXECUTION, S.EVALUATING], [S.SUSPENDED],
+           Action.SUSPEND, needs_reason=True, rule=_("Rule 7; Decree 713 Art. 37")),
+        _t("start_adjustment", _("Start the adjustment procedure"), [S.IN_EXECUTION, S.EVALUATING, S.SUSPENDED],
+           [S.DRAFTING], Action.START_ADJUSTMENT, needs_reason=True, rule=_("Rule 7; Decree 713 Art. 37")),
+        _t("start_evaluation", _("Start post-decision evaluation"), [S.IN_EXECUTION], [S.EVALUATING],
+           Action.START_EVALUATION, rule=_("Rule 6; Decree 713 Art. 36")),
+        _t("complete_evaluation", _("Complete the evaluation"), [S.EVALUATING], [S.IN_EXECUTION],
+           Action.COMPLETE_EVALUATION, rule=_("Decree 713 Art. 36")),
+        _t("archive", _("Archive"), [S.IN_EXECUTION, S.TERMINATED, S.REJECTED, S.WITHDRAWN], [S.ARCHIVED],
+           Action.ARCHIVE, needs_reason=True, rule=_("Decree 713 Art. 33")),
+    )
+}
+
+
+def transitions_from(state: str) -> list[Transition]:
+    return [t for t in TRANSITIONS.values() if state in t.sources]
