@@ -12,7 +12,9 @@ class ProtectedStatusDescriptor(DeferredAttribute):
     def __set__(self, instance, value):
         name = self.field.attname
         # The first assignment comes from __init__ (a new object, or a row loaded from the database).
-        if name in instance.__dict__ and not getattr(instance, "_status_unlocked", False):
+        # Re-assigning the same value (full_clean does) is no change.
+        unchanged = instance.__dict__.get(name, object()) == value
+        if name in instance.__dict__ and not unchanged and not getattr(instance, "_status_unlocked", False):
             raise ProcedureError(
                 "procedure.status_protected",
                 "Decision.status is changed only by the procedure's services (decisions/services.py).",

@@ -1,0 +1,99 @@
+import os
+import shutil
+
+import pytest
+from django.db import connection
+from django.test import TransactionTestCase
+
+from accountability import triggers
+
+from .factories import make_decision, make_world
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+IN_CI = os.environ.get("CI", "").lower() == "true"
+CHROMIUM = "/usr/bin/chromium"
+
+
+def pytest_collection_modifyitems(config, items):
+    on_postgres = connection.vendor == "postgresql"
+    for item in items:
+        if "postgres_only" in item.keywords and not on_postgres:
+            item.add_marker(pytest.mark.skip(reason="needs PostgreSQL (run with DATABASE_URL=postgres://…)"))
+
+
+# Django empties tables after a transactional test with TRUNCATE/DELETE, which the ledger's triggers refuse
+# (as they must). Only around that flush, and only in tests, the triggers come off and go back on.
+_original_fixture_teardown = TransactionTestCase._fixture_teardown
+
+
+def _fixture_teardown_with_ledger(self):
+    from django.db import connections
+
+    for alias in self._databases_names(include_mirrors=False):
+        triggers.drop(connections[alias])
+    try:
+        _original_fixture_teardown(self)
+    finally:
+        for alias in self._databases_names(include_mirrors=False):
+            triggers.install(connections[alias])
+
+
+TransactionTestCase._fixture_teardown = _fixture_teardown_with_ledger
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.LEDGER_SEAL_DIR = tmp_path / "seals"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; not a behaviour
+
+
+@pytest.fixture
+def world(db):
+    return make_world()
+
+
+@pytest.fixture
+def decision(world):
+    return make_decision(world)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not os.path.exists(CHROMIUM):
+        message = "Debian chromium is missing: apt-get install -y chromium fonts-noto-cjk"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+    }
+
+
+def redis_test_url() -> str | None:
+    """The Redis database tests may use (db 15, never the application's), or None when no Redis answers."""
+    import redis
+
+    base = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
+    url = base.rsplit("/", 1)[0] + "/15" if base.count("/") >= 3 else base + "/15"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        return None
+    return url
+
+
+@pytest.fixture
+def redis_url():
+    url = redis_test_url()
+    if url is None:
+        if IN_CI or os.environ.get("REDIS_URL"):
+            pytest.fail("Redis is not reachable; CI needs it")
+        pytest.skip("Redis is not running on 127.0.0.1:6379 (start it: service redis-server start)")
+    return url
+
+
+def chromium_available() -> bool:
+    return shutil.which(CHROMIUM) is not None
