@@ -39,8 +39,8 @@ def risk_controllable(decision: Decision, steps: dict[str, Step]) -> ProcedureEr
             and not risk.details.get("controllable"):
         return ProcedureError(
             "rule1.risk_uncontrollable",
-            _("Decree 713 Art. 24: the risk assessment found a high risk that is not controllable. Adjust the draft "
-              "so the risk becomes controllable and assess it again (a new round of the risk assessment)."),
+            _("Rule 1 (Decree 713 Art. 24): the risk assessment found a high risk that is not controllable. Adjust "
+              "the draft so the risk becomes controllable and assess it again (a new round of the risk assessment)."),
         )
     return None
 
@@ -49,7 +49,8 @@ def draft_uploaded(decision: Decision, steps: dict[str, Step]) -> ProcedureError
     if not decision.documents.filter(kind="draft").exists():
         return ProcedureError(
             "rule1.no_draft",
-            _("Decree 713 Art. 26: the legality review request carries the draft; upload the draft first."),
+            _("Rule 1 (Decree 713 Art. 26): the legality review request carries the draft; upload the draft "
+              "first."),
         )
     return None
 
@@ -97,8 +98,8 @@ def congress_report_done(decision: Decision, steps: dict[str, Step]) -> Procedur
     if step and step.requirement == Requirement.REQUIRED and step.status != StepStatus.DONE:
         return ProcedureError(
             "rule5.congress_report",
-            _("Decree 713 Art. 8: a decision on the congress-report list is reported to the people's congress standing "
-              "committee before it is issued; that report is not done."),
+            _("Rule 5 (Decree 713 Art. 8): a decision on the congress-report list is reported to the people's "
+              "congress standing committee before it is issued; that report is not done."),
         )
     return None
 
@@ -107,7 +108,8 @@ def not_confidential(decision: Decision, steps: dict[str, Step]) -> ProcedureErr
     if decision.is_confidential:
         return ProcedureError(
             "rule5.confidential",
-            _("Decree 713 Art. 32: a lawfully confidential decision is not published; start its execution directly."),
+            _("Rule 5 (Decree 713 Art. 32): a lawfully confidential decision is not published; start its "
+              "execution directly."),
         )
     return None
 

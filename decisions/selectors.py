@@ -1,12 +1,18 @@
 """Reads of decisions and steps used by several views, the API and reports."""
 
+from dataclasses import dataclass
+from datetime import date
+
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from accounts.permissions import UNIT_ROLES
 from accounts.roles import ORGAN_WIDE_ROLES, Role
 
 from .models import Decision, Step
-from .procedure import ALL_STEPS, PUBLIC_STATES
+from .procedure import ALL_STEPS, PUBLIC_STATES, UNIT_RUN_STEPS
+
+UNIT_STEP_KINDS = [kind.value for kind in UNIT_RUN_STEPS]
 
 
 def current_steps(decision: Decision) -> dict[str, Step]:
@@ -43,3 +49,69 @@ def visible_decisions(user) -> QuerySet[Decision]:
 
 def public_decisions() -> QuerySet[Decision]:
     return Decision.objects.filter(status__in=PUBLIC_STATES, is_confidential=False)
+
+
+# ---------------------------------------------------------------- the staff workspace
+
+
+@dataclass(frozen=True)
+class Task:
+    """One thing waiting for the user: what, on which decision, and by when."""
+
+    label: str
+    decision: Decision
+    step: Step | None = None
+    due_on: date | None = None
+
+
+def decision_list(user, *, status: str = "", unit_id: int | None = None, year: int | None = None,
+                  keyword: str = "") -> QuerySet[Decision]:
+    queryset = visible_decisions(user).select_related("undertaking_unit", "organ")
+    if status:
+        queryset = queryset.filter(status=status)
+    if unit_id:
+        queryset = queryset.filter(undertaking_unit_id=unit_id)
+    if year:
+        queryset = queryset.filter(year=year)
+    if keyword:
+        queryset = queryset.filter(Q(title__icontains=keyword) | Q(number__icontains=keyword)
+                                   | Q(summary__icontains=keyword))
+    return queryset.order_by("-year", "-id")
+
+
+def my_tasks(user, limit: int = 50) -> list[Task]:
+    """What waits for this user, by role: steps to fill in or approve, opinions to give, meetings to record."""
+    roles = set(user.role_names)
+    visible = visible_decisions(user)
+    tasks: list[Task] = []
+    steps = Step.objects.filter(decision__in=visible).select_related("decision", "decision__undertaking_unit")
+    if Role.DRAFTER in roles:
+        for step in steps.filter(status__in=["open", "returned"], decision__status__in=["drafting"],
+                                 kind__in=UNIT_STEP_KINDS).exclude(requirement="not_applicable")[:limit]:
+            label = _("Returned — fix and resubmit") if step.status == "returned" else _("Fill in and submit")
+            tasks.append(Task(str(label), step.decision, step, step.due_on))
+        for decision in visible.filter(status="cataloged").select_related("undertaking_unit")[:limit]:
+            tasks.append(Task(str(_("Start the procedure")), decision))
+    if Role.DEPT_HEAD in roles:
+        for step in steps.filter(status="submitted", kind__in=UNIT_STEP_KINDS)[:limit]:
+            tasks.append(Task(str(_("Approve or return")), step.decision, step, step.due_on))
+    if Role.LEGAL_REVIEWER in roles:
+        for step in steps.filter(kind="legality_review", status__in=["submitted", "approved"],
+                                 decision__status="legality_review")[:limit]:
+            label = _("Give the legality opinion") if step.status == "submitted" else _("Confirm the changes")
+            tasks.append(Task(str(label), step.decision, step, step.due_on))
+        for step in steps.filter(requirement="required", not_applicable_proposed_by__isnull=False)[:limit]:
+            tasks.append(Task(str(_("Confirm “not applicable”")), step.decision, step))
+    if Role.GOV_OFFICE in roles:
+        labels = {
+            "proposed": _("Enter in the catalog"),
+            "awaiting_discussion": _("Record the collective decision"),
+            "decided": _("Publish or start execution"),
+            "published": _("Start execution"),
+        }
+        for decision in visible.filter(status__in=list(labels)).select_related("undertaking_unit")[:limit]:
+            tasks.append(Task(str(labels[decision.status]), decision))
+    if Role.EVALUATOR in roles:
+        for decision in visible.filter(status="evaluating").select_related("undertaking_unit")[:limit]:
+            tasks.append(Task(str(_("Complete the evaluation")), decision))
+    return tasks[:limit]

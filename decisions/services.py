@@ -478,7 +478,8 @@ def record_collective_decision(
     if departs and not head_departure_reason.strip():
         raise ProcedureError(
             "meeting.departure_reason",
-            _("Decree 713 Art. 30: the head's decision differs from the majority of members; state the reason."),
+            _("Rule 4 (Decree 713 Art. 30): the head's decision differs from the majority of members; state the "
+              "reason."),
         )
     steps = current_steps(decision)
     step = steps[StepKind.COLLECTIVE_DISCUSSION]
@@ -839,10 +840,7 @@ def _comment_period_refusal(decision: Decision, details: dict) -> ProcedureError
 def submit_step(*, step: Step, actor: User) -> Step:
     """The drafter submits a filled-in step to the unit's head."""
     decision, step = _lock_step(step)
-    _ensure_unit_step_workable(decision, step, actor)
-    refusal = _submission_refusal(decision, step)
-    if refusal is not None:
-        raise refusal
+    _ensure_submittable(decision, step, actor)
     previous = step.status
     step.status, step.submitted_at, step.submitted_by = StepStatus.SUBMITTED, timezone.now(), actor
     _save_step(step, actor)
@@ -889,9 +887,7 @@ def return_step(*, step: Step, actor: User, comment: str) -> Step:
 def reopen_step(*, step: Step, actor: User, reason: str) -> Step:
     """A new round of a completed unit step while drafting (e.g. a new risk assessment after redrafting)."""
     decision, step = _lock_step(step)
-    _ensure(actor, Action.WORK_ON_STEP, decision)
-    if decision.status != State.DRAFTING or step.kind not in UNIT_RUN_STEPS or step.status != StepStatus.DONE:
-        raise ProcedureError("step.not_reopenable", _("Only a completed step of the unit can be redone, while drafting."))
+    _ensure_reopenable(decision, step, actor)
     if current_steps(decision)[step.kind].pk != step.pk:
         raise ProcedureError("step.not_current", _("Only the latest round of a step can be redone."))
     reason = _require_text(reason, "procedure.reason_required", _("Redoing a step needs a reason."))
@@ -905,9 +901,10 @@ def reopen_step(*, step: Step, actor: User, reason: str) -> Step:
 def propose_not_applicable(*, step: Step, actor: User, reason: str) -> Step:
     """An optional step is set not applicable with a reason; a required one needs the legal office's confirmation."""
     decision, step = _lock_step(step)
-    _ensure_unit_step_workable(decision, step, actor)
-    if step.kind in ALWAYS_REQUIRED_STEPS:
+    _ensure(actor, Action.WORK_ON_STEP, decision)
+    if step.kind in ALWAYS_REQUIRED_STEPS:  # before the unit-step check, which would refuse it less clearly
         raise ProcedureError("step.always_required", _("This step is required by law for every decision."))
+    _ensure_unit_step_workable(decision, step, actor)
     reason = _require_text(reason, "step.reason_required", _("Setting a step not applicable needs a written reason."))
     step.not_applicable_reason = reason
     step.not_applicable_proposed_by = actor
@@ -926,9 +923,7 @@ def propose_not_applicable(*, step: Step, actor: User, reason: str) -> Step:
 def confirm_not_applicable(*, step: Step, actor: User, confirm: bool, comment: str = "") -> Step:
     """The legal office confirms (or refuses) that a required step does not apply."""
     decision, step = _lock_step(step)
-    _ensure(actor, Action.CONFIRM_NOT_APPLICABLE, step)
-    if not step.awaits_not_applicable_confirmation:
-        raise ProcedureError("step.no_proposal", _("No proposal to set this step not applicable awaits confirmation."))
+    _ensure_confirmable(decision, step, actor)
     if confirm:
         step.requirement = Requirement.NOT_APPLICABLE
         step.not_applicable_confirmed_by = actor
@@ -958,10 +953,7 @@ def add_document(
 ) -> Document:
     """Keep a new document version (never overwritten): type, content and size checked; SHA-256 recorded."""
     decision = _lock(decision)
-    if not any(can(actor, action, decision) for action in UPLOAD_ACTIONS):
-        raise ProcedureError("permission.role", _("Your role does not allow this action."))
-    if decision.status in CLOSED_STATES:
-        raise ProcedureError("document.closed", _("The record of a closed decision cannot receive documents."))
+    _ensure_can_upload(decision, actor)
     if kind not in Document.Kind.values:
         raise ProcedureError("document.kind", _("Choose the kind of document."))
     title = _require_text(title, "document.title", _("Give the document a title."))
@@ -986,3 +978,67 @@ def add_document(
         document.file.storage.delete(stored_name)
         raise
     return document
+
+
+# ---------------------------------------------------------------- what a user may do next (for pages and API)
+
+
+def _refusal_of(check, *args) -> ProcedureError | None:
+    try:
+        check(*args)
+    except ProcedureError as refusal:
+        return refusal
+    return None
+
+
+def _ensure_reopenable(decision: Decision, step: Step, actor: User) -> None:
+    _ensure(actor, Action.WORK_ON_STEP, decision)
+    if decision.status != State.DRAFTING or step.kind not in UNIT_RUN_STEPS or step.status != StepStatus.DONE:
+        raise ProcedureError("step.not_reopenable", _("Only a completed step of the unit can be redone, while drafting."))
+
+
+def _ensure_confirmable(decision: Decision, step: Step, actor: User) -> None:
+    _ensure(actor, Action.CONFIRM_NOT_APPLICABLE, step)
+    if not step.awaits_not_applicable_confirmation:
+        raise ProcedureError("step.no_proposal", _("No proposal to set this step not applicable awaits confirmation."))
+
+
+def _ensure_submittable(decision: Decision, step: Step, actor: User) -> None:
+    _ensure_unit_step_workable(decision, step, actor)
+    refusal = _submission_refusal(decision, step)
+    if refusal is not None:
+        raise refusal
+
+
+def _ensure_can_upload(decision: Decision, actor: User) -> None:
+    if not any(can(actor, action, decision) for action in UPLOAD_ACTIONS):
+        raise ProcedureError("permission.role", _("Your role does not allow this action."))
+    if decision.status in CLOSED_STATES:
+        raise ProcedureError("document.closed", _("The record of a closed decision cannot receive documents."))
+
+
+def step_action_refusals(step: Step, user: User) -> dict[str, ProcedureError | None]:
+    """For each action on a step, why the user may not take it now (None: they may)."""
+    decision = step.decision
+    return {
+        "edit": _refusal_of(_ensure_unit_step_workable, decision, step, user),
+        "submit": _refusal_of(_ensure_submittable, decision, step, user),
+        "approve": _refusal_of(_ensure_reviewable, decision, step, user),
+        "return": _refusal_of(_ensure_reviewable, decision, step, user),
+        "propose_not_applicable": _refusal_of(_ensure_unit_step_workable, decision, step, user)
+        or (ProcedureError("step.always_required", _("This step is required by law for every decision."))
+            if step.kind in ALWAYS_REQUIRED_STEPS else None),
+        "confirm_not_applicable": _refusal_of(_ensure_confirmable, decision, step, user),
+        "reopen": _refusal_of(_ensure_reopenable, decision, step, user),
+        "upload": _refusal_of(_ensure_can_upload, decision, user),
+    }
+
+
+def transition_options(decision: Decision, user: User) -> list[tuple[Transition, ProcedureError | None]]:
+    """Every transition from the decision's current state, with the reason this user may not make it now."""
+    steps = current_steps(decision)
+    return [
+        (transition, transition_refusal(decision, transition.name, user, steps))
+        for transition in TRANSITIONS.values()
+        if decision.status in transition.sources
+    ]

@@ -43,11 +43,11 @@ class WorkingDayCalendar:
         entered = self._entered_year(day.year)
         if day in entered:
             return entered[day], False
-        if entered:  # the legal office entered this year: days it did not list follow the week
-            return day.weekday() < 5, False
         package_answer = _package_is_workday(day)
-        if package_answer is not None:
+        if package_answer is not None:  # an entered row wins (above); other days keep the package's answer
             return package_answer, False
+        if entered:  # a year only the legal office entered: days it did not list follow the week
+            return day.weekday() < 5, False
         return day.weekday() < 5 and (day.month, day.day) not in FIXED_DATE_HOLIDAYS, True
 
 

@@ -1,0 +1,182 @@
+"""Forms of the staff workspace. They check shapes and types; the rules are checked by the services."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Organization
+
+from .models import Decision, Document
+from .procedure import STEP_SPECS, State, StepKind
+from .services import DECISION_FIELDS, EVALUATION_CONCLUSIONS, LEGALITY_OPINIONS, MEETING_OUTCOMES
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class DecisionForm(forms.ModelForm):
+    class Meta:
+        model = Decision
+        fields = DECISION_FIELDS
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 4}),
+            "confidential_reason": forms.Textarea(attrs={"rows": 2}),
+            "term_end": DATE_INPUT,
+        }
+
+
+class DecisionFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=[("", _("All states")), *State.choices], required=False)
+    unit = forms.ModelChoiceField(label=_("Undertaking unit"), queryset=Organization.objects.none(), required=False,
+                                  empty_label=_("All units"))
+    year = forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2100)
+    q = forms.CharField(label=_("Keyword"), required=False, max_length=100)
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if units is not None:
+            self.fields["unit"].queryset = units
+
+
+def step_details_form(kind: StepKind, *, data=None, initial=None, organizations=None) -> forms.Form:
+    """A form with the step's core fields, built from STEP_SPECS (steps share one shape; see procedure.py)."""
+    fields = {}
+    for spec in STEP_SPECS[kind].fields:
+        required = spec.required and spec.kind != "bool"
+        if spec.kind == "date":
+            field = forms.DateField(label=spec.label, required=required, widget=DATE_INPUT)
+        elif spec.kind == "int":
+            field = forms.IntegerField(label=spec.label, required=required, min_value=0)
+        elif spec.kind == "bool":
+            field = forms.BooleanField(label=spec.label, required=False)
+        elif spec.kind == "choice":
+            field = forms.ChoiceField(label=spec.label, required=required, choices=[("", "—"), *spec.choices])
+        elif spec.kind == "organization":
+            field = forms.ModelChoiceField(label=spec.label, required=required,
+                                           queryset=organizations or Organization.objects.none())
+        elif spec.kind == "textarea":
+            field = forms.CharField(label=spec.label, required=required, widget=forms.Textarea(attrs={"rows": 3}))
+        else:
+            field = forms.CharField(label=spec.label, required=required, max_length=500)
+        fields[spec.name] = field
+    form_class = type(f"{kind.title()}DetailsForm", (forms.Form,), fields)
+    return form_class(data=data, initial=initial)
+
+
+class DocumentForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Document.Kind.choices)
+    file = forms.FileField(label=_("File"), help_text=_("PDF, OFD, Word, Excel, PNG or JPEG."))
+    is_public = forms.BooleanField(label=_("May be published"), required=False)
+
+
+class CommentForm(forms.Form):
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ConfirmForm(forms.Form):
+    """A transition that needs nothing but the click."""
+
+
+class RequestLegalityReviewForm(forms.Form):
+    legal_basis = forms.CharField(label=_("Legal basis"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    procedure_statement = forms.CharField(label=_("Statement of the procedures followed"), required=False,
+                                          widget=forms.Textarea(attrs={"rows": 3}))
+    review_working_days = forms.IntegerField(
+        label=_("Review period (working days)"), required=False, min_value=1, max_value=60,
+        help_text=_("Leave empty for the organ's minimum (7 working days under Decree 713)."),
+    )
+    urgency_reason = forms.CharField(label=_("Urgency reason (for a shorter period)"), required=False,
+                                     widget=forms.Textarea(attrs={"rows": 2}))
+
+
+OPINION_LABELS = {
+    "lawful": _("Lawful"),
+    "lawful_with_changes": _("Lawful with changes"),
+    "unlawful": _("Unlawful"),
+    "exploratory_reform": _("Exploratory reform, legal risk stated"),
+    "returned": _("Returned for more material"),
+}
+
+
+class LegalityOpinionForm(forms.Form):
+    opinion = forms.ChoiceField(label=_("Opinion"), choices=[(o, OPINION_LABELS[o]) for o in LEGALITY_OPINIONS])
+    opinion_text = forms.CharField(label=_("Review opinion"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    required_changes = forms.CharField(label=_("Changes required"), required=False,
+                                       widget=forms.Textarea(attrs={"rows": 2}))
+    legal_risk = forms.CharField(label=_("Legal risk (exploratory reform)"), required=False,
+                                 widget=forms.Textarea(attrs={"rows": 2}))
+    advisers_consulted = forms.CharField(label=_("Legal advisers and public lawyers consulted"), required=False,
+                                         max_length=500)
+
+
+class ConfirmChangesForm(forms.Form):
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+OUTCOME_LABELS = {"adopted": _("Adopted"), "rejected": _("Rejected"), "deferred": _("Deferred (back to drafting)")}
+
+
+class CollectiveDecisionForm(forms.Form):
+    meeting_name = forms.CharField(label=_("Meeting"), initial=_("Executive meeting"), max_length=200)
+    meeting_date = forms.DateField(label=_("Meeting date"), widget=DATE_INPUT)
+    members = forms.CharField(
+        label=_("Members' views, in the order spoken"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("One member per line: name | agree, disagree or abstain | remarks. The head speaks last, below."),
+    )
+    head_name = forms.CharField(label=_("Head (presiding, speaks last)"), max_length=100)
+    head_statement = forms.CharField(label=_("Head's concluding view"), widget=forms.Textarea(attrs={"rows": 2}))
+    outcome = forms.ChoiceField(label=_("Decision"), choices=[(o, OUTCOME_LABELS[o]) for o in MEETING_OUTCOMES])
+    head_departure_reason = forms.CharField(
+        label=_("Reason, if the head's decision differs from the majority"), required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class PublishForm(forms.Form):
+    channels = forms.CharField(label=_("Channels (gazette, website, newspapers)"), max_length=300)
+    published_on = forms.DateField(label=_("Published on"), widget=DATE_INPUT)
+    link = forms.URLField(label=_("Link"), required=False, max_length=300, assume_scheme="https")
+    opinions_explanation = forms.CharField(
+        label=_("How public and expert opinions were adopted"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class StartExecutionForm(forms.Form):
+    execution_unit = forms.ModelChoiceField(label=_("Execution unit"), queryset=Organization.objects.none())
+
+    def __init__(self, *args, organizations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if organizations is not None:
+            self.fields["execution_unit"].queryset = organizations
+
+
+class AdjustmentForm(forms.Form):
+    purpose = forms.ChoiceField(label=_("Purpose"), choices=Decision.AdjustmentPurpose.choices[1:])
+    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class StartEvaluationForm(forms.Form):
+    evaluator_org = forms.ModelChoiceField(label=_("Evaluation body"), queryset=Organization.objects.none())
+    staged = forms.BooleanField(label=_("Staged evaluation of a long-running decision"), required=False)
+
+    def __init__(self, *args, organizations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if organizations is not None:
+            self.fields["evaluator_org"].queryset = organizations
+
+
+CONCLUSION_LABELS = {"continue": _("Continue"), "adjust": _("Adjust"), "stop": _("Stop")}
+
+
+class CompleteEvaluationForm(forms.Form):
+    conclusion = forms.ChoiceField(label=_("Conclusion"),
+                                   choices=[(c, CONCLUSION_LABELS[c]) for c in EVALUATION_CONCLUSIONS])
+    summary = forms.CharField(label=_("Findings"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class ExecutionReportForm(forms.Form):
+    progress = forms.CharField(label=_("Progress report"), required=False, widget=forms.Textarea(attrs={"rows": 4}))

@@ -1,0 +1,350 @@
+"""The staff workspace (/manage/). Thin: each view reads through selectors and acts through services."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django import forms as django_forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accountability.models import LedgerEvent
+from accounts.errors import ProcedureError
+from accounts.models import Organization
+from accounts.permissions import Action, can
+
+from . import forms, services
+from .access import decision_for, document_for, step_for
+from .models import Decision
+from .procedure import STEP_SPECS, TRANSITIONS, State, StepKind
+from .selectors import decision_list, my_tasks, ordered_current_steps, visible_decisions
+
+PAGE_SIZE = 20
+
+
+@login_required
+def home(request):
+    return render(request, "decisions/home.html", {"tasks": my_tasks(request.user),
+                                                   "can_create": can(request.user, Action.CREATE_DECISION)})
+
+
+def _units_for(user):
+    organ = user.organization.organ if user.organization_id else None
+    if organ is None:
+        return Organization.objects.none()
+    return Organization.objects.filter(pk__in=organ.descendant_ids()).exclude(kind=Organization.Kind.GOVERNMENT)
+
+
+@login_required
+def decision_index(request):
+    filters = forms.DecisionFilterForm(request.GET or None, units=_units_for(request.user))
+    cleaned = filters.cleaned_data if filters.is_valid() else {}
+    queryset = decision_list(
+        request.user,
+        status=cleaned.get("status") or "",
+        unit_id=cleaned["unit"].pk if cleaned.get("unit") else None,
+        year=cleaned.get("year"),
+        keyword=cleaned.get("q") or "",
+    )
+    # No COUNT(*) on every page: fetch one row more than a page to know whether there is a next one.
+    try:
+        page = max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        page = 1
+    rows = list(queryset[(page - 1) * PAGE_SIZE: page * PAGE_SIZE + 1])
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "decisions/decision_list.html", {
+        "filters": filters,
+        "decisions": rows[:PAGE_SIZE],
+        "page": page,
+        "has_next": len(rows) > PAGE_SIZE,
+        "query": query.urlencode(),
+        "can_create": can(request.user, Action.CREATE_DECISION),
+    })
+
+
+@login_required
+def decision_create(request):
+    if not can(request.user, Action.CREATE_DECISION):
+        messages.error(request, str(can(request.user, Action.CREATE_DECISION).message))
+        return redirect("manage:decisions")
+    form = forms.DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            decision = services.create_decision(actor=request.user, **form.cleaned_data)
+        except ProcedureError as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(request, _("Decision %(number)s proposed.") % {"number": decision.number})
+            return redirect("manage:decision", pk=decision.pk)
+    return render(request, "decisions/decision_form.html", {"form": form, "decision": None})
+
+
+@login_required
+def decision_edit(request, pk: int):
+    decision = decision_for(request.user, pk)
+    form = forms.DecisionForm(request.POST or None, instance=decision)
+    if request.method == "POST" and form.is_valid():
+        changed = {name: form.cleaned_data[name] for name in form.changed_data}
+        try:
+            services.update_decision(decision=decision, actor=request.user, **changed)
+        except ProcedureError as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(request, _("Decision saved."))
+            return redirect("manage:decision", pk=decision.pk)
+    return render(request, "decisions/decision_form.html", {"form": form, "decision": decision})
+
+
+@login_required
+def decision_detail(request, pk: int):
+    decision = decision_for(request.user, pk, detailed=True)
+    steps = sorted(decision.steps.all(), key=lambda s: (list(StepKind).index(StepKind(s.kind)), s.round))
+    current_ids = {step.pk for step in ordered_current_steps(decision)}
+    return render(request, "decisions/decision_detail.html", {
+        "decision": decision,
+        "steps": steps,
+        "current_ids": current_ids,
+        "options": services.transition_options(decision, request.user),
+        "documents": decision.documents.select_related("step", "uploaded_by").order_by("-uploaded_at"),
+        "events": LedgerEvent.objects.filter(decision_id=decision.pk).order_by("-id")[:100],
+        "can_edit": can(request.user, Action.EDIT_DECISION, decision) and decision.status in (
+            State.PROPOSED, State.CATALOGED, State.DRAFTING),
+        "can_report": can(request.user, Action.REPORT_EXECUTION, decision) and decision.status in (
+            State.IN_EXECUTION, State.EVALUATING, State.SUSPENDED),
+        "report_form": forms.ExecutionReportForm(),
+        "document_form": forms.DocumentForm(),
+    })
+
+
+# ---------------------------------------------------------------- transitions
+
+
+@dataclass(frozen=True)
+class TransitionView:
+    form_class: type[django_forms.Form]
+    perform: Callable  # (decision, actor, cleaned_data) -> object
+    form_kwargs: Callable | None = None
+
+
+def _organ_units(decision: Decision):
+    return Organization.objects.filter(pk__in=decision.organ.descendant_ids()).filter(
+        kind__in=[Organization.Kind.DEPARTMENT, Organization.Kind.GOVERNMENT_OFFICE, Organization.Kind.LEGAL_OFFICE]
+    )
+
+
+def _independent_bodies(decision: Decision):
+    return Organization.objects.filter(
+        kind__in=[Organization.Kind.THIRD_PARTY, Organization.Kind.EXPERT_INSTITUTION]
+    )
+
+
+TRANSITION_VIEWS: dict[str, TransitionView] = {
+    "catalog": TransitionView(forms.ConfirmForm, lambda d, u, c: services.catalog_decision(decision=d, actor=u)),
+    "withdraw": TransitionView(
+        forms.ReasonForm, lambda d, u, c: services.withdraw_decision(decision=d, actor=u, reason=c["reason"])),
+    "start_drafting": TransitionView(
+        forms.ConfirmForm, lambda d, u, c: services.start_drafting(decision=d, actor=u)),
+    "request_legality_review": TransitionView(
+        forms.RequestLegalityReviewForm, lambda d, u, c: services.request_legality_review(decision=d, actor=u, **c)),
+    "give_legality_opinion": TransitionView(
+        forms.LegalityOpinionForm, lambda d, u, c: services.give_legality_opinion(decision=d, actor=u, **c)),
+    "confirm_legality_changes": TransitionView(
+        forms.ConfirmChangesForm, lambda d, u, c: services.confirm_legality_changes(decision=d, actor=u, **c)),
+    "record_collective_decision": TransitionView(
+        forms.CollectiveDecisionForm,
+        lambda d, u, c: services.record_collective_decision(
+            decision=d, actor=u, members=services.parse_member_views(c.pop("members")), **c)),
+    "publish": TransitionView(
+        forms.PublishForm, lambda d, u, c: services.publish_decision(decision=d, actor=u, **c)),
+    "start_execution": TransitionView(
+        forms.StartExecutionForm, lambda d, u, c: services.start_execution(decision=d, actor=u, **c),
+        lambda d: {"organizations": _organ_units(d)}),
+    "suspend": TransitionView(
+        forms.ReasonForm, lambda d, u, c: services.suspend_decision(decision=d, actor=u, reason=c["reason"])),
+    "start_adjustment": TransitionView(
+        forms.AdjustmentForm, lambda d, u, c: services.start_adjustment(decision=d, actor=u, **c)),
+    "start_evaluation": TransitionView(
+        forms.StartEvaluationForm, lambda d, u, c: services.start_evaluation(decision=d, actor=u, **c),
+        lambda d: {"organizations": _independent_bodies(d)}),
+    "complete_evaluation": TransitionView(
+        forms.CompleteEvaluationForm, lambda d, u, c: services.complete_evaluation(decision=d, actor=u, **c)),
+    "archive": TransitionView(
+        forms.ReasonForm, lambda d, u, c: services.archive_decision(decision=d, actor=u, reason=c["reason"])),
+}
+assert set(TRANSITION_VIEWS) == set(TRANSITIONS), "every transition in procedure.py has a page"
+
+
+@login_required
+def decision_transition(request, pk: int, name: str):
+    decision = decision_for(request.user, pk, detailed=True)
+    if name not in TRANSITION_VIEWS:
+        from django.http import Http404
+
+        raise Http404
+    view = TRANSITION_VIEWS[name]
+    extra = view.form_kwargs(decision) if view.form_kwargs else {}
+    form = view.form_class(request.POST if request.method == "POST" else None, **extra)
+    refusal = services.transition_refusal(decision, name, request.user)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                view.perform(decision, request.user, dict(form.cleaned_data))
+            except ProcedureError as error:
+                form.add_error(None, error.message)
+                status = 400
+            else:
+                messages.success(request, _("Done: %(action)s.") % {"action": TRANSITIONS[name].label})
+                return redirect("manage:decision", pk=decision.pk)
+        else:
+            status = 400
+    return render(request, "decisions/transition_form.html", {
+        "decision": decision, "transition": TRANSITIONS[name], "form": form, "refusal": refusal,
+    }, status=status)
+
+
+@login_required
+@require_POST
+def execution_report(request, pk: int):
+    decision = decision_for(request.user, pk)
+    form = forms.ExecutionReportForm(request.POST)
+    try:
+        form.is_valid()
+        services.report_execution(decision=decision, actor=request.user, progress=form.cleaned_data.get("progress", ""))
+    except ProcedureError as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, _("Progress report recorded."))
+    return redirect("manage:decision", pk=decision.pk)
+
+
+# ---------------------------------------------------------------- steps
+
+
+def _assessing_bodies():
+    return Organization.objects.filter(
+        kind__in=[Organization.Kind.THIRD_PARTY, Organization.Kind.EXPERT_INSTITUTION]
+    )
+
+
+def _details_initial(step) -> dict:
+    return {key: value for key, value in step.details.items() if not isinstance(value, list | dict)}
+
+
+@login_required
+def step_detail(request, pk: int, details_form=None, document_form=None, status=200):
+    step = step_for(request.user, pk)
+    refusals = services.step_action_refusals(step, request.user)
+    kind = StepKind(step.kind)
+    details_form = details_form or (
+        forms.step_details_form(kind, initial=_details_initial(step), organizations=_assessing_bodies())
+        if STEP_SPECS[kind].fields else None
+    )
+    return render(request, "decisions/step_detail.html", {
+        "step": step,
+        "decision": step.decision,
+        "spec": STEP_SPECS[kind],
+        "refusals": refusals,
+        "details_form": details_form,
+        "document_form": document_form or forms.DocumentForm(initial={"kind": "report"}),
+        "comment_form": forms.CommentForm(),
+        "reason_form": forms.ReasonForm(),
+        "detail_rows": _detail_rows(step),
+        "documents": step.documents.all(),
+    }, status=status)
+
+
+def _detail_rows(step) -> list[tuple[str, object]]:
+    labels = {field.name: field.label for field in STEP_SPECS[StepKind(step.kind)].fields}
+    return [(labels.get(key, key), value) for key, value in step.details.items()]
+
+
+@login_required
+def step_action(request, pk: int, action: str):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    step = step_for(request.user, pk)
+    post = request.POST
+    try:
+        if action == "details":
+            form = forms.step_details_form(StepKind(step.kind), data=post, organizations=_assessing_bodies())
+            if not form.is_valid():
+                return step_detail(request, pk, details_form=form, status=400)
+            services.update_step_details(step=step, actor=request.user, details=form.cleaned_data)
+            message = _("Saved.")
+        elif action == "submit":
+            services.submit_step(step=step, actor=request.user)
+            message = _("Submitted to the head of the unit.")
+        elif action == "approve":
+            services.approve_step(step=step, actor=request.user, comment=post.get("comment", ""))
+            message = _("Approved.")
+        elif action == "return":
+            services.return_step(step=step, actor=request.user, comment=post.get("comment", ""))
+            message = _("Returned to the drafter.")
+        elif action == "propose_not_applicable":
+            services.propose_not_applicable(step=step, actor=request.user, reason=post.get("reason", ""))
+            message = _("Recorded as not applicable (a required step waits for the legal office's confirmation).")
+        elif action in ("confirm_not_applicable", "refuse_not_applicable"):
+            services.confirm_not_applicable(step=step, actor=request.user, confirm=action.startswith("confirm"),
+                                            comment=post.get("comment", ""))
+            message = _("Recorded.")
+        elif action == "reopen":
+            step = services.reopen_step(step=step, actor=request.user, reason=post.get("reason", ""))
+            message = _("A new round of the step is open.")
+        elif action == "upload":
+            form = forms.DocumentForm(post, request.FILES)
+            if not form.is_valid():
+                return step_detail(request, pk, document_form=form, status=400)
+            services.add_document(decision=step.decision, actor=request.user, step=step,
+                                  uploaded_file=form.cleaned_data["file"], kind=form.cleaned_data["kind"],
+                                  title=form.cleaned_data["title"], is_public=form.cleaned_data["is_public"])
+            message = _("Document uploaded.")
+        else:
+            from django.http import Http404
+
+            raise Http404
+    except ProcedureError as refusal:
+        messages.error(request, refusal.message)
+        return step_detail(request, pk, status=400)
+    messages.success(request, message)
+    return redirect("manage:step", pk=step.pk)
+
+
+# ---------------------------------------------------------------- documents
+
+
+@login_required
+@require_POST
+def document_upload(request, pk: int):
+    decision = decision_for(request.user, pk)
+    form = forms.DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.add_document(decision=decision, actor=request.user, uploaded_file=form.cleaned_data["file"],
+                                  kind=form.cleaned_data["kind"], title=form.cleaned_data["title"],
+                                  is_public=form.cleaned_data["is_public"])
+        except ProcedureError as refusal:
+            messages.error(request, refusal.message)
+        else:
+            messages.success(request, _("Document uploaded."))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect(reverse("manage:decision", kwargs={"pk": decision.pk}) + "#documents")
+
+
+@login_required
+def document_download(request, pk: int):
+    document = document_for(request.user, pk)
+    return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.original_name,
+                        content_type=document.content_type)
+
+
+__all__ = ["visible_decisions"]

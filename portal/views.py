@@ -1,0 +1,47 @@
+"""What the public sees: published decisions (never a confidential one) and their public documents."""
+
+from django.core.cache import cache
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, render
+
+from decisions.models import Document
+from decisions.procedure import StepKind
+from decisions.selectors import current_steps, public_decisions
+from decisions.services import PUBLIC_LIST_CACHE_KEY
+
+HOME_LIMIT = 50
+
+
+def home(request):
+    rows = cache.get(PUBLIC_LIST_CACHE_KEY)
+    if rows is None:
+        rows = list(
+            public_decisions()
+            .select_related("undertaking_unit", "organ")
+            .order_by("-published_at", "-id")
+            .values("pk", "number", "title", "status", "published_at", "undertaking_unit__name", "organ__name")[
+                :HOME_LIMIT
+            ]
+        )
+        cache.set(PUBLIC_LIST_CACHE_KEY, rows, 600)
+    return render(request, "portal/home.html", {"decisions": rows})
+
+
+def decision_detail(request, pk: int):
+    decision = get_object_or_404(
+        public_decisions().select_related("undertaking_unit", "organ").prefetch_related("steps"), pk=pk
+    )
+    steps = current_steps(decision)
+    return render(request, "portal/decision_detail.html", {
+        "decision": decision,
+        "publication": steps.get(StepKind.PUBLICATION),
+        "documents": decision.documents.filter(is_public=True).order_by("kind", "-version"),
+    })
+
+
+def public_document(request, pk: int):
+    document = get_object_or_404(Document, pk=pk, is_public=True)
+    if not public_decisions().filter(pk=document.decision_id).exists():
+        raise Http404
+    return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.original_name,
+                        content_type=document.content_type)

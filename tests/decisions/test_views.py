@@ -1,0 +1,223 @@
+"""The staff workspace pages: what each persona sees, can do, and is told when refused."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import translation
+
+from accountability.models import LedgerEvent
+from decisions import services
+from decisions.demo import drive_to, pdf_file
+from decisions.models import Decision, Document
+from decisions.procedure import State, StepKind
+from decisions.selectors import current_steps
+from tests.factories import make_decision
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
+
+
+def login(client, user):
+    client.force_login(user)
+    client.cookies["django_language"] = "en"
+    return client
+
+
+def test_it_requires_login(client, decision):
+    response = client.get(reverse("manage:decision", args=[decision.pk]))
+    assert response.status_code == 302
+    assert reverse("login") in response["Location"]
+
+
+def test_login_page_logs_in(client, world):
+    response = client.post(reverse("login"), {"username": "drafter", "password": "correct-horse-battery-staple"})
+    assert response.status_code == 302
+    assert client.get(reverse("manage:home")).status_code == 200
+
+
+def test_decision_list_filters_and_paginates(client, world):
+    for number in range(23):
+        make_decision(world, title=f"关于第{number}号事项的决定")
+    make_decision(world, drafter=world.drafter_b, title="生态补偿办法")
+    login(client, world.gov)
+    first = client.get(reverse("manage:decisions"))
+    assert first.status_code == 200
+    assert len(first.context["decisions"]) == 20 and first.context["has_next"]
+    second = client.get(reverse("manage:decisions"), {"page": 2})
+    assert len(second.context["decisions"]) == 4 and not second.context["has_next"]
+    by_unit = client.get(reverse("manage:decisions"), {"unit": world.environment.pk})
+    assert [d.title for d in by_unit.context["decisions"]] == ["生态补偿办法"]
+    by_keyword = client.get(reverse("manage:decisions"), {"q": "第7号"})
+    assert [d.title for d in by_keyword.context["decisions"]] == ["关于第7号事项的决定"]
+    assert client.get(reverse("manage:decisions"), {"status": "drafting"}).context["decisions"] == []
+    assert len(client.get(reverse("manage:decisions"), {"year": 2026}).context["decisions"]) == 20
+
+
+@pytest.mark.parametrize("rows", [1, 10])
+def test_decision_list_query_count_does_not_grow_with_rows(client, world, rows, django_assert_max_num_queries):
+    for number in range(rows):
+        make_decision(world, title=f"事项{number}")
+    login(client, world.gov)
+    # session, user, groups, organization chain (organ lookup), units for the filter, the page of decisions
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("manage:decisions"))
+    assert len(response.context["decisions"]) == rows
+
+
+@pytest.mark.parametrize("rows", [1, 10])
+def test_my_tasks_query_count(client, world, rows, django_assert_max_num_queries):
+    for number in range(rows):
+        decision = make_decision(world, title=f"事项{number}")
+        services.catalog_decision(decision=decision, actor=world.gov)
+        services.start_drafting(decision=decision, actor=world.drafter)
+    login(client, world.drafter)
+    with django_assert_max_num_queries(14):
+        response = client.get(reverse("manage:home"))
+    assert len(response.context["tasks"]) >= rows
+
+
+def test_drafter_of_another_unit_gets_not_found(client, world, decision):
+    login(client, world.drafter_b)
+    assert client.get(reverse("manage:decision", args=[decision.pk])).status_code == 404
+    step = current_steps(decision)[StepKind.PUBLIC_PARTICIPATION]
+    assert client.get(reverse("manage:step", args=[step.pk])).status_code == 404
+    assert client.post(reverse("manage:transition", args=[decision.pk, "withdraw"]), {"reason": "x"}).status_code == 404
+
+
+def test_detail_shows_what_can_be_done_and_why_not(client, world, decision):
+    drive_to(decision, State.DRAFTING, world.cast)
+    login(client, world.drafter)
+    response = client.get(reverse("manage:decision", args=[decision.pk]))
+    content = response.content.decode()
+    assert "Request legality review" in content
+    assert "Rule 1: legality review can be requested only when every required pre-discussion step is done" in content
+    assert "Public participation" in content  # the missing step is named
+    assert "decision.start_drafting" in content  # the ledger events are listed
+
+
+def test_gov_office_catalogs_through_the_page(client, world, decision):
+    login(client, world.gov)
+    response = client.post(reverse("manage:transition", args=[decision.pk, "catalog"]))
+    assert response.status_code == 302
+    decision.refresh_from_db()
+    assert decision.status == State.CATALOGED
+
+
+def test_refused_transition_changes_nothing_and_says_why(client, world, decision):
+    login(client, world.drafter)
+    events = LedgerEvent.objects.count()
+    response = client.post(reverse("manage:transition", args=[decision.pk, "catalog"]))
+    assert response.status_code == 400
+    assert "Your role does not allow this action." in response.content.decode()
+    decision.refresh_from_db()
+    assert decision.status == State.PROPOSED
+    assert LedgerEvent.objects.count() == events
+
+
+def test_transition_from_wrong_state_is_refused_in_page(client, world, decision):
+    login(client, world.gov)
+    response = client.post(reverse("manage:transition", args=[decision.pk, "publish"]),
+                           {"channels": "网站", "published_on": "2026-01-01"})
+    assert response.status_code == 400
+    assert "is not possible while the decision is" in response.content.decode()
+    assert Decision.objects.get(pk=decision.pk).status == State.PROPOSED
+
+
+def test_missing_reason_is_refused_in_page(client, world, decision):
+    login(client, world.gov)
+    response = client.post(reverse("manage:transition", args=[decision.pk, "withdraw"]), {"reason": "  "})
+    assert response.status_code == 400
+    assert "Withdrawing a decision needs a reason." in response.content.decode()
+    assert Decision.objects.get(pk=decision.pk).status == State.PROPOSED
+
+
+def test_create_decision_through_the_page(client, world):
+    login(client, world.drafter)
+    response = client.post(reverse("manage:decision_create"), {
+        "title": "关于实施城市更新行动的意见", "summary": "", "year": 2026, "scope_category": "development_plan",
+        "affects_public_interest": "on",
+    })
+    decision = Decision.objects.get(title="关于实施城市更新行动的意见")
+    assert response.status_code == 302
+    assert decision.undertaking_unit == world.transport
+    assert decision.steps.count() == len(StepKind)
+
+
+def test_create_decision_with_bad_input_shows_errors(client, world):
+    login(client, world.drafter)
+    response = client.post(reverse("manage:decision_create"), {"title": "", "year": "x", "scope_category": "nope"})
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    assert not Decision.objects.exists()
+
+
+def test_step_submit_and_approve_through_pages(client, world, decision):
+    drive_to(decision, State.DRAFTING, world.cast)
+    step = current_steps(decision)[StepKind.PARTY_REPORT]
+    login(client, world.drafter)
+    response = client.post(reverse("manage:step_action", args=[step.pk, "details"]),
+                           {"reported_on": "2026-03-01", "summary": "市委同意。"})
+    assert response.status_code == 302
+    assert client.post(reverse("manage:step_action", args=[step.pk, "submit"])).status_code == 302
+    login(client, world.head)
+    page = client.get(reverse("manage:step", args=[step.pk])).content.decode()
+    assert "Approve" in page
+    assert client.post(reverse("manage:step_action", args=[step.pk, "approve"]), {"comment": "同意"}).status_code == 302
+    step.refresh_from_db()
+    assert step.status == "done" and step.completed_by == world.head
+
+
+def test_return_without_comment_is_refused_in_page(client, world, decision):
+    drive_to(decision, State.DRAFTING, world.cast)
+    step = current_steps(decision)[StepKind.PARTY_REPORT]
+    services.update_step_details(step=step, actor=world.drafter, details={"reported_on": "2026-03-01", "summary": "x"})
+    services.submit_step(step=step, actor=world.drafter)
+    login(client, world.head)
+    response = client.post(reverse("manage:step_action", args=[step.pk, "return"]), {"comment": ""})
+    assert response.status_code == 400
+    assert "Returning a step needs a comment" in response.content.decode()
+    step.refresh_from_db()
+    assert step.status == "submitted"
+
+
+def test_upload_of_wrong_type_and_oversize_is_refused_in_page(client, world, decision, settings):
+    drive_to(decision, State.DRAFTING, world.cast)
+    step = current_steps(decision)[StepKind.PUBLIC_PARTICIPATION]
+    login(client, world.drafter)
+    url = reverse("manage:step_action", args=[step.pk, "upload"])
+    exe = SimpleUploadedFile("tool.exe", b"MZ\x90\x00", content_type="application/octet-stream")
+    response = client.post(url, {"title": "x", "kind": "report", "file": exe})
+    assert response.status_code == 400
+    assert "is not an accepted document type" in response.content.decode()
+    settings.DOCUMENT_MAX_BYTES = 100
+    response = client.post(url, {"title": "x", "kind": "report", "file": pdf_file("big.pdf", "x" * 500)})
+    assert response.status_code == 400
+    assert "documents may be at most" in response.content.decode()
+    assert not Document.objects.exists()
+
+
+def test_document_download_is_scoped(client, world, decision):
+    document = services.add_document(decision=decision, actor=world.drafter, uploaded_file=pdf_file("d.pdf"),
+                                     kind="draft", title="草案")
+    login(client, world.drafter)
+    response = client.get(reverse("manage:document_download", args=[document.pk]))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    login(client, world.drafter_b)
+    assert client.get(reverse("manage:document_download", args=[document.pk])).status_code == 404
+
+
+def test_portal_lists_only_published_non_confidential(client, world):
+    published = drive_to(make_decision(world, title="公开的决定"), State.PUBLISHED, world.cast)
+    make_decision(world, title="起草中的决定")
+    secret = make_decision(world, title="保密的决定", is_confidential=True, confidential_reason="保密法")
+    drive_to(secret, State.DECIDED, world.cast)
+    services.start_execution(decision=secret, actor=world.gov, execution_unit=world.transport)
+    content = client.get(reverse("portal:home")).content.decode()
+    assert "公开的决定" in content
+    assert "起草中的决定" not in content and "保密的决定" not in content
+    assert client.get(reverse("portal:decision", args=[published.pk])).status_code == 200
+    assert client.get(reverse("portal:decision", args=[secret.pk])).status_code == 404
