@@ -1,6 +1,7 @@
 """Forms of the staff workspace. They check shapes and types; the rules are checked by the services."""
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization
@@ -21,6 +22,11 @@ class DecisionForm(forms.ModelForm):
             "confidential_reason": forms.Textarea(attrs={"rows": 2}),
             "term_end": DATE_INPUT,
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk:
+            self.fields["year"].initial = timezone.localdate().year
 
 
 class DecisionFilterForm(forms.Form):

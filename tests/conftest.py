@@ -45,11 +45,6 @@ TransactionTestCase._fixture_teardown = _fixture_teardown_with_ledger
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.LEDGER_SEAL_DIR = tmp_path / "seals"
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; not a behaviour
-    # Tests speak plain HTTP to the test client and the live server (production settings: tests/test_deploy.py).
-    settings.SECURE_SSL_REDIRECT = False
-    settings.SESSION_COOKIE_SECURE = False
-    settings.CSRF_COOKIE_SECURE = False
 
 
 @pytest.fixture

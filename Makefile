@@ -1,0 +1,56 @@
+# The two commands a newcomer types: `make run` and `make test`. Everything installs into .venv.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip
+
+.PHONY: run test bench install install-test browser lint format migrate seed messages diagram check-deploy clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+install: $(PY)  ## the application's dependencies
+	$(PIP) install --quiet -e .
+
+install-test: $(PY)  ## the application's and the tests' dependencies, and Debian chromium for browser tests
+	$(PIP) install --quiet -e '.[test]'
+	@$(MAKE) --no-print-directory browser
+
+browser:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "Installing Debian chromium for the browser tests…"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	else echo "No /usr/bin/chromium: browser tests will be skipped (sudo apt-get install chromium fonts-noto-cjk)."; fi
+
+run: install  ## set up, load the demo data and run web + Celery worker + beat on SQLite (no Redis needed)
+	@bash scripts/run-dev.sh
+
+test: install-test  ## the whole test suite (DATABASE_URL / REDIS_URL select PostgreSQL and Redis)
+	$(PY) -m pytest
+
+bench: install-test  ## benchmarks on PostgreSQL (see docs/benchmarks.md)
+	$(PY) -m bench
+
+migrate: install
+	$(PY) manage.py migrate
+
+seed: migrate
+	$(PY) manage.py seed_demo
+
+lint: install-test
+	$(PY) -m ruff check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+format: install-test
+	$(PY) -m ruff format .
+
+messages: install  ## refresh the translation catalogs (then translate and run `make compile-messages`)
+	$(PY) manage.py makemessages -l zh_Hans -l en --ignore '.venv/*' --ignore 'var/*'
+
+diagram: install  ## docs/procedure.md from the transition table
+	$(PY) manage.py procedure_diagram > docs/procedure.md
+
+clean:
+	rm -rf var/celery var/results staticfiles
