@@ -39,6 +39,7 @@ class Action(StrEnum):
     ARCHIVE = "archive"
     VIEW_LEDGER = "view_ledger"
     ASSIGN_ROLE = "assign_role"
+    EDIT_PROFILE = "edit_profile"  # the organ's procedure profile (numbers, default-required steps)
 
 
 ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
@@ -72,7 +73,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
         }
     ),
     Role.LEGAL_REVIEWER: frozenset(
-        {Action.VIEW_DECISION, Action.CONFIRM_NOT_APPLICABLE, Action.GIVE_LEGALITY_OPINION}
+        {Action.VIEW_DECISION, Action.CONFIRM_NOT_APPLICABLE, Action.GIVE_LEGALITY_OPINION, Action.EDIT_PROFILE}
     ),
     Role.EVALUATOR: frozenset({Action.VIEW_DECISION, Action.COMPLETE_EVALUATION}),
     Role.EXPERT: frozenset(),
@@ -151,6 +152,10 @@ def can(user, action: Action, obj: Any = None) -> Verdict:
             return Verdict(False, "permission.organization", _("Your account belongs to no decision organ."))
         return ALLOWED
     if action == Action.VIEW_LEDGER and obj is None:
+        return ALLOWED
+    if action == Action.EDIT_PROFILE:
+        if obj is None or _organ_id(user) != obj.pk:
+            return Verdict(False, "permission.scope", _("This decision organ is not yours."))
         return ALLOWED
 
     decision = _decision_of(obj)
