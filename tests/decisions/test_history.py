@@ -1,0 +1,40 @@
+"""Field history (django-simple-history): who changed which field of a decision or step, and when."""
+
+import pytest
+
+from accounts.errors import ProcedureError
+from decisions import services
+from decisions.models import Decision, Step
+from decisions.procedure import StepKind
+from decisions.selectors import current_steps
+
+
+def test_decision_edit_is_in_the_field_history_with_its_author(world, decision):
+    services.update_decision(decision=decision, actor=world.drafter, title="关于调整公共交通票价的决定（修改）")
+    latest, previous = decision.history.all()[:2]
+    assert latest.history_user == world.drafter
+    changes = {change.field: (change.old, change.new) for change in latest.diff_against(previous).changes}
+    assert changes["title"] == ("关于调整中心城区公共交通票价的决定", "关于调整公共交通票价的决定（修改）")
+
+
+def test_status_changes_are_in_the_field_history(world, decision):
+    services.catalog_decision(decision=decision, actor=world.gov)
+    latest = decision.history.first()
+    assert latest.status == "cataloged" and latest.history_user == world.gov
+
+
+def test_step_changes_are_in_the_field_history(world, decision):
+    services.catalog_decision(decision=decision, actor=world.gov)
+    services.start_drafting(decision=decision, actor=world.drafter)
+    step = current_steps(decision)[StepKind.PARTY_REPORT]
+    services.update_step_details(step=step, actor=world.drafter, details={"reported_on": "2026-01-05", "summary": "同意"})
+    record = step.history.first()
+    assert record.history_user == world.drafter
+    assert record.details["summary"] == "同意"
+
+
+def test_bulk_updates_that_would_bypass_history_are_refused(world, decision):
+    with pytest.raises(ProcedureError):
+        Decision.objects.filter(pk=decision.pk).update(title="x")
+    with pytest.raises(ProcedureError):
+        Step.objects.filter(decision=decision).update(status="done")
