@@ -25,6 +25,7 @@ from .models import Decision, Document, ProcedureProfile, Step
 from .procedure import (
     ALL_STEPS,
     DRAFTING_STEPS,
+    PRE_DISCUSSION_STEPS,
     EDITABLE_STATES,
     PUBLIC_STATES,
     STEP_SPECS,
@@ -159,6 +160,20 @@ def _new_round(step: Step, *, status: StepStatus, actor: User | None = None) -> 
     successor._history_user = actor
     successor.save()
     return successor
+
+
+def _set_aside_unused_optional_steps(decision: Decision, actor: User, kinds) -> list[str]:
+    """Optional steps nobody took up are marked not applicable when the procedure moves past them, so no step
+    stays open in a decision that has left the state in which it could be worked on."""
+    set_aside = []
+    for kind, step in current_steps(decision).items():
+        if kind in kinds and step.requirement == Requirement.OPTIONAL \
+                and step.status in (StepStatus.PENDING, StepStatus.OPEN, StepStatus.RETURNED):
+            step.requirement = Requirement.NOT_APPLICABLE
+            step.not_applicable_reason = _("Optional step not used.")
+            _save_step(step, actor)
+            set_aside.append(kind)
+    return set_aside
 
 
 def _open(step: Step, actor: User) -> None:
@@ -359,9 +374,10 @@ def request_legality_review(
         "shortened": days < minimum,
     }
     _save_step(step, actor)
+    set_aside = _set_aside_unused_optional_steps(decision, actor, PRE_DISCUSSION_STEPS)
     _move(decision, State.LEGALITY_REVIEW, actor=actor, transition=transition, reason=urgency_reason,
           after={"review_working_days": days, "due_on": due.value, "due_is_provisional": due.provisional,
-                 "shortened": days < minimum})
+                 "shortened": days < minimum, "optional_steps_not_used": set_aside})
     return step
 
 
@@ -503,10 +519,17 @@ def record_collective_decision(
         return step
     step.status = StepStatus.DONE
     _save_step(step, actor)
+    _set_aside_unused_optional_steps(decision, actor, (StepKind.PARTY_REPORT,))
     if outcome == "adopted":
         stopping = decision.adjustment_purpose == Decision.AdjustmentPurpose.STOP
         target = State.TERMINATED if stopping else State.DECIDED
         decision.decided_at = now
+        if stopping:  # execution ends with the decision
+            execution = steps[StepKind.EXECUTION]
+            if execution.status == StepStatus.OPEN:
+                execution.status, execution.completed_at, execution.completed_by = StepStatus.DONE, now, actor
+                execution.details = execution.details | {"ended_by": "termination"}
+                _save_step(execution, actor)
         if target == State.DECIDED and steps[StepKind.PUBLICATION].requirement != Requirement.NOT_APPLICABLE:
             _open(steps[StepKind.PUBLICATION], actor)
     else:
@@ -545,6 +568,7 @@ def publish_decision(
                     "opinions_explanation": opinions_explanation.strip()}
     step.status, step.completed_at, step.completed_by = StepStatus.DONE, now, actor
     _save_step(step, actor)
+    _set_aside_unused_optional_steps(decision, actor, (StepKind.CONGRESS_REPORT,))
     decision.published_at = now
     _move(decision, State.PUBLISHED, actor=actor, transition=transition, after={"published_on": published_on})
     return step
@@ -562,6 +586,7 @@ def start_execution(*, decision: Decision, actor: User, execution_unit: Organiza
         step = _new_round(step, status=StepStatus.OPEN, actor=actor)
     step.details = step.details | {"execution_unit": execution_unit.name}
     _open(step, actor)
+    _set_aside_unused_optional_steps(decision, actor, (StepKind.CONGRESS_REPORT,))
     decision.execution_unit = execution_unit
     decision.execution_started_at = timezone.now()
     _move(decision, State.IN_EXECUTION, actor=actor, transition=transition,
