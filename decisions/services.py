@@ -169,7 +169,7 @@ def _set_aside_unused_optional_steps(decision: Decision, actor: User, kinds) -> 
     for kind, step in current_steps(decision).items():
         if kind in kinds and step.requirement == Requirement.OPTIONAL \
                 and step.status in (StepStatus.PENDING, StepStatus.OPEN, StepStatus.RETURNED):
-            step.requirement = Requirement.NOT_APPLICABLE
+            step.requirement, step.status = Requirement.NOT_APPLICABLE, StepStatus.PENDING
             step.not_applicable_reason = _("Optional step not used.")
             _save_step(step, actor)
             set_aside.append(kind)
