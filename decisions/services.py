@@ -926,10 +926,7 @@ def reopen_step(*, step: Step, actor: User, reason: str) -> Step:
 def propose_not_applicable(*, step: Step, actor: User, reason: str) -> Step:
     """An optional step is set not applicable with a reason; a required one needs the legal office's confirmation."""
     decision, step = _lock_step(step)
-    _ensure(actor, Action.WORK_ON_STEP, decision)
-    if step.kind in ALWAYS_REQUIRED_STEPS:  # before the unit-step check, which would refuse it less clearly
-        raise ProcedureError("step.always_required", _("This step is required by law for every decision."))
-    _ensure_unit_step_workable(decision, step, actor)
+    _ensure_not_applicable_proposable(decision, step, actor)
     reason = _require_text(reason, "step.reason_required", _("Setting a step not applicable needs a written reason."))
     step.not_applicable_reason = reason
     step.not_applicable_proposed_by = actor
@@ -1035,9 +1032,19 @@ def _ensure_submittable(decision: Decision, step: Step, actor: User) -> None:
         raise refusal
 
 
+def _ensure_not_applicable_proposable(decision: Decision, step: Step, actor: User) -> None:
+    _ensure(actor, Action.WORK_ON_STEP, decision)
+    if step.kind in ALWAYS_REQUIRED_STEPS:  # before the unit-step check, which would refuse it less clearly
+        raise ProcedureError("step.always_required", _("This step is required by law for every decision."))
+    _ensure_unit_step_workable(decision, step, actor)
+
+
 def _ensure_can_upload(decision: Decision, actor: User) -> None:
-    if not any(can(actor, action, decision) for action in UPLOAD_ACTIONS):
-        raise ProcedureError("permission.role", _("Your role does not allow this action."))
+    verdicts = [can(actor, action, decision) for action in UPLOAD_ACTIONS]
+    if not any(verdicts):
+        # Say "another organization" when a role would allow it there, "your role" otherwise.
+        scoped = [verdict for verdict in verdicts if verdict.code != "permission.role"]
+        raise ProcedureError.from_verdict(scoped[0] if scoped else verdicts[0])
     if decision.status in CLOSED_STATES:
         raise ProcedureError("document.closed", _("The record of a closed decision cannot receive documents."))
 
@@ -1050,9 +1057,7 @@ def step_action_refusals(step: Step, user: User) -> dict[str, ProcedureError | N
         "submit": _refusal_of(_ensure_submittable, decision, step, user),
         "approve": _refusal_of(_ensure_reviewable, decision, step, user),
         "return": _refusal_of(_ensure_reviewable, decision, step, user),
-        "propose_not_applicable": _refusal_of(_ensure_unit_step_workable, decision, step, user)
-        or (ProcedureError("step.always_required", _("This step is required by law for every decision."))
-            if step.kind in ALWAYS_REQUIRED_STEPS else None),
+        "propose_not_applicable": _refusal_of(_ensure_not_applicable_proposable, decision, step, user),
         "confirm_not_applicable": _refusal_of(_ensure_confirmable, decision, step, user),
         "reopen": _refusal_of(_ensure_reopenable, decision, step, user),
         "upload": _refusal_of(_ensure_can_upload, decision, user),

@@ -1,0 +1,52 @@
+"""Asserting a refusal: its code, that its message names the rule, and that nothing changed.
+
+    with refused("rule1.steps_not_done", decision, says="Rule 1"):
+        services.request_legality_review(...)
+
+"Nothing changed" means: the decision's status and its steps (status, requirement, details) as stored, its
+documents, and the ledger (no new event). Messages are checked in English, so future Chinese translations do
+not break the tests.
+"""
+
+from contextlib import contextmanager
+
+import pytest
+from django.utils import translation
+from django.utils.functional import Promise
+
+from accountability.models import LedgerEvent
+from accounts.errors import ProcedureError
+from decisions.models import Decision, Document, Step
+
+
+def snapshot(decision: Decision | None) -> dict:
+    state = {"events": LedgerEvent.objects.count()}
+    if decision is not None:
+        state["status"] = Decision.objects.values_list("status", flat=True).get(pk=decision.pk)
+        state["steps"] = list(
+            Step.objects.filter(decision_id=decision.pk)
+            .order_by("id")
+            .values_list("id", "status", "requirement", "details", "not_applicable_proposed_by_id")
+        )
+        state["documents"] = Document.objects.filter(decision_id=decision.pk).count()
+    return state
+
+
+@contextmanager
+def refused(code: str, decision: Decision | None = None, *, says: str | Promise | tuple = ()):
+    """The block must raise ProcedureError with `code`, a message containing `says`, and change nothing."""
+    before = snapshot(decision)
+    with translation.override("en"), pytest.raises(ProcedureError) as caught:
+        yield caught
+    error = caught.value
+    assert error.code == code, f"expected {code}, got {error.code}: {error}"
+    with translation.override("en"):
+        message = str(error.message)
+        fragments = [str(fragment) for fragment in ((says,) if isinstance(says, str | Promise) else says)]
+    for fragment in fragments:
+        assert fragment in message, f"{fragment!r} not in {message!r}"
+    assert snapshot(decision) == before, "a refused action changed something"
+
+
+def status_of(decision: Decision) -> str:
+    return Decision.objects.values_list("status", flat=True).get(pk=decision.pk)
