@@ -10,13 +10,21 @@ class LedgerEvent(models.Model):
 
     occurred_at = models.DateTimeField(_("time"), db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("actor"), null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     actor_name = models.CharField(_("actor name"), max_length=150, blank=True)
     role = models.CharField(_("role"), max_length=40, blank=True)
     organization = models.ForeignKey(
-        "accounts.Organization", verbose_name=_("organization"), null=True, blank=True, on_delete=models.PROTECT,
+        "accounts.Organization",
+        verbose_name=_("organization"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     action = models.CharField(_("action"), max_length=80, db_index=True)

@@ -6,7 +6,7 @@ Used by migration 0002. The test suite drops them only around Django's own flush
 TABLE = "accountability_ledgerevent"
 
 POSTGRES_INSTALL = [
-    f"""
+    """
     CREATE OR REPLACE FUNCTION juece_ledger_refuse_change() RETURNS trigger AS $$
     BEGIN
         RAISE EXCEPTION 'the audit ledger is append-only: % refused on %', TG_OP, TG_TABLE_NAME

@@ -73,7 +73,12 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
         }
     ),
     Role.LEGAL_REVIEWER: frozenset(
-        {Action.VIEW_DECISION, Action.CONFIRM_NOT_APPLICABLE, Action.GIVE_LEGALITY_OPINION, Action.EDIT_PROFILE}
+        {
+            Action.VIEW_DECISION,
+            Action.CONFIRM_NOT_APPLICABLE,
+            Action.GIVE_LEGALITY_OPINION,
+            Action.EDIT_PROFILE,
+        }
     ),
     Role.EVALUATOR: frozenset({Action.VIEW_DECISION, Action.COMPLETE_EVALUATION}),
     Role.EXPERT: frozenset(),
@@ -168,11 +173,15 @@ def can(user, action: Action, obj: Any = None) -> Verdict:
     if action in (Action.APPROVE_STEP, Action.GIVE_LEGALITY_OPINION):
         if getattr(obj, "submitted_by_id", None) == user.pk:
             return Verdict(
-                False, "permission.two_person", _("Two-person rule: you cannot approve what you submitted yourself.")
+                False,
+                "permission.two_person",
+                _("Two-person rule: you cannot approve what you submitted yourself."),
             )
     if action == Action.CONFIRM_NOT_APPLICABLE:
         if getattr(obj, "not_applicable_proposed_by_id", None) == user.pk:
             return Verdict(
-                False, "permission.two_person", _("Two-person rule: you cannot confirm what you proposed yourself.")
+                False,
+                "permission.two_person",
+                _("Two-person rule: you cannot confirm what you proposed yourself."),
             )
     return ALLOWED

@@ -4,7 +4,6 @@ from django.contrib.auth.models import Group
 from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
 
-from .errors import ProcedureError
 from .models import User
 
 
@@ -16,7 +15,9 @@ def refuse_two_administrator_roles(sender, instance, action, pk_set, reverse, **
 
     if reverse:  # group.user_set.add(users…): check each user
         for user in User.objects.filter(pk__in=pk_set):
-            check_separated_admins(current_roles=set(user.groups.values_list("name", flat=True)), adding={instance.name})
+            check_separated_admins(
+                current_roles=set(user.groups.values_list("name", flat=True)), adding={instance.name}
+            )
         return
     adding_names = set(Group.objects.filter(pk__in=pk_set).values_list("name", flat=True))
     check_separated_admins(current_roles=set(instance.groups.values_list("name", flat=True)), adding=adding_names)

@@ -97,12 +97,13 @@ class TransitionLedger(Benchmark):
         for measurement in result.measurements:
             if measurement.ratio is not None:
                 base = measurement.baseline
-                result.checks.append(Check(
-                    f"{measurement.case}: median({measurement.scale:,}) / median({base.scale:,})"
-                    f" ≤ {MAX_RATIO}",
-                    measurement.ratio <= MAX_RATIO,
-                    f"{measurement.ratio:.3f} ({measurement.median_ms:.2f} ms vs {base.median_ms:.2f} ms)",
-                ))
+                result.checks.append(
+                    Check(
+                        f"{measurement.case}: median({measurement.scale:,}) / median({base.scale:,}) ≤ {MAX_RATIO}",
+                        measurement.ratio <= MAX_RATIO,
+                        f"{measurement.ratio:.3f} ({measurement.median_ms:.2f} ms vs {base.median_ms:.2f} ms)",
+                    )
+                )
         return result
 
     def _setup(self, ctx: Context, scale: int, decisions: int, result: Result) -> Stage:
@@ -119,19 +120,25 @@ class TransitionLedger(Benchmark):
             bulk = generate_events(scale - present, progress=ctx.log, progress_every=250_000)
             analyze = database.analyze(TABLE)
             present = LedgerEvent.objects.count()
-            ctx.log(f"{scale:,}: generated {bulk.count:,} events in {bulk.seconds:.1f} s "
-                    f"({bulk.per_second:,.0f}/s); ANALYZE {analyze:.1f} s; {present:,} events present")
+            ctx.log(
+                f"{scale:,}: generated {bulk.count:,} events in {bulk.seconds:.1f} s "
+                f"({bulk.per_second:,.0f}/s); ANALYZE {analyze:.1f} s; {present:,} events present"
+            )
             if bulk.count:
-                result.notes.append(f"{bulk.count:,} events generated in {bulk.seconds:.1f} s "
-                                    f"({bulk.per_second:,.0f} events/s), ANALYZE {analyze:.1f} s")
+                result.notes.append(
+                    f"{bulk.count:,} events generated in {bulk.seconds:.1f} s "
+                    f"({bulk.per_second:,.0f} events/s), ANALYZE {analyze:.1f} s"
+                )
             if head_hash() != bulk.head_hash:
                 raise RuntimeError("the chain head is not the last generated event")
             plan = head_lookup_plan()
-        result.checks.append(Check(
-            f"head lookup is an index scan at {present:,} events",
-            "Index Scan" in plan and "Seq Scan" not in plan,
-            " ".join(plan.split()),
-        ))
+        result.checks.append(
+            Check(
+                f"head lookup is an index scan at {present:,} events",
+                "Index Scan" in plan and "Seq Scan" not in plan,
+                " ".join(plan.split()),
+            )
+        )
         return Stage(scale, database, world, made, bulk, present)
 
     def _interleaved(self, stages: list[Stage], action, runs: int) -> dict[int, list[float]]:
@@ -164,13 +171,16 @@ class TransitionLedger(Benchmark):
             with connection.cursor() as cursor:
                 cursor.execute(
                     f"SELECT count(*) FROM {TABLE} WHERE action IN ('decision.catalog', 'decision.withdraw') "
-                    "AND decision_id < %s", [DECISION_ID_BASE],
+                    "AND decision_id < %s",
+                    [DECISION_ID_BASE],
                 )
                 transitions = cursor.fetchone()[0]
         ctx.log(f"{stage.scale:,}: chain check ({what}) in {time.perf_counter() - started:.1f} s")
-        result.checks.append(Check(
-            f"ledger chain valid at {total:,} events ({what})",
-            ok and transitions == appended,
-            f"{checked:,} events checked; {transitions} transition events appended, {appended} expected"
-            + ("" if ok else f"; broken at #{broken_at}: {problem}"),
-        ))
+        result.checks.append(
+            Check(
+                f"ledger chain valid at {total:,} events ({what})",
+                ok and transitions == appended,
+                f"{checked:,} events checked; {transitions} transition events appended, {appended} expected"
+                + ("" if ok else f"; broken at #{broken_at}: {problem}"),
+            )
+        )

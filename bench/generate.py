@@ -25,8 +25,22 @@ from accountability.hashing import SUPPORTED_ALGORITHMS, chain_hash, epoch_micro
 
 TABLE = "accountability_ledgerevent"
 COLUMNS = (
-    "occurred_at", "actor_id", "actor_name", "role", "organization_id", "action", "object_type", "object_id",
-    "object_repr", "decision_id", "before", "after", "reason", "client_address", "algorithm", "prev_hash",
+    "occurred_at",
+    "actor_id",
+    "actor_name",
+    "role",
+    "organization_id",
+    "action",
+    "object_type",
+    "object_id",
+    "object_repr",
+    "decision_id",
+    "before",
+    "after",
+    "reason",
+    "client_address",
+    "algorithm",
+    "prev_hash",
     "hash",
 )
 DECISION_ID_BASE = 100_000_000
@@ -34,20 +48,35 @@ EVENTS_PER_DECISION = 20
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 TITLES = (
-    "关于调整中心城区公共交通票价的决定", "关于实施城市生活垃圾分类管理的决定",
-    "关于划定高污染燃料禁燃区的决定", "关于老旧小区改造三年行动计划的决定",
-    "关于优化营商环境若干措施的决定", "关于调整最低工资标准的决定",
-    "关于中心城区停车收费标准的决定", "关于建设城市轨道交通三期工程的决定",
+    "关于调整中心城区公共交通票价的决定",
+    "关于实施城市生活垃圾分类管理的决定",
+    "关于划定高污染燃料禁燃区的决定",
+    "关于老旧小区改造三年行动计划的决定",
+    "关于优化营商环境若干措施的决定",
+    "关于调整最低工资标准的决定",
+    "关于中心城区停车收费标准的决定",
+    "关于建设城市轨道交通三期工程的决定",
 )
-STEPS = ("public_participation", "expert_review", "risk_assessment", "fair_competition_review",
-         "department_consultation", "legality_review")
+STEPS = (
+    "public_participation",
+    "expert_review",
+    "risk_assessment",
+    "fair_competition_review",
+    "department_consultation",
+    "legality_review",
+)
 
 # (action, object kind, before, after, reason); per decision, in this order, EVENTS_PER_DECISION of them.
 _LIFECYCLE = [
     ("decision.created", "decision", {}, None, ""),
     ("decision.catalog", "decision", {"status": "proposed"}, {"status": "cataloged"}, ""),
-    ("decision.start_drafting", "decision", {"status": "cataloged"},
-     {"status": "drafting", "opened_steps": list(STEPS[:5])}, ""),
+    (
+        "decision.start_drafting",
+        "decision",
+        {"status": "cataloged"},
+        {"status": "drafting", "opened_steps": list(STEPS[:5])},
+        "",
+    ),
 ]
 for _step in STEPS[:5]:
     _LIFECYCLE += [
@@ -56,8 +85,15 @@ for _step in STEPS[:5]:
         ("step.approved", _step, {"status": "submitted"}, {"status": "approved"}, "同意"),
     ]
 _LIFECYCLE.append(("document.uploaded", "document", {}, {"kind": "draft", "sha256": "0" * 64}, ""))
-_LIFECYCLE.append(("decision.request_legality_review", "decision", {"status": "drafting"},
-                   {"status": "legality_review"}, ""))
+_LIFECYCLE.append(
+    (
+        "decision.request_legality_review",
+        "decision",
+        {"status": "drafting"},
+        {"status": "legality_review"},
+        "",
+    )
+)
 assert len(_LIFECYCLE) == EVENTS_PER_DECISION
 
 
@@ -90,15 +126,25 @@ def actors_from_database() -> list[Actor]:
     from accounts.models import User
 
     actors = [
-        Actor(user.pk, str(user), user.primary_role or "", user.organization_id)
-        for user in User.objects.order_by("pk")
+        Actor(user.pk, str(user), user.primary_role or "", user.organization_id) for user in User.objects.order_by("pk")
     ]
     return actors or [SYSTEM]
 
 
-def _payload(us: int, actor: Actor, action: str, object_type: str, object_id: str, object_repr: str,
-             decision_id: int, before: dict, after: dict, reason: str, client_address: str,
-             algorithm: str) -> dict:
+def _payload(
+    us: int,
+    actor: Actor,
+    action: str,
+    object_type: str,
+    object_id: str,
+    object_repr: str,
+    decision_id: int,
+    before: dict,
+    after: dict,
+    reason: str,
+    client_address: str,
+    algorithm: str,
+) -> dict:
     """The same keys and values as LedgerEvent.canonical_payload (checked by _check_payload_shape)."""
     return {
         "occurred_at_us": us,
@@ -135,13 +181,30 @@ def _check_payload_shape(payload: dict) -> None:
         )
 
 
-def _rows(count: int, *, prev_hash: str, start_us: int, end_us: int, actors: list[Actor], algorithm: str,
-          first_payload_check=_check_payload_shape):
+def _rows(
+    count: int,
+    *,
+    prev_hash: str,
+    start_us: int,
+    end_us: int,
+    actors: list[Actor],
+    algorithm: str,
+    first_payload_check=_check_payload_shape,
+):
     """Yield the COPY rows of `count` chained events, timestamps non-decreasing from start_us to end_us."""
     step_us = max(0, (end_us - start_us) // max(count, 1))
-    lifecycle = [(action, kind, before, after, reason, json.dumps(before, ensure_ascii=False),
-                  json.dumps(after, ensure_ascii=False) if after is not None else None)
-                 for action, kind, before, after, reason in _LIFECYCLE]
+    lifecycle = [
+        (
+            action,
+            kind,
+            before,
+            after,
+            reason,
+            json.dumps(before, ensure_ascii=False),
+            json.dumps(after, ensure_ascii=False) if after is not None else None,
+        )
+        for action, kind, before, after, reason in _LIFECYCLE
+    ]
     for index in range(count):
         decision_index, position = divmod(index, EVENTS_PER_DECISION)
         decision_id = DECISION_ID_BASE + decision_index
@@ -161,15 +224,41 @@ def _rows(count: int, *, prev_hash: str, start_us: int, end_us: int, actors: lis
         actor = actors[decision_index % len(actors)]
         client_address = f"10.{(decision_index >> 8) & 255}.{decision_index & 255}.{position + 1}"
         us = start_us + index * step_us
-        payload = _payload(us, actor, action, object_type, object_id, object_repr, decision_id, before, after,
-                           reason, client_address, algorithm)
+        payload = _payload(
+            us,
+            actor,
+            action,
+            object_type,
+            object_id,
+            object_repr,
+            decision_id,
+            before,
+            after,
+            reason,
+            client_address,
+            algorithm,
+        )
         if index == 0 and first_payload_check is not None:
             first_payload_check(payload)
         digest = chain_hash(algorithm, prev_hash, payload)
         row = (
-            _EPOCH + timedelta(microseconds=us), actor.actor_id, actor.actor_name, actor.role,
-            actor.organization_id, action, object_type, object_id, object_repr, decision_id, before_json,
-            after_json, reason, client_address, algorithm, prev_hash, digest,
+            _EPOCH + timedelta(microseconds=us),
+            actor.actor_id,
+            actor.actor_name,
+            actor.role,
+            actor.organization_id,
+            action,
+            object_type,
+            object_id,
+            object_repr,
+            decision_id,
+            before_json,
+            after_json,
+            reason,
+            client_address,
+            algorithm,
+            prev_hash,
+            digest,
         )
         prev_hash = digest
         yield row
@@ -212,9 +301,15 @@ def _check_references(first_id: int, last_id: int) -> None:
         raise RuntimeError(f"{dangling} generated events reference a missing user or organization")
 
 
-def generate_events(count: int, *, actors: list[Actor] | None = None, algorithm: str | None = None,
-                    progress=None, progress_every: int = 100_000,
-                    skip_fk_checks: bool = True) -> GenerateStats:
+def generate_events(
+    count: int,
+    *,
+    actors: list[Actor] | None = None,
+    algorithm: str | None = None,
+    progress=None,
+    progress_every: int = 100_000,
+    skip_fk_checks: bool = True,
+) -> GenerateStats:
     """Append `count` synthetic events to the ledger in one transaction (one COPY), chained to the head.
 
     With `skip_fk_checks` (and a superuser), the COPY runs without the per-row foreign-key checks and the
@@ -245,8 +340,14 @@ def generate_events(count: int, *, actors: list[Actor] | None = None, algorithm:
         with connection.cursor() as cursor:
             copy_sql = f"COPY {TABLE} ({', '.join(COLUMNS)}) FROM STDIN"
             with cursor.copy(copy_sql) as copy:
-                rows = _rows(count, prev_hash=prev_hash, start_us=start_us, end_us=end_us, actors=actors,
-                             algorithm=algorithm)
+                rows = _rows(
+                    count,
+                    prev_hash=prev_hash,
+                    start_us=start_us,
+                    end_us=end_us,
+                    actors=actors,
+                    algorithm=algorithm,
+                )
                 for index, row in enumerate(rows, start=1):
                     copy.write_row(row)
                     if progress is not None and index % progress_every == 0:
@@ -261,8 +362,13 @@ def generate_events(count: int, *, actors: list[Actor] | None = None, algorithm:
             if count:
                 _check_references(ids[first_hash], ids[last_hash])
     seconds = time.perf_counter() - started
-    return GenerateStats(count=count, seconds=seconds, first_id=ids.get(first_hash),
-                         last_id=ids.get(last_hash), head_hash=last_hash or prev_hash)
+    return GenerateStats(
+        count=count,
+        seconds=seconds,
+        first_id=ids.get(first_hash),
+        last_id=ids.get(last_hash),
+        head_hash=last_hash or prev_hash,
+    )
 
 
 @dataclass(frozen=True)
@@ -315,8 +421,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("count", type=int, help="number of events to append")
     parser.add_argument("--database-url", default=None, help="benchmark database (name must contain 'bench')")
     parser.add_argument("--recreate", action="store_true", help="drop and recreate the database first")
-    parser.add_argument("--verify", action="store_true",
-                        help="walk the whole chain with verify_chain() afterwards")
+    parser.add_argument("--verify", action="store_true", help="walk the whole chain with verify_chain() afterwards")
     args = parser.parse_args(argv)
     try:
         database = BenchDatabase(args.database_url or default_url())
@@ -330,8 +435,10 @@ def main(argv: list[str] | None = None) -> int:
     seconds = database.recreate() if args.recreate else database.prepare()
     print(f"database {database.name} ready in {seconds:.1f} s")
     stats = generate_events(args.count, progress=print)
-    print(f"generated {stats.count:,} events in {stats.seconds:.1f} s ({stats.per_second:,.0f} events/s), "
-          f"ids {stats.first_id}–{stats.last_id}")
+    print(
+        f"generated {stats.count:,} events in {stats.seconds:.1f} s ({stats.per_second:,.0f} events/s), "
+        f"ids {stats.first_id}–{stats.last_id}"
+    )
     print(f"ANALYZE in {database.analyze(TABLE):.1f} s")
     if args.verify:
         from accountability.ledger import verify_chain

@@ -16,17 +16,26 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    parser.add_argument("--only", action="append", metavar="NAME",
-                        help="run only this benchmark (repeatable, or comma-separated)")
+    parser.add_argument(
+        "--only",
+        action="append",
+        metavar="NAME",
+        help="run only this benchmark (repeatable, or comma-separated)",
+    )
     parser.add_argument("--quick", action="store_true", help="small scales, for a smoke run")
-    parser.add_argument("--database-url", default=None,
-                        help="PostgreSQL URL of the benchmark database; benchmarks drop and recreate "
-                             "databases named after it, so its name must contain 'bench' (default: "
-                             "$DATABASE_URL, else postgres://postgres@127.0.0.1:5432/juece_bench)")
-    parser.add_argument("--runs", type=int, default=None,
-                        help="timed runs per case (default: each benchmark's own)")
-    parser.add_argument("--keep-databases", action="store_true",
-                        help="keep the per-scale databases afterwards, to inspect them")
+    parser.add_argument(
+        "--database-url",
+        default=None,
+        help="PostgreSQL URL of the benchmark database; benchmarks drop and recreate "
+        "databases named after it, so its name must contain 'bench' (default: "
+        "$DATABASE_URL, else postgres://postgres@127.0.0.1:5432/juece_bench)",
+    )
+    parser.add_argument("--runs", type=int, default=None, help="timed runs per case (default: each benchmark's own)")
+    parser.add_argument(
+        "--keep-databases",
+        action="store_true",
+        help="keep the per-scale databases afterwards, to inspect them",
+    )
     parser.add_argument("--list", action="store_true", help="list the benchmarks and exit")
     return parser.parse_args(argv)
 
@@ -52,8 +61,7 @@ def select(benchmarks: list[Benchmark], only: list[str] | None) -> list[Benchmar
     known = {b.name for b in benchmarks}
     unknown = wanted - known
     if unknown:
-        raise SystemExit(f"unknown benchmark(s): {', '.join(sorted(unknown))}; "
-                         f"known: {', '.join(sorted(known))}")
+        raise SystemExit(f"unknown benchmark(s): {', '.join(sorted(unknown))}; known: {', '.join(sorted(known))}")
     return [b for b in benchmarks if b.name in wanted]
 
 
@@ -61,15 +69,17 @@ def format_table(measurements: list[Measurement]) -> str:
     header = ("benchmark", "case", "scale", "runs", "median ms", "p95 ms", "ratio")
     rows = [header]
     for m in measurements:
-        rows.append((
-            m.benchmark,
-            m.case,
-            f"{m.scale:,}",
-            str(m.runs),
-            f"{m.median_ms:.2f}",
-            f"{m.p95_ms:.2f}",
-            f"{m.ratio:.3f}" if m.ratio is not None else "",
-        ))
+        rows.append(
+            (
+                m.benchmark,
+                m.case,
+                f"{m.scale:,}",
+                str(m.runs),
+                f"{m.median_ms:.2f}",
+                f"{m.p95_ms:.2f}",
+                f"{m.ratio:.3f}" if m.ratio is not None else "",
+            )
+        )
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     left = {0, 1}
     lines = []
@@ -107,8 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     host, port = database.config["HOST"] or "local socket", database.config["PORT"] or 5432
     log(f"database {database.name} on {host}:{port}")
     log(f"schema ready in {database.prepare():.1f} s")
-    ctx = Context(database=database, quick=args.quick, runs=args.runs, keep_databases=args.keep_databases,
-                  log=log)
+    ctx = Context(database=database, quick=args.quick, runs=args.runs, keep_databases=args.keep_databases, log=log)
     results: list[tuple[Benchmark, Result]] = []
     for benchmark in benchmarks:
         log(f"running {benchmark.name}{' (quick)' if args.quick else ''}")
@@ -131,6 +140,8 @@ def main(argv: list[str] | None = None) -> int:
     failed = [b.name for b, result in results if not result.passed]
     print()
     elapsed = time.perf_counter() - started
-    print(f"{'FAIL' if failed else 'PASS'}: {len(benchmarks)} benchmark(s) in {elapsed:.1f} s"
-          + (f"; failed: {', '.join(failed)}" if failed else ""))
+    print(
+        f"{'FAIL' if failed else 'PASS'}: {len(benchmarks)} benchmark(s) in {elapsed:.1f} s"
+        + (f"; failed: {', '.join(failed)}" if failed else "")
+    )
     return 1 if failed else 0

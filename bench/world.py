@@ -17,8 +17,9 @@ def make_org(code: str, name: str, kind: str, parent: Organization | None = None
 
 
 def make_user(username: str, organization: Organization | None, *roles: Role, name: str = "") -> User:
-    user = User.objects.create_user(username=username, password=None, organization=organization,
-                                    display_name=name or username)
+    user = User.objects.create_user(
+        username=username, password=None, organization=organization, display_name=name or username
+    )
     for role in roles:
         assign_role(user=user, role=role, actor=None)
     return User.objects.get(pk=user.pk)  # fresh: no cached role names from before the assignments
@@ -32,7 +33,10 @@ def build_world() -> SimpleNamespace:
     legal = make_org("legal", "市司法局", kind.LEGAL_OFFICE, city)
     office = make_org("office", "市政府办公室", kind.GOVERNMENT_OFFICE, city)
     return SimpleNamespace(
-        city=city, transport=transport, legal=legal, office=office,
+        city=city,
+        transport=transport,
+        legal=legal,
+        office=office,
         drafter=make_user("drafter", transport, Role.DRAFTER, name="张起草"),
         head=make_user("head", transport, Role.DEPT_HEAD, name="李处长"),
         legal_reviewer=make_user("legal", legal, Role.LEGAL_REVIEWER, name="孙审查"),

@@ -15,7 +15,10 @@ def decision_for(user, pk: int, *, detailed: bool = False) -> Decision:
             Prefetch(
                 "steps",
                 queryset=Step.objects.select_related(
-                    "submitted_by", "reviewed_by", "completed_by", "not_applicable_proposed_by",
+                    "submitted_by",
+                    "reviewed_by",
+                    "completed_by",
+                    "not_applicable_proposed_by",
                     "not_applicable_confirmed_by",
                 ).prefetch_related("documents"),
             )

@@ -19,8 +19,14 @@ from .procedure import Requirement, State, StepKind, StepStatus
 from .selectors import current_steps
 
 MAIN_PATH = (
-    State.PROPOSED, State.CATALOGED, State.DRAFTING, State.LEGALITY_REVIEW, State.AWAITING_DISCUSSION,
-    State.DECIDED, State.PUBLISHED, State.IN_EXECUTION,
+    State.PROPOSED,
+    State.CATALOGED,
+    State.DRAFTING,
+    State.LEGALITY_REVIEW,
+    State.AWAITING_DISCUSSION,
+    State.DECIDED,
+    State.PUBLISHED,
+    State.IN_EXECUTION,
 )
 
 
@@ -78,8 +84,14 @@ def step_details(kind: StepKind, today: date) -> dict:
             "units_consulted": "市发展改革委：无意见；市财政局：同意；市公安局：建议加强执法衔接，已采纳。",
             "disagreements": "",
         },
-        StepKind.PARTY_REPORT: {"reported_on": today - timedelta(days=5), "summary": "市委原则同意，按程序推进。"},
-        StepKind.CONGRESS_REPORT: {"reported_on": today - timedelta(days=3), "summary": "市人大常委会主任会议听取报告。"},
+        StepKind.PARTY_REPORT: {
+            "reported_on": today - timedelta(days=5),
+            "summary": "市委原则同意，按程序推进。",
+        },
+        StepKind.CONGRESS_REPORT: {
+            "reported_on": today - timedelta(days=3),
+            "summary": "市人大常委会主任会议听取报告。",
+        },
     }[kind]
 
 
@@ -90,8 +102,13 @@ def complete_unit_step(decision: Decision, kind: StepKind, cast: Cast, today: da
     today = today or timezone.localdate()
     services.update_step_details(step=step, actor=cast.drafter, details=step_details(kind, today))
     services.add_document(
-        decision=decision, actor=cast.drafter, uploaded_file=pdf_file(f"{kind}.pdf"), kind=Document.Kind.REPORT,
-        title=f"{StepKind(kind).label}材料", step=step, is_public=kind == StepKind.PUBLIC_PARTICIPATION,
+        decision=decision,
+        actor=cast.drafter,
+        uploaded_file=pdf_file(f"{kind}.pdf"),
+        kind=Document.Kind.REPORT,
+        title=f"{StepKind(kind).label}材料",
+        step=step,
+        is_public=kind == StepKind.PUBLIC_PARTICIPATION,
     )
     services.submit_step(step=step, actor=cast.drafter)
     services.approve_step(step=step, actor=cast.dept_head, comment="同意。")
@@ -108,7 +125,11 @@ def meeting_members(outcome: str = "adopted") -> list[dict]:
     return [
         {"name": "陈副市长", "view": view, "remarks": "同意承办单位意见。"},
         {"name": "刘副市长", "view": view, "remarks": ""},
-        {"name": "赵秘书长", "view": "disagree" if view == "agree" else "agree", "remarks": "建议延长过渡期。"},
+        {
+            "name": "赵秘书长",
+            "view": "disagree" if view == "agree" else "agree",
+            "remarks": "建议延长过渡期。",
+        },
     ]
 
 
@@ -121,37 +142,63 @@ def step_forward(decision: Decision, cast: Cast, *, adjustment_outcome: str = "a
     elif status == State.CATALOGED:
         services.start_drafting(decision=decision, actor=cast.drafter)
     elif status == State.DRAFTING:
-        complete_required_steps(decision, cast, (
-            StepKind.PUBLIC_PARTICIPATION, StepKind.HEARING, StepKind.EXPERT_REVIEW, StepKind.RISK_ASSESSMENT,
-            StepKind.FAIR_COMPETITION_REVIEW, StepKind.DEPARTMENT_CONSULTATION, StepKind.PARTY_REPORT,
-            StepKind.CONGRESS_REPORT,
-        ))
+        complete_required_steps(
+            decision,
+            cast,
+            (
+                StepKind.PUBLIC_PARTICIPATION,
+                StepKind.HEARING,
+                StepKind.EXPERT_REVIEW,
+                StepKind.RISK_ASSESSMENT,
+                StepKind.FAIR_COMPETITION_REVIEW,
+                StepKind.DEPARTMENT_CONSULTATION,
+                StepKind.PARTY_REPORT,
+                StepKind.CONGRESS_REPORT,
+            ),
+        )
         if not decision.documents.filter(kind=Document.Kind.DRAFT).exists():
-            services.add_document(decision=decision, actor=cast.drafter, uploaded_file=pdf_file("draft.pdf"),
-                                  kind=Document.Kind.DRAFT, title="决策草案（送审稿）")
+            services.add_document(
+                decision=decision,
+                actor=cast.drafter,
+                uploaded_file=pdf_file("draft.pdf"),
+                kind=Document.Kind.DRAFT,
+                title="决策草案（送审稿）",
+            )
         services.request_legality_review(
-            decision=decision, actor=cast.drafter,
+            decision=decision,
+            actor=cast.drafter,
             legal_basis="《重大行政决策程序暂行条例》；相关法律法规",
             procedure_statement="已完成公众参与、专家论证、风险评估等法定程序。",
         )
     elif status == State.LEGALITY_REVIEW:
         services.give_legality_opinion(
-            decision=decision, actor=cast.legal_reviewer, opinion="lawful",
-            opinion_text="经审查，该决策草案符合法定权限和程序，内容合法。", advisers_consulted="法律顾问王律师",
+            decision=decision,
+            actor=cast.legal_reviewer,
+            opinion="lawful",
+            opinion_text="经审查，该决策草案符合法定权限和程序，内容合法。",
+            advisers_consulted="法律顾问王律师",
         )
     elif status == State.AWAITING_DISCUSSION:
         services.record_collective_decision(
-            decision=decision, actor=cast.gov_office, meeting_name="市政府常务会议",
-            meeting_date=timezone.localdate(), members=meeting_members(adjustment_outcome),
-            head_name="王市长", head_statement="原则同意，按会议意见修改后印发。", outcome=adjustment_outcome,
+            decision=decision,
+            actor=cast.gov_office,
+            meeting_name="市政府常务会议",
+            meeting_date=timezone.localdate(),
+            members=meeting_members(adjustment_outcome),
+            head_name="王市长",
+            head_statement="原则同意，按会议意见修改后印发。",
+            outcome=adjustment_outcome,
         )
     elif status == State.DECIDED:
         if decision.is_confidential:
             services.start_execution(decision=decision, actor=cast.gov_office, execution_unit=decision.undertaking_unit)
         else:
             services.publish_decision(
-                decision=decision, actor=cast.gov_office, channels="市政府门户网站、《示例日报》",
-                published_on=timezone.localdate(), link="https://www.example.gov.cn/zwgk/",
+                decision=decision,
+                actor=cast.gov_office,
+                channels="市政府门户网站、《示例日报》",
+                published_on=timezone.localdate(),
+                link="https://www.example.gov.cn/zwgk/",
                 opinions_explanation="对公众和专家意见的采纳情况已在起草说明中逐条说明。",
             )
     elif status == State.PUBLISHED:

@@ -31,8 +31,12 @@ class DecisionForm(forms.ModelForm):
 
 class DecisionFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=[("", _("All states")), *State.choices], required=False)
-    unit = forms.ModelChoiceField(label=_("Undertaking unit"), queryset=Organization.objects.none(), required=False,
-                                  empty_label=_("All units"))
+    unit = forms.ModelChoiceField(
+        label=_("Undertaking unit"),
+        queryset=Organization.objects.none(),
+        required=False,
+        empty_label=_("All units"),
+    )
     year = forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2100)
     q = forms.CharField(label=_("Keyword"), required=False, max_length=100)
 
@@ -56,8 +60,9 @@ def step_details_form(kind: StepKind, *, data=None, initial=None, organizations=
         elif spec.kind == "choice":
             field = forms.ChoiceField(label=spec.label, required=required, choices=[("", "—"), *spec.choices])
         elif spec.kind == "organization":
-            field = forms.ModelChoiceField(label=spec.label, required=required,
-                                           queryset=organizations or Organization.objects.none())
+            field = forms.ModelChoiceField(
+                label=spec.label, required=required, queryset=organizations or Organization.objects.none()
+            )
         elif spec.kind == "textarea":
             field = forms.CharField(label=spec.label, required=required, widget=forms.Textarea(attrs={"rows": 3}))
         else:
@@ -88,14 +93,23 @@ class ConfirmForm(forms.Form):
 
 class RequestLegalityReviewForm(forms.Form):
     legal_basis = forms.CharField(label=_("Legal basis"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    procedure_statement = forms.CharField(label=_("Statement of the procedures followed"), required=False,
-                                          widget=forms.Textarea(attrs={"rows": 3}))
+    procedure_statement = forms.CharField(
+        label=_("Statement of the procedures followed"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
     review_working_days = forms.IntegerField(
-        label=_("Review period (working days)"), required=False, min_value=1, max_value=60,
+        label=_("Review period (working days)"),
+        required=False,
+        min_value=1,
+        max_value=60,
         help_text=_("Leave empty for the organ's minimum (7 working days under Decree 713)."),
     )
-    urgency_reason = forms.CharField(label=_("Urgency reason (for a shorter period)"), required=False,
-                                     widget=forms.Textarea(attrs={"rows": 2}))
+    urgency_reason = forms.CharField(
+        label=_("Urgency reason (for a shorter period)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 OPINION_LABELS = {
@@ -110,19 +124,26 @@ OPINION_LABELS = {
 class LegalityOpinionForm(forms.Form):
     opinion = forms.ChoiceField(label=_("Opinion"), choices=[(o, OPINION_LABELS[o]) for o in LEGALITY_OPINIONS])
     opinion_text = forms.CharField(label=_("Review opinion"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
-    required_changes = forms.CharField(label=_("Changes required"), required=False,
-                                       widget=forms.Textarea(attrs={"rows": 2}))
-    legal_risk = forms.CharField(label=_("Legal risk (exploratory reform)"), required=False,
-                                 widget=forms.Textarea(attrs={"rows": 2}))
-    advisers_consulted = forms.CharField(label=_("Legal advisers and public lawyers consulted"), required=False,
-                                         max_length=500)
+    required_changes = forms.CharField(
+        label=_("Changes required"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    legal_risk = forms.CharField(
+        label=_("Legal risk (exploratory reform)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    advisers_consulted = forms.CharField(
+        label=_("Legal advisers and public lawyers consulted"), required=False, max_length=500
+    )
 
 
 class ConfirmChangesForm(forms.Form):
     comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-OUTCOME_LABELS = {"adopted": _("Adopted"), "rejected": _("Rejected"), "deferred": _("Deferred (back to drafting)")}
+OUTCOME_LABELS = {
+    "adopted": _("Adopted"),
+    "rejected": _("Rejected"),
+    "deferred": _("Deferred (back to drafting)"),
+}
 
 
 class CollectiveDecisionForm(forms.Form):
@@ -137,7 +158,8 @@ class CollectiveDecisionForm(forms.Form):
     head_statement = forms.CharField(label=_("Head's concluding view"), widget=forms.Textarea(attrs={"rows": 2}))
     outcome = forms.ChoiceField(label=_("Decision"), choices=[(o, OUTCOME_LABELS[o]) for o in MEETING_OUTCOMES])
     head_departure_reason = forms.CharField(
-        label=_("Reason, if the head's decision differs from the majority"), required=False,
+        label=_("Reason, if the head's decision differs from the majority"),
+        required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
@@ -147,7 +169,9 @@ class PublishForm(forms.Form):
     published_on = forms.DateField(label=_("Published on"), widget=DATE_INPUT)
     link = forms.URLField(label=_("Link"), required=False, max_length=300, assume_scheme="https")
     opinions_explanation = forms.CharField(
-        label=_("How public and expert opinions were adopted"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("How public and expert opinions were adopted"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
@@ -179,8 +203,9 @@ CONCLUSION_LABELS = {"continue": _("Continue"), "adjust": _("Adjust"), "stop": _
 
 
 class CompleteEvaluationForm(forms.Form):
-    conclusion = forms.ChoiceField(label=_("Conclusion"),
-                                   choices=[(c, CONCLUSION_LABELS[c]) for c in EVALUATION_CONCLUSIONS])
+    conclusion = forms.ChoiceField(
+        label=_("Conclusion"), choices=[(c, CONCLUSION_LABELS[c]) for c in EVALUATION_CONCLUSIONS]
+    )
     summary = forms.CharField(label=_("Findings"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
 
 

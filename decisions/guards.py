@@ -27,20 +27,29 @@ def pre_discussion_steps_done(decision: Decision, steps: dict[str, Step]) -> Pro
     if missing:
         return ProcedureError(
             "rule1.steps_not_done",
-            _("Rule 1: legality review can be requested only when every required pre-discussion step is done. "
-              "Not done: %(steps)s.") % {"steps": _labels(missing)},
+            _(
+                "Rule 1: legality review can be requested only when every required pre-discussion step is done. "
+                "Not done: %(steps)s."
+            )
+            % {"steps": _labels(missing)},
         )
     return None
 
 
 def risk_controllable(decision: Decision, steps: dict[str, Step]) -> ProcedureError | None:
     risk = steps.get(StepKind.RISK_ASSESSMENT)
-    if risk and risk.status == StepStatus.DONE and risk.details.get("risk_level") == "high" \
-            and not risk.details.get("controllable"):
+    if (
+        risk
+        and risk.status == StepStatus.DONE
+        and risk.details.get("risk_level") == "high"
+        and not risk.details.get("controllable")
+    ):
         return ProcedureError(
             "rule1.risk_uncontrollable",
-            _("Rule 1 (Decree 713 Art. 24): the risk assessment found a high risk that is not controllable. Adjust "
-              "the draft so the risk becomes controllable and assess it again (a new round of the risk assessment)."),
+            _(
+                "Rule 1 (Decree 713 Art. 24): the risk assessment found a high risk that is not controllable. Adjust "
+                "the draft so the risk becomes controllable and assess it again (a new round of the risk assessment)."
+            ),
         )
     return None
 
@@ -49,15 +58,16 @@ def draft_uploaded(decision: Decision, steps: dict[str, Step]) -> ProcedureError
     if not decision.documents.filter(kind="draft").exists():
         return ProcedureError(
             "rule1.no_draft",
-            _("Rule 1 (Decree 713 Art. 26): the legality review request carries the draft; upload the draft "
-              "first."),
+            _("Rule 1 (Decree 713 Art. 26): the legality review request carries the draft; upload the draft first."),
         )
     return None
 
 
 def legality_opinion_pending(decision: Decision, steps: dict[str, Step]) -> ProcedureError | None:
     if steps[StepKind.LEGALITY_REVIEW].status != StepStatus.SUBMITTED:
-        return ProcedureError("legality.no_pending_request", _("There is no legality review request awaiting an opinion."))
+        return ProcedureError(
+            "legality.no_pending_request", _("There is no legality review request awaiting an opinion.")
+        )
     return None
 
 
@@ -65,7 +75,8 @@ def legality_changes_pending(decision: Decision, steps: dict[str, Step]) -> Proc
     step = steps[StepKind.LEGALITY_REVIEW]
     if step.status != StepStatus.APPROVED or step.details.get("opinion") != "lawful_with_changes":
         return ProcedureError(
-            "legality.no_changes_pending", _("No opinion “lawful with changes” is waiting for its changes to be confirmed.")
+            "legality.no_changes_pending",
+            _("No opinion “lawful with changes” is waiting for its changes to be confirmed."),
         )
     return None
 
@@ -73,11 +84,16 @@ def legality_changes_pending(decision: Decision, steps: dict[str, Step]) -> Proc
 def lawful_opinion(decision: Decision, steps: dict[str, Step]) -> ProcedureError | None:
     step = steps[StepKind.LEGALITY_REVIEW]
     if step.status != StepStatus.DONE or step.details.get("opinion") not in (
-        "lawful", "lawful_with_changes", "exploratory_reform"
+        "lawful",
+        "lawful_with_changes",
+        "exploratory_reform",
     ):
         return ProcedureError(
             "rule1.no_lawful_opinion",
-            _("Rule 1 (Decree 713 Art. 25): a draft not reviewed, or found unlawful, may not be submitted for discussion."),
+            _(
+                "Rule 1 (Decree 713 Art. 25): a draft not reviewed, or found unlawful, may not be submitted for "
+                "discussion."
+            ),
         )
     return None
 
@@ -87,8 +103,10 @@ def party_report_done(decision: Decision, steps: dict[str, Step]) -> ProcedureEr
     if step and step.requirement == Requirement.REQUIRED and step.status != StepStatus.DONE:
         return ProcedureError(
             "rule4.party_report",
-            _("Rule 4 (Decree 713 Art. 31): the collective decision needs the required report to the party committee "
-              "done first."),
+            _(
+                "Rule 4 (Decree 713 Art. 31): the collective decision needs the required report to the party committee "
+                "done first."
+            ),
         )
     return None
 
@@ -98,8 +116,10 @@ def congress_report_done(decision: Decision, steps: dict[str, Step]) -> Procedur
     if step and step.requirement == Requirement.REQUIRED and step.status != StepStatus.DONE:
         return ProcedureError(
             "rule5.congress_report",
-            _("Rule 5 (Decree 713 Art. 8): a decision on the congress-report list is reported to the people's "
-              "congress standing committee before it is issued; that report is not done."),
+            _(
+                "Rule 5 (Decree 713 Art. 8): a decision on the congress-report list is reported to the people's "
+                "congress standing committee before it is issued; that report is not done."
+            ),
         )
     return None
 
@@ -108,8 +128,10 @@ def not_confidential(decision: Decision, steps: dict[str, Step]) -> ProcedureErr
     if decision.is_confidential:
         return ProcedureError(
             "rule5.confidential",
-            _("Rule 5 (Decree 713 Art. 32): a lawfully confidential decision is not published; start its "
-              "execution directly."),
+            _(
+                "Rule 5 (Decree 713 Art. 32): a lawfully confidential decision is not published; start its "
+                "execution directly."
+            ),
         )
     return None
 

@@ -18,7 +18,10 @@ class ProcedureProfile(models.Model):
     """The numbers and defaults a decision organ's rules use; Decree 713's unless the organ tightens them."""
 
     organ = models.OneToOneField(
-        Organization, verbose_name=_("decision organ"), on_delete=models.PROTECT, related_name="procedure_profile"
+        Organization,
+        verbose_name=_("decision organ"),
+        on_delete=models.PROTECT,
+        related_name="procedure_profile",
     )
     min_comment_days = models.PositiveSmallIntegerField(_("minimum public comment period (days)"), default=30)
     min_review_working_days = models.PositiveSmallIntegerField(
@@ -60,26 +63,42 @@ class Decision(models.Model):
     year = models.PositiveSmallIntegerField(_("catalog year"))
     scope_category = models.CharField(_("scope (Decree 713 Art. 3)"), max_length=30, choices=ScopeCategory.choices)
     organ = models.ForeignKey(
-        Organization, verbose_name=_("decision organ"), on_delete=models.PROTECT, related_name="organ_decisions"
+        Organization,
+        verbose_name=_("decision organ"),
+        on_delete=models.PROTECT,
+        related_name="organ_decisions",
     )
     undertaking_unit = models.ForeignKey(
-        Organization, verbose_name=_("undertaking unit"), on_delete=models.PROTECT, related_name="undertaken_decisions"
+        Organization,
+        verbose_name=_("undertaking unit"),
+        on_delete=models.PROTECT,
+        related_name="undertaken_decisions",
     )
     execution_unit = models.ForeignKey(
-        Organization, verbose_name=_("execution unit"), null=True, blank=True, on_delete=models.PROTECT,
+        Organization,
+        verbose_name=_("execution unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="executed_decisions",
     )
     evaluator_org = models.ForeignKey(
-        Organization, verbose_name=_("evaluation body"), null=True, blank=True, on_delete=models.PROTECT,
+        Organization,
+        verbose_name=_("evaluation body"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="evaluated_decisions",
     )
-    status = ProtectedStatusField(_("status"), max_length=30, choices=State.choices, default=State.PROPOSED,
-                                  db_index=True)
+    status = ProtectedStatusField(
+        _("status"), max_length=30, choices=State.choices, default=State.PROPOSED, db_index=True
+    )
 
     affects_public_interest = models.BooleanField(_("affects the public interest or many people"), default=True)
     is_technical = models.BooleanField(_("professional or technical matter"), default=False)
-    has_stability_risk = models.BooleanField(_("may affect social stability, safety, environment or finance"),
-                                             default=False)
+    has_stability_risk = models.BooleanField(
+        _("may affect social stability, safety, environment or finance"), default=False
+    )
     affects_market_entities = models.BooleanField(_("touches market entities' economic activity"), default=False)
     touches_other_departments = models.BooleanField(_("touches other departments' duties"), default=False)
     requires_hearing = models.BooleanField(_("hearing required"), default=False)
@@ -138,28 +157,48 @@ class Step(models.Model):
     due_is_provisional = models.BooleanField(_("due date provisional"), default=False)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     reviewed_at = models.DateTimeField(_("approved or returned"), null=True, blank=True)
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("approved or returned by"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved or returned by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     review_comment = models.TextField(_("review comment"), blank=True)
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
     completed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("completed by"), null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("completed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     not_applicable_reason = models.TextField(_("why not applicable"), blank=True)
     not_applicable_proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("not applicable proposed by"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("not applicable proposed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     not_applicable_confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("not applicable confirmed by"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("not applicable confirmed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
 
     history = HistoricalRecords()
@@ -205,7 +244,12 @@ class Document(models.Model):
         Decision, verbose_name=_("decision"), on_delete=models.PROTECT, related_name="documents"
     )
     step = models.ForeignKey(
-        Step, verbose_name=_("step"), null=True, blank=True, on_delete=models.PROTECT, related_name="documents"
+        Step,
+        verbose_name=_("step"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="documents",
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=200)
@@ -225,9 +269,7 @@ class Document(models.Model):
         verbose_name = _("document")
         verbose_name_plural = _("documents")
         ordering = ["decision_id", "kind", "-version"]
-        constraints = [
-            models.UniqueConstraint(fields=["decision", "kind", "version"], name="document_version_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["decision", "kind", "version"], name="document_version_unique")]
 
     def __str__(self) -> str:
         return f"{self.title} v{self.version}"

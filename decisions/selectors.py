@@ -64,8 +64,9 @@ class Task:
     due_on: date | None = None
 
 
-def decision_list(user, *, status: str = "", unit_id: int | None = None, year: int | None = None,
-                  keyword: str = "") -> QuerySet[Decision]:
+def decision_list(
+    user, *, status: str = "", unit_id: int | None = None, year: int | None = None, keyword: str = ""
+) -> QuerySet[Decision]:
     queryset = visible_decisions(user).select_related("undertaking_unit", "organ")
     if status:
         queryset = queryset.filter(status=status)
@@ -74,8 +75,9 @@ def decision_list(user, *, status: str = "", unit_id: int | None = None, year: i
     if year:
         queryset = queryset.filter(year=year)
     if keyword:
-        queryset = queryset.filter(Q(title__icontains=keyword) | Q(number__icontains=keyword)
-                                   | Q(summary__icontains=keyword))
+        queryset = queryset.filter(
+            Q(title__icontains=keyword) | Q(number__icontains=keyword) | Q(summary__icontains=keyword)
+        )
     return queryset.order_by("-year", "-id")
 
 
@@ -86,8 +88,9 @@ def my_tasks(user, limit: int = 50) -> list[Task]:
     tasks: list[Task] = []
     steps = Step.objects.filter(decision__in=visible).select_related("decision", "decision__undertaking_unit")
     if Role.DRAFTER in roles:
-        for step in steps.filter(status__in=["open", "returned"], decision__status__in=["drafting"],
-                                 kind__in=UNIT_STEP_KINDS).exclude(requirement="not_applicable")[:limit]:
+        for step in steps.filter(
+            status__in=["open", "returned"], decision__status__in=["drafting"], kind__in=UNIT_STEP_KINDS
+        ).exclude(requirement="not_applicable")[:limit]:
             label = _("Returned — fix and resubmit") if step.status == "returned" else _("Fill in and submit")
             tasks.append(Task(str(label), step.decision, step, step.due_on))
         for decision in visible.filter(status="cataloged").select_related("undertaking_unit")[:limit]:
@@ -96,8 +99,9 @@ def my_tasks(user, limit: int = 50) -> list[Task]:
         for step in steps.filter(status="submitted", kind__in=UNIT_STEP_KINDS)[:limit]:
             tasks.append(Task(str(_("Approve or return")), step.decision, step, step.due_on))
     if Role.LEGAL_REVIEWER in roles:
-        for step in steps.filter(kind="legality_review", status__in=["submitted", "approved"],
-                                 decision__status="legality_review")[:limit]:
+        for step in steps.filter(
+            kind="legality_review", status__in=["submitted", "approved"], decision__status="legality_review"
+        )[:limit]:
             label = _("Give the legality opinion") if step.status == "submitted" else _("Confirm the changes")
             tasks.append(Task(str(label), step.decision, step, step.due_on))
         for step in steps.filter(requirement="required", not_applicable_proposed_by__isnull=False)[:limit]:

@@ -28,8 +28,11 @@ PAGE_SIZE = 20
 
 @login_required
 def home(request):
-    return render(request, "decisions/home.html", {"tasks": my_tasks(request.user),
-                                                   "can_create": can(request.user, Action.CREATE_DECISION)})
+    return render(
+        request,
+        "decisions/home.html",
+        {"tasks": my_tasks(request.user), "can_create": can(request.user, Action.CREATE_DECISION)},
+    )
 
 
 def _units_for(user):
@@ -55,17 +58,21 @@ def decision_index(request):
         page = max(1, int(request.GET.get("page", "1")))
     except ValueError:
         page = 1
-    rows = list(queryset[(page - 1) * PAGE_SIZE: page * PAGE_SIZE + 1])
+    rows = list(queryset[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "decisions/decision_list.html", {
-        "filters": filters,
-        "decisions": rows[:PAGE_SIZE],
-        "page": page,
-        "has_next": len(rows) > PAGE_SIZE,
-        "query": query.urlencode(),
-        "can_create": can(request.user, Action.CREATE_DECISION),
-    })
+    return render(
+        request,
+        "decisions/decision_list.html",
+        {
+            "filters": filters,
+            "decisions": rows[:PAGE_SIZE],
+            "page": page,
+            "has_next": len(rows) > PAGE_SIZE,
+            "query": query.urlencode(),
+            "can_create": can(request.user, Action.CREATE_DECISION),
+        },
+    )
 
 
 @login_required
@@ -106,20 +113,24 @@ def decision_detail(request, pk: int):
     decision = decision_for(request.user, pk, detailed=True)
     steps = sorted(decision.steps.all(), key=lambda s: (list(StepKind).index(StepKind(s.kind)), s.round))
     current_ids = {step.pk for step in ordered_current_steps(decision)}
-    return render(request, "decisions/decision_detail.html", {
-        "decision": decision,
-        "steps": steps,
-        "current_ids": current_ids,
-        "options": services.transition_options(decision, request.user),
-        "documents": decision.documents.select_related("step", "uploaded_by").order_by("-uploaded_at"),
-        "events": LedgerEvent.objects.filter(decision_id=decision.pk).order_by("-id")[:100],
-        "can_edit": can(request.user, Action.EDIT_DECISION, decision) and decision.status in (
-            State.PROPOSED, State.CATALOGED, State.DRAFTING),
-        "can_report": can(request.user, Action.REPORT_EXECUTION, decision) and decision.status in (
-            State.IN_EXECUTION, State.EVALUATING, State.SUSPENDED),
-        "report_form": forms.ExecutionReportForm(),
-        "document_form": forms.DocumentForm(),
-    })
+    return render(
+        request,
+        "decisions/decision_detail.html",
+        {
+            "decision": decision,
+            "steps": steps,
+            "current_ids": current_ids,
+            "options": services.transition_options(decision, request.user),
+            "documents": decision.documents.select_related("step", "uploaded_by").order_by("-uploaded_at"),
+            "events": LedgerEvent.objects.filter(decision_id=decision.pk).order_by("-id")[:100],
+            "can_edit": can(request.user, Action.EDIT_DECISION, decision)
+            and decision.status in (State.PROPOSED, State.CATALOGED, State.DRAFTING),
+            "can_report": can(request.user, Action.REPORT_EXECUTION, decision)
+            and decision.status in (State.IN_EXECUTION, State.EVALUATING, State.SUSPENDED),
+            "report_form": forms.ExecutionReportForm(),
+            "document_form": forms.DocumentForm(),
+        },
+    )
 
 
 # ---------------------------------------------------------------- transitions
@@ -134,48 +145,63 @@ class TransitionView:
 
 def _organ_units(decision: Decision):
     return Organization.objects.filter(pk__in=decision.organ.descendant_ids()).filter(
-        kind__in=[Organization.Kind.DEPARTMENT, Organization.Kind.GOVERNMENT_OFFICE, Organization.Kind.LEGAL_OFFICE]
+        kind__in=[
+            Organization.Kind.DEPARTMENT,
+            Organization.Kind.GOVERNMENT_OFFICE,
+            Organization.Kind.LEGAL_OFFICE,
+        ]
     )
 
 
 def _independent_bodies(decision: Decision):
-    return Organization.objects.filter(
-        kind__in=[Organization.Kind.THIRD_PARTY, Organization.Kind.EXPERT_INSTITUTION]
-    )
+    return Organization.objects.filter(kind__in=[Organization.Kind.THIRD_PARTY, Organization.Kind.EXPERT_INSTITUTION])
 
 
 TRANSITION_VIEWS: dict[str, TransitionView] = {
     "catalog": TransitionView(forms.ConfirmForm, lambda d, u, c: services.catalog_decision(decision=d, actor=u)),
     "withdraw": TransitionView(
-        forms.ReasonForm, lambda d, u, c: services.withdraw_decision(decision=d, actor=u, reason=c["reason"])),
-    "start_drafting": TransitionView(
-        forms.ConfirmForm, lambda d, u, c: services.start_drafting(decision=d, actor=u)),
+        forms.ReasonForm, lambda d, u, c: services.withdraw_decision(decision=d, actor=u, reason=c["reason"])
+    ),
+    "start_drafting": TransitionView(forms.ConfirmForm, lambda d, u, c: services.start_drafting(decision=d, actor=u)),
     "request_legality_review": TransitionView(
-        forms.RequestLegalityReviewForm, lambda d, u, c: services.request_legality_review(decision=d, actor=u, **c)),
+        forms.RequestLegalityReviewForm,
+        lambda d, u, c: services.request_legality_review(decision=d, actor=u, **c),
+    ),
     "give_legality_opinion": TransitionView(
-        forms.LegalityOpinionForm, lambda d, u, c: services.give_legality_opinion(decision=d, actor=u, **c)),
+        forms.LegalityOpinionForm, lambda d, u, c: services.give_legality_opinion(decision=d, actor=u, **c)
+    ),
     "confirm_legality_changes": TransitionView(
-        forms.ConfirmChangesForm, lambda d, u, c: services.confirm_legality_changes(decision=d, actor=u, **c)),
+        forms.ConfirmChangesForm, lambda d, u, c: services.confirm_legality_changes(decision=d, actor=u, **c)
+    ),
     "record_collective_decision": TransitionView(
         forms.CollectiveDecisionForm,
         lambda d, u, c: services.record_collective_decision(
-            decision=d, actor=u, members=services.parse_member_views(c.pop("members")), **c)),
-    "publish": TransitionView(
-        forms.PublishForm, lambda d, u, c: services.publish_decision(decision=d, actor=u, **c)),
+            decision=d, actor=u, members=services.parse_member_views(c.pop("members")), **c
+        ),
+    ),
+    "publish": TransitionView(forms.PublishForm, lambda d, u, c: services.publish_decision(decision=d, actor=u, **c)),
     "start_execution": TransitionView(
-        forms.StartExecutionForm, lambda d, u, c: services.start_execution(decision=d, actor=u, **c),
-        lambda d: {"organizations": _organ_units(d)}),
+        forms.StartExecutionForm,
+        lambda d, u, c: services.start_execution(decision=d, actor=u, **c),
+        lambda d: {"organizations": _organ_units(d)},
+    ),
     "suspend": TransitionView(
-        forms.ReasonForm, lambda d, u, c: services.suspend_decision(decision=d, actor=u, reason=c["reason"])),
+        forms.ReasonForm, lambda d, u, c: services.suspend_decision(decision=d, actor=u, reason=c["reason"])
+    ),
     "start_adjustment": TransitionView(
-        forms.AdjustmentForm, lambda d, u, c: services.start_adjustment(decision=d, actor=u, **c)),
+        forms.AdjustmentForm, lambda d, u, c: services.start_adjustment(decision=d, actor=u, **c)
+    ),
     "start_evaluation": TransitionView(
-        forms.StartEvaluationForm, lambda d, u, c: services.start_evaluation(decision=d, actor=u, **c),
-        lambda d: {"organizations": _independent_bodies(d)}),
+        forms.StartEvaluationForm,
+        lambda d, u, c: services.start_evaluation(decision=d, actor=u, **c),
+        lambda d: {"organizations": _independent_bodies(d)},
+    ),
     "complete_evaluation": TransitionView(
-        forms.CompleteEvaluationForm, lambda d, u, c: services.complete_evaluation(decision=d, actor=u, **c)),
+        forms.CompleteEvaluationForm, lambda d, u, c: services.complete_evaluation(decision=d, actor=u, **c)
+    ),
     "archive": TransitionView(
-        forms.ReasonForm, lambda d, u, c: services.archive_decision(decision=d, actor=u, reason=c["reason"])),
+        forms.ReasonForm, lambda d, u, c: services.archive_decision(decision=d, actor=u, reason=c["reason"])
+    ),
 }
 assert set(TRANSITION_VIEWS) == set(TRANSITIONS), "every transition in procedure.py has a page"
 
@@ -204,9 +230,17 @@ def decision_transition(request, pk: int, name: str):
                 return redirect("manage:decision", pk=decision.pk)
         else:
             status = 400
-    return render(request, "decisions/transition_form.html", {
-        "decision": decision, "transition": TRANSITIONS[name], "form": form, "refusal": refusal,
-    }, status=status)
+    return render(
+        request,
+        "decisions/transition_form.html",
+        {
+            "decision": decision,
+            "transition": TRANSITIONS[name],
+            "form": form,
+            "refusal": refusal,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -228,9 +262,7 @@ def execution_report(request, pk: int):
 
 
 def _assessing_bodies():
-    return Organization.objects.filter(
-        kind__in=[Organization.Kind.THIRD_PARTY, Organization.Kind.EXPERT_INSTITUTION]
-    )
+    return Organization.objects.filter(kind__in=[Organization.Kind.THIRD_PARTY, Organization.Kind.EXPERT_INSTITUTION])
 
 
 def _details_initial(step) -> dict:
@@ -244,20 +276,26 @@ def step_detail(request, pk: int, details_form=None, document_form=None, status=
     kind = StepKind(step.kind)
     details_form = details_form or (
         forms.step_details_form(kind, initial=_details_initial(step), organizations=_assessing_bodies())
-        if STEP_SPECS[kind].fields else None
+        if STEP_SPECS[kind].fields
+        else None
     )
-    return render(request, "decisions/step_detail.html", {
-        "step": step,
-        "decision": step.decision,
-        "spec": STEP_SPECS[kind],
-        "refusals": refusals,
-        "details_form": details_form,
-        "document_form": document_form or forms.DocumentForm(initial={"kind": "report"}),
-        "comment_form": forms.CommentForm(),
-        "reason_form": forms.ReasonForm(),
-        "detail_rows": _detail_rows(step),
-        "documents": step.documents.all(),
-    }, status=status)
+    return render(
+        request,
+        "decisions/step_detail.html",
+        {
+            "step": step,
+            "decision": step.decision,
+            "spec": STEP_SPECS[kind],
+            "refusals": refusals,
+            "details_form": details_form,
+            "document_form": document_form or forms.DocumentForm(initial={"kind": "report"}),
+            "comment_form": forms.CommentForm(),
+            "reason_form": forms.ReasonForm(),
+            "detail_rows": _detail_rows(step),
+            "documents": step.documents.all(),
+        },
+        status=status,
+    )
 
 
 def _detail_rows(step) -> list[tuple[str, object]]:
@@ -291,8 +329,12 @@ def step_action(request, pk: int, action: str):
             services.propose_not_applicable(step=step, actor=request.user, reason=post.get("reason", ""))
             message = _("Recorded as not applicable (a required step waits for the legal office's confirmation).")
         elif action in ("confirm_not_applicable", "refuse_not_applicable"):
-            services.confirm_not_applicable(step=step, actor=request.user, confirm=action.startswith("confirm"),
-                                            comment=post.get("comment", ""))
+            services.confirm_not_applicable(
+                step=step,
+                actor=request.user,
+                confirm=action.startswith("confirm"),
+                comment=post.get("comment", ""),
+            )
             message = _("Recorded.")
         elif action == "reopen":
             step = services.reopen_step(step=step, actor=request.user, reason=post.get("reason", ""))
@@ -301,9 +343,15 @@ def step_action(request, pk: int, action: str):
             form = forms.DocumentForm(post, request.FILES)
             if not form.is_valid():
                 return step_detail(request, pk, document_form=form, status=400)
-            services.add_document(decision=step.decision, actor=request.user, step=step,
-                                  uploaded_file=form.cleaned_data["file"], kind=form.cleaned_data["kind"],
-                                  title=form.cleaned_data["title"], is_public=form.cleaned_data["is_public"])
+            services.add_document(
+                decision=step.decision,
+                actor=request.user,
+                step=step,
+                uploaded_file=form.cleaned_data["file"],
+                kind=form.cleaned_data["kind"],
+                title=form.cleaned_data["title"],
+                is_public=form.cleaned_data["is_public"],
+            )
             message = _("Document uploaded.")
         else:
             from django.http import Http404
@@ -326,9 +374,14 @@ def document_upload(request, pk: int):
     form = forms.DocumentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.add_document(decision=decision, actor=request.user, uploaded_file=form.cleaned_data["file"],
-                                  kind=form.cleaned_data["kind"], title=form.cleaned_data["title"],
-                                  is_public=form.cleaned_data["is_public"])
+            services.add_document(
+                decision=decision,
+                actor=request.user,
+                uploaded_file=form.cleaned_data["file"],
+                kind=form.cleaned_data["kind"],
+                title=form.cleaned_data["title"],
+                is_public=form.cleaned_data["is_public"],
+            )
         except ProcedureError as refusal:
             messages.error(request, refusal.message)
         else:
@@ -343,8 +396,12 @@ def document_upload(request, pk: int):
 @login_required
 def document_download(request, pk: int):
     document = document_for(request.user, pk)
-    return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.original_name,
-                        content_type=document.content_type)
+    return FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
 
 
 __all__ = ["visible_decisions"]

@@ -32,16 +32,24 @@ def decision_detail(request, pk: int):
         public_decisions().select_related("undertaking_unit", "organ").prefetch_related("steps"), pk=pk
     )
     steps = current_steps(decision)
-    return render(request, "portal/decision_detail.html", {
-        "decision": decision,
-        "publication": steps.get(StepKind.PUBLICATION),
-        "documents": decision.documents.filter(is_public=True).order_by("kind", "-version"),
-    })
+    return render(
+        request,
+        "portal/decision_detail.html",
+        {
+            "decision": decision,
+            "publication": steps.get(StepKind.PUBLICATION),
+            "documents": decision.documents.filter(is_public=True).order_by("kind", "-version"),
+        },
+    )
 
 
 def public_document(request, pk: int):
     document = get_object_or_404(Document, pk=pk, is_public=True)
     if not public_decisions().filter(pk=document.decision_id).exists():
         raise Http404
-    return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.original_name,
-                        content_type=document.content_type)
+    return FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )

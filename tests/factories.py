@@ -17,8 +17,9 @@ def make_org(code: str, name: str, kind: str, parent: Organization | None = None
 
 
 def make_user(username: str, organization: Organization | None, *roles: Role, name: str = "") -> User:
-    user = User.objects.create_user(username=username, password=PASSWORD, organization=organization,
-                                    display_name=name or username)
+    user = User.objects.create_user(
+        username=username, password=PASSWORD, organization=organization, display_name=name or username
+    )
     for role in roles:
         assign_role(user=user, role=role, actor=None)
     return user
@@ -35,8 +36,14 @@ def make_world() -> SimpleNamespace:
     other_city = make_org("other", "邻市人民政府", K.GOVERNMENT)
     other_dept = make_org("other-transport", "邻市交通运输局", K.DEPARTMENT, other_city)
     w = SimpleNamespace(
-        city=city, transport=transport, environment=environment, legal=legal, office=office,
-        evaluator_body=evaluator_body, other_city=other_city, other_dept=other_dept,
+        city=city,
+        transport=transport,
+        environment=environment,
+        legal=legal,
+        office=office,
+        evaluator_body=evaluator_body,
+        other_city=other_city,
+        other_dept=other_dept,
         drafter=make_user("drafter", transport, Role.DRAFTER, name="张起草"),
         head=make_user("head", transport, Role.DEPT_HEAD, name="李处长"),
         drafter_b=make_user("drafter_b", environment, Role.DRAFTER, name="王环保"),
@@ -47,8 +54,13 @@ def make_world() -> SimpleNamespace:
         evaluator=make_user("evaluator", evaluator_body, Role.EVALUATOR, name="郑评估"),
         outsider=make_user("outsider", other_dept, Role.DRAFTER, name="外市起草"),
     )
-    w.cast = Cast(drafter=w.drafter, dept_head=w.head, legal_reviewer=w.legal_reviewer, gov_office=w.gov,
-                  evaluator=w.evaluator)
+    w.cast = Cast(
+        drafter=w.drafter,
+        dept_head=w.head,
+        legal_reviewer=w.legal_reviewer,
+        gov_office=w.gov,
+        evaluator=w.evaluator,
+    )
     return w
 
 

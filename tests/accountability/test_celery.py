@@ -34,8 +34,12 @@ def celery_on_redis(redis_url):
     names = ("broker_url", "result_backend", "broker_transport_options", "result_backend_transport_options")
     saved = {name: app.conf.get(name) for name in names}
     _forget_connections(app)
-    app.conf.update(broker_url=redis_url, result_backend=redis_url, broker_transport_options={},
-                    result_backend_transport_options={})
+    app.conf.update(
+        broker_url=redis_url,
+        result_backend=redis_url,
+        broker_transport_options={},
+        result_backend_transport_options={},
+    )
     try:
         yield app
     finally:

@@ -57,14 +57,21 @@ def test_two_heads_approving_the_same_step_at_once_one_wins():
     step = current_steps(decision)[kind]
     details = step_details(kind, timezone.localdate())
     services.update_step_details(step=step, actor=world.drafter, details=details)
-    services.add_document(decision=decision, actor=world.drafter, uploaded_file=pdf_file("p.pdf"),
-                          kind="report", title="征求意见情况", step=step)
+    services.add_document(
+        decision=decision,
+        actor=world.drafter,
+        uploaded_file=pdf_file("p.pdf"),
+        kind="report",
+        title="征求意见情况",
+        step=step,
+    )
     services.submit_step(step=step, actor=world.drafter)
 
     def approve(head_pk):
         def job():
             head = User.objects.get(pk=head_pk)
             return services.approve_step(step=Step.objects.get(pk=step.pk), actor=head, comment="同意。")
+
         return job
 
     results = run_together(approve(world.head.pk), approve(second_head.pk))
@@ -91,6 +98,7 @@ def test_concurrent_appends_never_fork_the_chain():
             for number in range(per_thread):
                 record_event(actor=None, action=f"test.append.{name}", obj=organization, after={"n": number})
             return per_thread
+
         return job
 
     results = run_together(appender("a"), appender("b"))

@@ -50,25 +50,40 @@ def test_every_transition_writes_exactly_one_event_named_for_it(world, decision)
     assert last_event().action == "decision.request_legality_review"
     seen.add("request_legality_review")
     with one_event("give_legality_opinion"):
-        services.give_legality_opinion(decision=decision, actor=world.legal_reviewer,
-                                       opinion="lawful_with_changes", opinion_text="基本合法。",
-                                       required_changes="删除第五条。")
-    services.add_document(decision=decision, actor=world.drafter, uploaded_file=pdf_file("revised.pdf"),
-                          kind="draft", title="修改稿")
+        services.give_legality_opinion(
+            decision=decision,
+            actor=world.legal_reviewer,
+            opinion="lawful_with_changes",
+            opinion_text="基本合法。",
+            required_changes="删除第五条。",
+        )
+    services.add_document(
+        decision=decision,
+        actor=world.drafter,
+        uploaded_file=pdf_file("revised.pdf"),
+        kind="draft",
+        title="修改稿",
+    )
     with one_event("confirm_legality_changes"):
         services.confirm_legality_changes(decision=decision, actor=world.legal_reviewer)
     for name in ("record_collective_decision", "publish", "start_execution"):
         with one_event(name):
             step_forward(decision, cast)
     with one_event("start_evaluation"):
-        services.start_evaluation(decision=decision, actor=gov, evaluator_org=world.evaluator_body,
-                                  staged=True)
+        services.start_evaluation(decision=decision, actor=gov, evaluator_org=world.evaluator_body, staged=True)
     evaluation = current_steps(decision)[StepKind.POST_EVALUATION]
-    services.add_document(decision=decision, actor=world.evaluator, uploaded_file=pdf_file("report.pdf"),
-                          kind="report", title="评估报告", step=evaluation)
+    services.add_document(
+        decision=decision,
+        actor=world.evaluator,
+        uploaded_file=pdf_file("report.pdf"),
+        kind="report",
+        title="评估报告",
+        step=evaluation,
+    )
     with one_event("complete_evaluation"):
-        services.complete_evaluation(decision=decision, actor=world.evaluator, conclusion="adjust",
-                                     summary="建议调整。")
+        services.complete_evaluation(
+            decision=decision, actor=world.evaluator, conclusion="adjust", summary="建议调整。"
+        )
     with one_event("suspend"):
         services.suspend_decision(decision=decision, actor=gov, reason="紧急情况，暂停执行。")
     with one_event("start_adjustment"):
@@ -90,9 +105,16 @@ def test_event_records_who_what_and_before_after(world, decision):
         context.client_address.reset(token)
     event = last_event()
     assert (event.actor, event.actor_name, event.role, event.organization) == (
-        world.gov, "周秘书", "gov_office", world.office)
-    assert (event.object_type, event.object_id, event.decision_id) == ("decisions.decision", str(decision.pk),
-                                                                        decision.pk)
+        world.gov,
+        "周秘书",
+        "gov_office",
+        world.office,
+    )
+    assert (event.object_type, event.object_id, event.decision_id) == (
+        "decisions.decision",
+        str(decision.pk),
+        decision.pk,
+    )
     assert (event.before, event.after) == ({"status": "proposed"}, {"status": "cataloged"})
     assert event.client_address == "10.20.30.40"
     assert abs((timezone.now() - event.occurred_at).total_seconds()) < 60
@@ -123,10 +145,13 @@ def test_hashed_time_is_utc_epoch_microseconds_whatever_the_time_zone(world, dec
 # ---------------------------------------------------------------- the database refuses changes
 
 
-@pytest.mark.parametrize("statement", [
-    f"UPDATE {TABLE} SET reason = 'tampered' WHERE id = %s",
-    f"DELETE FROM {TABLE} WHERE id = %s",
-])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        f"UPDATE {TABLE} SET reason = 'tampered' WHERE id = %s",
+        f"DELETE FROM {TABLE} WHERE id = %s",
+    ],
+)
 def test_database_refuses_raw_update_and_delete(world, statement):
     event = last_event()
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
@@ -205,7 +230,8 @@ def test_verify_ledger_finds_a_removed_event(world, decision):
 
 def test_sm3_is_available_here():
     assert hashlib.new("sm3", b"abc").hexdigest() == (
-        "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0")
+        "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0"
+    )
 
 
 def test_sm3_events_are_recorded_with_their_algorithm_and_the_chain_verifies(world, decision, settings):

@@ -56,8 +56,7 @@ def test_evaluator_sees_only_decisions_assigned_to_it(world, decisions):
     decision = decisions["transport"]
     assert visible(world.evaluator) == set()
     drive_to(decision, State.IN_EXECUTION, world.cast)
-    services.start_evaluation(decision=decision, actor=world.gov, evaluator_org=world.evaluator_body,
-                              staged=True)
+    services.start_evaluation(decision=decision, actor=world.gov, evaluator_org=world.evaluator_body, staged=True)
     assert visible(world.evaluator) == {decision.pk}
 
 
@@ -87,8 +86,14 @@ def test_other_drafters_cannot_work_on_its_steps(world, decision, persona):
     with refused("permission.scope", decision, says="another organization"):
         services.update_step_details(step=step, actor=actor, details=details)
     services.update_step_details(step=step, actor=world.drafter, details=details)
-    services.add_document(decision=decision, actor=world.drafter, uploaded_file=pdf_file("p.pdf"),
-                          kind="report", title="征求意见情况", step=step)
+    services.add_document(
+        decision=decision,
+        actor=world.drafter,
+        uploaded_file=pdf_file("p.pdf"),
+        kind="report",
+        title="征求意见情况",
+        step=step,
+    )
     with refused("permission.scope", decision):
         services.submit_step(step=step, actor=actor)
     with refused("permission.scope", decision):
@@ -102,10 +107,17 @@ def test_head_of_another_unit_cannot_approve(world, decision, persona):
     world.head_of_other_city = make_user("head_other", world.other_dept, Role.DEPT_HEAD)
     drive_to(decision, State.DRAFTING, world.cast)
     step = current_steps(decision)[PARTICIPATION]
-    services.update_step_details(step=step, actor=world.drafter,
-                                 details=step_details(PARTICIPATION, timezone.localdate()))
-    services.add_document(decision=decision, actor=world.drafter, uploaded_file=pdf_file("p.pdf"),
-                          kind="report", title="征求意见情况", step=step)
+    services.update_step_details(
+        step=step, actor=world.drafter, details=step_details(PARTICIPATION, timezone.localdate())
+    )
+    services.add_document(
+        decision=decision,
+        actor=world.drafter,
+        uploaded_file=pdf_file("p.pdf"),
+        kind="report",
+        title="征求意见情况",
+        step=step,
+    )
     services.submit_step(step=step, actor=world.drafter)
     with refused("permission.scope", decision):
         services.approve_step(step=step, actor=getattr(world, persona))
@@ -125,8 +137,7 @@ def test_legal_office_and_government_office_of_another_city_cannot_act(world, de
         services.catalog_decision(decision=decision, actor=gov_other)
     drive_to(decision, State.LEGALITY_REVIEW, world.cast)
     with refused("permission.scope", decision):
-        services.give_legality_opinion(decision=decision, actor=legal_other, opinion="lawful",
-                                       opinion_text="合法。")
+        services.give_legality_opinion(decision=decision, actor=legal_other, opinion="lawful", opinion_text="合法。")
 
 
 def test_execution_unit_staff_report_progress_on_a_decision_they_execute(world, decision):
@@ -157,26 +168,30 @@ def supervisor_attempts(world, decision, step):
         "catalog": lambda: services.catalog_decision(decision=d, actor=s),
         "withdraw": lambda: services.withdraw_decision(decision=d, actor=s, reason="撤回。"),
         "start_drafting": lambda: services.start_drafting(decision=d, actor=s),
-        "request_review": lambda: services.request_legality_review(decision=d, actor=s, legal_basis="x",
-                                                                   procedure_statement="x"),
-        "opinion": lambda: services.give_legality_opinion(decision=d, actor=s, opinion="lawful",
-                                                          opinion_text="x"),
+        "request_review": lambda: services.request_legality_review(
+            decision=d, actor=s, legal_basis="x", procedure_statement="x"
+        ),
+        "opinion": lambda: services.give_legality_opinion(decision=d, actor=s, opinion="lawful", opinion_text="x"),
         "confirm_changes": lambda: services.confirm_legality_changes(decision=d, actor=s),
         "meeting": lambda: services.record_collective_decision(
-            decision=d, actor=s, meeting_name="会", meeting_date=today,
-            members=[{"name": "甲", "view": "agree"}], head_name="乙", head_statement="同意。",
-            outcome="adopted"),
-        "publish": lambda: services.publish_decision(decision=d, actor=s, channels="网站",
-                                                     published_on=today),
-        "start_execution": lambda: services.start_execution(decision=d, actor=s,
-                                                            execution_unit=world.transport),
+            decision=d,
+            actor=s,
+            meeting_name="会",
+            meeting_date=today,
+            members=[{"name": "甲", "view": "agree"}],
+            head_name="乙",
+            head_statement="同意。",
+            outcome="adopted",
+        ),
+        "publish": lambda: services.publish_decision(decision=d, actor=s, channels="网站", published_on=today),
+        "start_execution": lambda: services.start_execution(decision=d, actor=s, execution_unit=world.transport),
         "report": lambda: services.report_execution(decision=d, actor=s, progress="x"),
         "suspend": lambda: services.suspend_decision(decision=d, actor=s, reason="x"),
         "adjust": lambda: services.start_adjustment(decision=d, actor=s, purpose="change", reason="x"),
-        "evaluate": lambda: services.start_evaluation(decision=d, actor=s,
-                                                      evaluator_org=world.evaluator_body),
-        "complete_evaluation": lambda: services.complete_evaluation(decision=d, actor=s,
-                                                                    conclusion="continue", summary="x"),
+        "evaluate": lambda: services.start_evaluation(decision=d, actor=s, evaluator_org=world.evaluator_body),
+        "complete_evaluation": lambda: services.complete_evaluation(
+            decision=d, actor=s, conclusion="continue", summary="x"
+        ),
         "archive": lambda: services.archive_decision(decision=d, actor=s, reason="x"),
         "step_details": lambda: services.update_step_details(step=step, actor=s, details={"channels": "x"}),
         "submit": lambda: services.submit_step(step=step, actor=s),
@@ -185,8 +200,9 @@ def supervisor_attempts(world, decision, step):
         "propose_na": lambda: services.propose_not_applicable(step=step, actor=s, reason="x"),
         "confirm_na": lambda: services.confirm_not_applicable(step=step, actor=s, confirm=True),
         "reopen": lambda: services.reopen_step(step=step, actor=s, reason="x"),
-        "upload": lambda: services.add_document(decision=d, actor=s, uploaded_file=pdf_file("x.pdf"),
-                                                kind="other", title="x"),
+        "upload": lambda: services.add_document(
+            decision=d, actor=s, uploaded_file=pdf_file("x.pdf"), kind="other", title="x"
+        ),
     }
 
 

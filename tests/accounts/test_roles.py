@@ -61,7 +61,11 @@ def test_security_admin_assigns_roles_and_it_is_recorded(world, security_admin):
     assert roles_of(user) == {"drafter", "dept_head"}
     event = LedgerEvent.objects.order_by("-id").first()
     assert (event.action, event.actor, event.role, event.object_id) == (
-        "accounts.role_assigned", security_admin, "security_admin", str(user.pk))
+        "accounts.role_assigned",
+        security_admin,
+        "security_admin",
+        str(user.pk),
+    )
     assert event.before == {"roles": ["drafter"]}
     assert event.after == {"roles": ["dept_head", "drafter"]}
 

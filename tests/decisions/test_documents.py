@@ -22,8 +22,13 @@ def stored_files() -> list[Path]:
 
 
 def upload(world, decision, uploaded_file, actor=None, kind=Document.Kind.DRAFT):
-    return services.add_document(decision=decision, actor=actor or world.drafter, uploaded_file=uploaded_file,
-                                 kind=kind, title="决策草案")
+    return services.add_document(
+        decision=decision,
+        actor=actor or world.drafter,
+        uploaded_file=uploaded_file,
+        kind=kind,
+        title="决策草案",
+    )
 
 
 def refused_upload(world, decision, code, uploaded_file, says=()):
@@ -35,8 +40,13 @@ def refused_upload(world, decision, code, uploaded_file, says=()):
 
 
 def test_executable_is_refused(world, decision):
-    refused_upload(world, decision, "upload.type", SimpleUploadedFile("草案.exe", b"MZ\x90\x00" * 64),
-                   says=("草案.exe", "pdf"))
+    refused_upload(
+        world,
+        decision,
+        "upload.type",
+        SimpleUploadedFile("草案.exe", b"MZ\x90\x00" * 64),
+        says=("草案.exe", "pdf"),
+    )
 
 
 def test_file_without_extension_is_refused(world, decision):
@@ -44,8 +54,13 @@ def test_file_without_extension_is_refused(world, decision):
 
 
 def test_pdf_whose_content_is_text_is_refused(world, decision):
-    refused_upload(world, decision, "upload.content",
-                   SimpleUploadedFile("draft.pdf", "这不是PDF，只是一段文字。".encode()), says="PDF")
+    refused_upload(
+        world,
+        decision,
+        "upload.content",
+        SimpleUploadedFile("draft.pdf", "这不是PDF，只是一段文字。".encode()),
+        says="PDF",
+    )
 
 
 def test_docx_that_is_really_a_pdf_is_refused(world, decision):
@@ -83,7 +98,11 @@ def test_accepted_pdf_is_versioned_with_its_sha256(world, decision):
     assert LedgerEvent.objects.count() == events + 2
     event = LedgerEvent.objects.order_by("-id").first()
     assert (event.action, event.object_type, event.object_id, event.decision_id) == (
-        "document.uploaded", "decisions.document", str(two.pk), decision.pk)
+        "document.uploaded",
+        "decisions.document",
+        str(two.pk),
+        decision.pk,
+    )
     assert event.after["sha256"] == two.sha256
     assert event.after["version"] == 2
     assert event.actor == world.drafter
@@ -101,8 +120,11 @@ def test_unknown_document_kind_is_refused(world, decision):
 
 
 def test_another_organizations_drafter_cannot_upload(world, decision):
-    expected = {world.drafter_b: "permission.scope", world.outsider: "permission.scope",
-                world.supervisor: "permission.role"}
+    expected = {
+        world.drafter_b: "permission.scope",
+        world.outsider: "permission.scope",
+        world.supervisor: "permission.role",
+    }
     for actor, code in expected.items():
         with pytest.raises(ProcedureError) as caught:
             upload(world, decision, pdf_file("draft.pdf"), actor=actor)

@@ -27,7 +27,9 @@ def test_step_changes_are_in_the_field_history(world, decision):
     services.catalog_decision(decision=decision, actor=world.gov)
     services.start_drafting(decision=decision, actor=world.drafter)
     step = current_steps(decision)[StepKind.PARTY_REPORT]
-    services.update_step_details(step=step, actor=world.drafter, details={"reported_on": "2026-01-05", "summary": "同意"})
+    services.update_step_details(
+        step=step, actor=world.drafter, details={"reported_on": "2026-01-05", "summary": "同意"}
+    )
     record = step.history.first()
     assert record.history_user == world.drafter
     assert record.details["summary"] == "同意"

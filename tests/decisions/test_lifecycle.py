@@ -37,18 +37,36 @@ def test_happy_path_through_execution_evaluation_and_archive(world, decision):
     decision.refresh_from_db()
     assert decision.status == State.EVALUATING
     step = current_steps(decision)[StepKind.POST_EVALUATION]
-    services.add_document(decision=decision, actor=world.evaluator, uploaded_file=pdf_file("report.pdf"),
-                          kind="report", title="第三方评估报告", step=step)
-    services.complete_evaluation(decision=decision, actor=world.evaluator, conclusion="continue",
-                                 summary="实施效果良好，建议继续执行。")
+    services.add_document(
+        decision=decision,
+        actor=world.evaluator,
+        uploaded_file=pdf_file("report.pdf"),
+        kind="report",
+        title="第三方评估报告",
+        step=step,
+    )
+    services.complete_evaluation(
+        decision=decision,
+        actor=world.evaluator,
+        conclusion="continue",
+        summary="实施效果良好，建议继续执行。",
+    )
     decision.refresh_from_db()
     assert decision.status == State.IN_EXECUTION
     services.archive_decision(decision=decision, actor=world.gov, reason="执行完毕。")
     decision.refresh_from_db()
     assert decision.status == State.ARCHIVED
     assert _statuses(decision) == [
-        "cataloged", "drafting", "legality_review", "awaiting_discussion", "decided", "published",
-        "in_execution", "evaluating", "in_execution", "archived",
+        "cataloged",
+        "drafting",
+        "legality_review",
+        "awaiting_discussion",
+        "decided",
+        "published",
+        "in_execution",
+        "evaluating",
+        "in_execution",
+        "archived",
     ]
     assert verify_chain().ok
 
@@ -71,9 +89,17 @@ def test_withdrawn_and_rejected(world):
     rejected = make_decision(world)
     drive_to(rejected, State.AWAITING_DISCUSSION, world.cast)
     services.record_collective_decision(
-        decision=rejected, actor=world.gov, meeting_name="市政府常务会议", meeting_date=timezone.localdate(),
-        members=[{"name": "甲", "view": "disagree", "remarks": ""}, {"name": "乙", "view": "disagree", "remarks": ""}],
-        head_name="王市长", head_statement="不同意。", outcome="rejected",
+        decision=rejected,
+        actor=world.gov,
+        meeting_name="市政府常务会议",
+        meeting_date=timezone.localdate(),
+        members=[
+            {"name": "甲", "view": "disagree", "remarks": ""},
+            {"name": "乙", "view": "disagree", "remarks": ""},
+        ],
+        head_name="王市长",
+        head_statement="不同意。",
+        outcome="rejected",
     )
     rejected.refresh_from_db()
     assert rejected.status == State.REJECTED

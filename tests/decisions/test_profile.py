@@ -48,12 +48,25 @@ def test_stricter_comment_period_is_enforced(world, decision):
     drive_to(decision, State.DRAFTING, world.cast)
     step = current_steps(decision)[StepKind.PUBLIC_PARTICIPATION]
     start = timezone.localdate() - timedelta(days=90)
-    services.update_step_details(step=step, actor=world.drafter, details={
-        "comment_start": start, "comment_end": period_end(start, 30).value, "channels": "网站",
-        "comments_received": 3, "feedback_summary": "已反馈",
-    })
-    services.add_document(decision=decision, actor=world.drafter, uploaded_file=pdf_file("f.pdf"), kind="report",
-                          title="反馈报告", step=step)
+    services.update_step_details(
+        step=step,
+        actor=world.drafter,
+        details={
+            "comment_start": start,
+            "comment_end": period_end(start, 30).value,
+            "channels": "网站",
+            "comments_received": 3,
+            "feedback_summary": "已反馈",
+        },
+    )
+    services.add_document(
+        decision=decision,
+        actor=world.drafter,
+        uploaded_file=pdf_file("f.pdf"),
+        kind="report",
+        title="反馈报告",
+        step=step,
+    )
     with pytest.raises(ProcedureError) as refused:
         services.submit_step(step=step, actor=world.drafter)
     assert refused.value.code == "rule3.period_too_short"

@@ -27,14 +27,22 @@ from tests.refusals import refused, status_of
 
 
 def upload_draft(world, decision, name="draft.pdf"):
-    return services.add_document(decision=decision, actor=world.drafter, uploaded_file=pdf_file(name),
-                                 kind=Document.Kind.DRAFT, title="决策草案（送审稿）")
+    return services.add_document(
+        decision=decision,
+        actor=world.drafter,
+        uploaded_file=pdf_file(name),
+        kind=Document.Kind.DRAFT,
+        title="决策草案（送审稿）",
+    )
 
 
 def request_review(world, decision, **kwargs):
     return services.request_legality_review(
-        decision=decision, actor=world.drafter, legal_basis="《重大行政决策程序暂行条例》",
-        procedure_statement="已完成公众参与等法定程序。", **kwargs,
+        decision=decision,
+        actor=world.drafter,
+        legal_basis="《重大行政决策程序暂行条例》",
+        procedure_statement="已完成公众参与等法定程序。",
+        **kwargs,
     )
 
 
@@ -47,14 +55,23 @@ def ready_for_review(world, decision, kinds=UNIT_RUN_STEPS):
 
 
 def give_opinion(world, decision, opinion="lawful", **kwargs):
-    return services.give_legality_opinion(decision=decision, actor=world.legal_reviewer, opinion=opinion,
-                                          opinion_text="经审查，符合法定权限和程序。", **kwargs)
+    return services.give_legality_opinion(
+        decision=decision,
+        actor=world.legal_reviewer,
+        opinion=opinion,
+        opinion_text="经审查，符合法定权限和程序。",
+        **kwargs,
+    )
 
 
 def record_meeting(world, decision, **kwargs):
     values = {
-        "meeting_name": "市政府常务会议", "meeting_date": timezone.localdate(), "members": meeting_members(),
-        "head_name": "王市长", "head_statement": "原则同意。", "outcome": "adopted",
+        "meeting_name": "市政府常务会议",
+        "meeting_date": timezone.localdate(),
+        "members": meeting_members(),
+        "head_name": "王市长",
+        "head_statement": "原则同意。",
+        "outcome": "adopted",
     } | kwargs
     return services.record_collective_decision(decision=decision, actor=world.gov, **values)
 
@@ -63,15 +80,25 @@ def run_unit_step(world, decision, kind, details):
     """Fill in, document, submit and approve one unit step with the given core fields."""
     step = current_steps(decision)[kind]
     services.update_step_details(step=step, actor=world.drafter, details=details)
-    services.add_document(decision=decision, actor=world.drafter, uploaded_file=pdf_file(f"{kind}.pdf"),
-                          kind=Document.Kind.REPORT, title="材料", step=step)
+    services.add_document(
+        decision=decision,
+        actor=world.drafter,
+        uploaded_file=pdf_file(f"{kind}.pdf"),
+        kind=Document.Kind.REPORT,
+        title="材料",
+        step=step,
+    )
     services.submit_step(step=step, actor=world.drafter)
     return services.approve_step(step=step, actor=world.head, comment="同意。")
 
 
 def high_risk(controllable: bool, assessing_org=None) -> dict:
-    return {"risk_level": "high", "controllable": controllable, "assessing_org": assessing_org,
-            "measures": "风险点、防范措施和处置预案。"}
+    return {
+        "risk_level": "high",
+        "controllable": controllable,
+        "assessing_org": assessing_org,
+        "measures": "风险点、防范措施和处置预案。",
+    }
 
 
 # ---------------------------------------------------------------- rule 1: legality review only when ready
@@ -118,8 +145,9 @@ def test_cannot_request_legality_review_without_the_draft(world, decision):
 def test_legality_review_request_needs_legal_basis(world, decision):
     ready_for_review(world, decision)
     with refused("rule2.materials", decision, says="Art. 26"):
-        services.request_legality_review(decision=decision, actor=world.drafter, legal_basis="  ",
-                                         procedure_statement="已完成。")
+        services.request_legality_review(
+            decision=decision, actor=world.drafter, legal_basis="  ", procedure_statement="已完成。"
+        )
 
 
 def test_discussion_is_impossible_from_drafting(world, decision):
@@ -219,11 +247,20 @@ def filled_participation(world, decision, start: date, end: date, reason: str = 
     drive_to(decision, State.DRAFTING, world.cast)
     step = current_steps(decision)[StepKind.PUBLIC_PARTICIPATION]
     details = step_details(StepKind.PUBLIC_PARTICIPATION, timezone.localdate()) | {
-        "comment_start": start, "comment_end": end, "short_period_reason": reason,
+        "comment_start": start,
+        "comment_end": end,
+        "short_period_reason": reason,
     }
     services.update_step_details(step=step, actor=world.drafter, details=details)
-    services.add_document(decision=decision, actor=world.drafter, uploaded_file=pdf_file("consultation.pdf"),
-                          kind=Document.Kind.DRAFT, title="征求意见稿", step=step, is_public=True)
+    services.add_document(
+        decision=decision,
+        actor=world.drafter,
+        uploaded_file=pdf_file("consultation.pdf"),
+        kind=Document.Kind.DRAFT,
+        title="征求意见稿",
+        step=step,
+        is_public=True,
+    )
     return step
 
 
@@ -250,8 +287,7 @@ def test_comment_period_one_day_short_is_refused(world, decision):
 
 def test_short_comment_period_with_published_reason_is_accepted(world, decision):
     start = date(2026, 11, 2)
-    step = filled_participation(world, decision, start, start + timedelta(days=10),
-                                reason="应对突发公共卫生事件。")
+    step = filled_participation(world, decision, start, start + timedelta(days=10), reason="应对突发公共卫生事件。")
     services.submit_step(step=step, actor=world.drafter)
     assert submitted(step)
 
@@ -261,8 +297,11 @@ def test_comment_period_ending_in_national_day_runs_to_next_working_day(world, d
     step = filled_participation(world, decision, start, date(2026, 10, 7))
     with refused("rule3.period_too_short", decision, says=("Rule 3", "2026-10-08")):
         services.submit_step(step=step, actor=world.drafter)
-    services.update_step_details(step=step, actor=world.drafter, details={
-        **Step.objects.get(pk=step.pk).details, "comment_end": date(2026, 10, 8)})
+    services.update_step_details(
+        step=step,
+        actor=world.drafter,
+        details={**Step.objects.get(pk=step.pk).details, "comment_end": date(2026, 10, 8)},
+    )
     services.submit_step(step=step, actor=world.drafter)
     assert submitted(step)
 
@@ -335,16 +374,22 @@ def test_cannot_publish_before_the_decision_is_decided(world, decision):
     drive_to(decision, State.AWAITING_DISCUSSION, world.cast)
     says = ("Publish the decision", "Awaiting collective discussion")
     with refused("procedure.wrong_state", decision, says=says):
-        services.publish_decision(decision=decision, actor=world.gov, channels="门户网站",
-                                  published_on=timezone.localdate(), opinions_explanation="已说明。")
+        services.publish_decision(
+            decision=decision,
+            actor=world.gov,
+            channels="门户网站",
+            published_on=timezone.localdate(),
+            opinions_explanation="已说明。",
+        )
 
 
 def test_confidential_decision_cannot_be_published(world):
     decision = make_decision(world, is_confidential=True, confidential_reason="涉及国家秘密。")
     drive_to(decision, State.DECIDED, world.cast)
     with refused("rule5.confidential", decision, says=("Rule 5", "confidential")):
-        services.publish_decision(decision=decision, actor=world.gov, channels="门户网站",
-                                  published_on=timezone.localdate())
+        services.publish_decision(
+            decision=decision, actor=world.gov, channels="门户网站", published_on=timezone.localdate()
+        )
 
 
 def test_cannot_start_execution_of_an_unpublished_decision(world, decision):
@@ -361,11 +406,21 @@ def test_decision_on_congress_list_is_published_only_after_the_report(world):
     record_meeting(world, decision)
     assert status_of(decision) == State.DECIDED
     with refused("rule5.congress_report", decision, says=("Rule 5", "congress")):
-        services.publish_decision(decision=decision, actor=world.gov, channels="门户网站",
-                                  published_on=timezone.localdate(), opinions_explanation="已说明。")
+        services.publish_decision(
+            decision=decision,
+            actor=world.gov,
+            channels="门户网站",
+            published_on=timezone.localdate(),
+            opinions_explanation="已说明。",
+        )
     complete_required_steps(decision, world.cast, (StepKind.CONGRESS_REPORT,))
-    services.publish_decision(decision=decision, actor=world.gov, channels="门户网站",
-                              published_on=timezone.localdate(), opinions_explanation="已说明。")
+    services.publish_decision(
+        decision=decision,
+        actor=world.gov,
+        channels="门户网站",
+        published_on=timezone.localdate(),
+        opinions_explanation="已说明。",
+    )
     assert status_of(decision) == State.PUBLISHED
 
 
@@ -376,8 +431,7 @@ def test_evaluation_cannot_start_in_the_first_year_unless_staged(world, decision
     drive_to(decision, State.IN_EXECUTION, world.cast)
     with refused("rule6.too_early", decision, says=("Rule 6", "one year")):
         services.start_evaluation(decision=decision, actor=world.gov, evaluator_org=world.evaluator_body)
-    services.start_evaluation(decision=decision, actor=world.gov, evaluator_org=world.evaluator_body,
-                              staged=True)
+    services.start_evaluation(decision=decision, actor=world.gov, evaluator_org=world.evaluator_body, staged=True)
     assert status_of(decision) == State.EVALUATING
 
 
@@ -406,15 +460,21 @@ def test_evaluation_long_after_the_term_expired_is_not_excused(world):
 def test_body_that_did_the_risk_assessment_cannot_evaluate(world):
     decision = make_decision(world, has_stability_risk=True)
     drive_to(decision, State.DRAFTING, world.cast)
-    run_unit_step(world, decision, StepKind.RISK_ASSESSMENT, {
-        "risk_level": "medium", "controllable": True, "assessing_org": world.evaluator_body.pk,
-        "measures": "分步实施。"})
+    run_unit_step(
+        world,
+        decision,
+        StepKind.RISK_ASSESSMENT,
+        {
+            "risk_level": "medium",
+            "controllable": True,
+            "assessing_org": world.evaluator_body.pk,
+            "measures": "分步实施。",
+        },
+    )
     drive_to(decision, State.IN_EXECUTION, world.cast)
     with refused("rule6.not_independent", decision, says=("Rule 6", world.evaluator_body.name)):
-        services.start_evaluation(decision=decision, actor=world.gov, evaluator_org=world.evaluator_body,
-                                  staged=True)
-    services.start_evaluation(decision=decision, actor=world.gov, evaluator_org=world.environment,
-                              staged=True)
+        services.start_evaluation(decision=decision, actor=world.gov, evaluator_org=world.evaluator_body, staged=True)
+    services.start_evaluation(decision=decision, actor=world.gov, evaluator_org=world.environment, staged=True)
     assert status_of(decision) == State.EVALUATING
 
 
@@ -423,24 +483,28 @@ def test_body_that_did_the_risk_assessment_cannot_evaluate(world):
 
 def test_from_execution_the_only_ways_are_suspend_adjust_evaluate_archive():
     assert {t.name for t in transitions_from(State.IN_EXECUTION)} == {
-        "suspend", "start_adjustment", "start_evaluation", "archive"}
+        "suspend",
+        "start_adjustment",
+        "start_evaluation",
+        "archive",
+    }
     assert {t.name for t in transitions_from(State.SUSPENDED)} == {"start_adjustment"}
 
 
 WRONG_MOVES_IN_EXECUTION = {
     "catalog": lambda w, d: services.catalog_decision(decision=d, actor=w.gov),
-    "publish": lambda w, d: services.publish_decision(decision=d, actor=w.gov, channels="网站",
-                                                      published_on=timezone.localdate(),
-                                                      opinions_explanation="x"),
+    "publish": lambda w, d: services.publish_decision(
+        decision=d, actor=w.gov, channels="网站", published_on=timezone.localdate(), opinions_explanation="x"
+    ),
     "start_drafting": lambda w, d: services.start_drafting(decision=d, actor=w.drafter),
     "request_legality_review": lambda w, d: request_review(w, d),
     "give_legality_opinion": lambda w, d: give_opinion(w, d),
     "record_collective_decision": lambda w, d: record_meeting(w, d),
-    "start_execution": lambda w, d: services.start_execution(decision=d, actor=w.gov,
-                                                             execution_unit=w.transport),
+    "start_execution": lambda w, d: services.start_execution(decision=d, actor=w.gov, execution_unit=w.transport),
     "withdraw": lambda w, d: services.withdraw_decision(decision=d, actor=w.gov, reason="不再执行。"),
-    "complete_evaluation": lambda w, d: services.complete_evaluation(decision=d, actor=w.evaluator,
-                                                                     conclusion="stop", summary="x"),
+    "complete_evaluation": lambda w, d: services.complete_evaluation(
+        decision=d, actor=w.evaluator, conclusion="stop", summary="x"
+    ),
 }
 
 
@@ -489,8 +553,7 @@ def test_suspended_decision_resumes_only_through_adjustment(world, decision):
     with refused("procedure.wrong_state", decision, says="Suspended"):
         services.archive_decision(decision=decision, actor=world.gov, reason="归档。")
     with refused("procedure.wrong_state", decision, says="Suspended"):
-        services.start_evaluation(decision=decision, actor=world.gov, evaluator_org=world.evaluator_body,
-                                  staged=True)
+        services.start_evaluation(decision=decision, actor=world.gov, evaluator_org=world.evaluator_body, staged=True)
     services.start_adjustment(decision=decision, actor=world.gov, purpose="change", reason="调整方案。")
     assert status_of(decision) == State.DRAFTING
 
@@ -535,8 +598,9 @@ def test_moves_out_of_execution_need_a_reason(world, decision, move):
     call = {
         "suspend": lambda: services.suspend_decision(decision=decision, actor=world.gov, reason=""),
         "archive": lambda: services.archive_decision(decision=decision, actor=world.gov, reason=" "),
-        "start_adjustment": lambda: services.start_adjustment(decision=decision, actor=world.gov,
-                                                              purpose="change", reason=""),
+        "start_adjustment": lambda: services.start_adjustment(
+            decision=decision, actor=world.gov, purpose="change", reason=""
+        ),
     }[move]
     with refused("procedure.reason_required", decision, says="reason"):
         call()

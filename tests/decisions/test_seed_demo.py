@@ -16,8 +16,9 @@ from decisions.selectors import current_steps
 
 
 def _counts() -> dict[str, int]:
-    return {model.__name__: model.objects.count()
-            for model in (Organization, User, Decision, Step, Document, LedgerEvent)}
+    return {
+        model.__name__: model.objects.count() for model in (Organization, User, Decision, Step, Document, LedgerEvent)
+    }
 
 
 def _seed() -> str:
@@ -56,15 +57,24 @@ def _check_states_and_situations():
         assert not LedgerEvent.objects.filter(decision_id=decision.pk, action="decision.publish").exists()
 
     current = [step for decision in decisions for step in current_steps(decision).values()]
-    assert any(step.kind == StepKind.LEGALITY_REVIEW and step.status == StepStatus.APPROVED
-               and step.details.get("opinion") == "lawful_with_changes" for step in current)
-    assert any(step.status == StepStatus.SUBMITTED and step.kind != StepKind.LEGALITY_REVIEW
-               for step in current)
+    assert any(
+        step.kind == StepKind.LEGALITY_REVIEW
+        and step.status == StepStatus.APPROVED
+        and step.details.get("opinion") == "lawful_with_changes"
+        for step in current
+    )
+    assert any(step.status == StepStatus.SUBMITTED and step.kind != StepKind.LEGALITY_REVIEW for step in current)
     assert any(step.status == StepStatus.RETURNED for step in current)
     assert any(step.awaits_not_applicable_confirmation for step in current)
     assert any(step.kind == StepKind.EXECUTION and step.details.get("reports") for step in current)
-    flags = ("is_technical", "has_stability_risk", "affects_market_entities", "touches_other_departments",
-             "requires_hearing", "in_congress_report_list")
+    flags = (
+        "is_technical",
+        "has_stability_risk",
+        "affects_market_entities",
+        "touches_other_departments",
+        "requires_hearing",
+        "in_congress_report_list",
+    )
     for flag in flags:
         assert {getattr(decision, flag) for decision in decisions} == {True, False}, flag
 
@@ -74,8 +84,9 @@ def _check_history():
     for decision in Decision.objects.all():
         statuses = [
             event.after["status"]
-            for event in LedgerEvent.objects.filter(decision_id=decision.pk, action__startswith="decision.")
-            .order_by("id")
+            for event in LedgerEvent.objects.filter(decision_id=decision.pk, action__startswith="decision.").order_by(
+                "id"
+            )
             if "status" in event.after
         ]
         assert statuses[0] == State.PROPOSED
@@ -85,8 +96,9 @@ def _check_history():
 def _check_people_and_output(output):
     for role in Role:
         assert User.objects.filter(groups__name=role.value).exists(), role
-    admins = [User.objects.get(groups__name=role) for role in
-              (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN)]
+    admins = [
+        User.objects.get(groups__name=role) for role in (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN)
+    ]
     assert len({admin.pk for admin in admins}) == 3
     city = Organization.objects.get(code="sz-gov")
     assert city.procedure_profile.min_comment_days == 30

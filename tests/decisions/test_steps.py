@@ -19,8 +19,14 @@ PARTICIPATION = StepKind.PUBLIC_PARTICIPATION
 def fill(decision, kind, actor) -> Step:
     step = current_steps(decision)[kind]
     services.update_step_details(step=step, actor=actor, details=step_details(kind, timezone.localdate()))
-    services.add_document(decision=decision, actor=actor, uploaded_file=pdf_file(f"{kind}.pdf"),
-                          kind=Document.Kind.REPORT, title="材料", step=step)
+    services.add_document(
+        decision=decision,
+        actor=actor,
+        uploaded_file=pdf_file(f"{kind}.pdf"),
+        kind=Document.Kind.REPORT,
+        title="材料",
+        step=step,
+    )
     return step
 
 
@@ -39,16 +45,25 @@ def fresh(step: Step) -> Step:
 
 
 def request_review(world, decision, actor=None):
-    return services.request_legality_review(decision=decision, actor=actor or world.drafter,
-                                            legal_basis="条例", procedure_statement="已完成法定程序。")
+    return services.request_legality_review(
+        decision=decision,
+        actor=actor or world.drafter,
+        legal_basis="条例",
+        procedure_statement="已完成法定程序。",
+    )
 
 
 def ready_except(world, decision, skip):
     """Drafting, every required unit step done except `skip`, the draft uploaded."""
     drive_to(decision, State.DRAFTING, world.cast)
     complete_required_steps(decision, world.cast, [kind for kind in UNIT_RUN_STEPS if kind != skip])
-    services.add_document(decision=decision, actor=world.drafter, uploaded_file=pdf_file("draft.pdf"),
-                          kind=Document.Kind.DRAFT, title="草案")
+    services.add_document(
+        decision=decision,
+        actor=world.drafter,
+        uploaded_file=pdf_file("draft.pdf"),
+        kind=Document.Kind.DRAFT,
+        title="草案",
+    )
 
 
 # ---------------------------------------------------------------- submit, approve, return
@@ -60,7 +75,11 @@ def test_submitted_step_is_approved_by_the_unit_head(world, decision):
     services.approve_step(step=step, actor=world.head, comment="同意。")
     step = fresh(step)
     assert (step.status, step.submitted_by, step.reviewed_by, step.completed_by) == (
-        StepStatus.DONE, world.drafter, world.head, world.head)
+        StepStatus.DONE,
+        world.drafter,
+        world.head,
+        world.head,
+    )
     assert last_action() == "step.approved"
 
 
@@ -74,8 +93,9 @@ def test_cannot_submit_an_incomplete_step(world, decision):
 def test_cannot_submit_a_step_without_its_document(world, decision):
     drive_to(decision, State.DRAFTING, world.cast)
     step = current_steps(decision)[PARTICIPATION]
-    services.update_step_details(step=step, actor=world.drafter,
-                                 details=step_details(PARTICIPATION, timezone.localdate()))
+    services.update_step_details(
+        step=step, actor=world.drafter, details=step_details(PARTICIPATION, timezone.localdate())
+    )
     with refused("step.no_document", decision):
         services.submit_step(step=step, actor=world.drafter)
 
@@ -110,8 +130,9 @@ def test_legality_requester_cannot_give_the_opinion(world, decision):
     request_review(world, decision, actor=dual)
     with refused("permission.two_person", decision, says="Two-person rule"):
         services.give_legality_opinion(decision=decision, actor=dual, opinion="lawful", opinion_text="合法。")
-    services.give_legality_opinion(decision=decision, actor=world.legal_reviewer, opinion="lawful",
-                                   opinion_text="合法。")
+    services.give_legality_opinion(
+        decision=decision, actor=world.legal_reviewer, opinion="lawful", opinion_text="合法。"
+    )
     assert status_of(decision) == State.AWAITING_DISCUSSION
 
 
@@ -128,8 +149,11 @@ def test_returning_a_step_needs_a_comment_and_it_can_be_resubmitted(world, decis
         services.return_step(step=step, actor=world.head, comment=" ")
     services.return_step(step=step, actor=world.head, comment="请补充反馈情况。")
     assert fresh(step).status == StepStatus.RETURNED
-    services.update_step_details(step=step, actor=world.drafter, details={
-        **fresh(step).details, "feedback_summary": "补充后的意见采纳情况。"})
+    services.update_step_details(
+        step=step,
+        actor=world.drafter,
+        details={**fresh(step).details, "feedback_summary": "补充后的意见采纳情况。"},
+    )
     services.submit_step(step=step, actor=world.drafter)
     services.approve_step(step=step, actor=world.head)
     assert fresh(step).status == StepStatus.DONE
@@ -209,8 +233,10 @@ def test_legal_reviewer_confirms_not_applicable_and_review_may_be_requested(worl
     services.confirm_not_applicable(step=step, actor=world.legal_reviewer, confirm=True, comment="同意。")
     step = fresh(step)
     assert step.requirement == Requirement.NOT_APPLICABLE
-    assert (step.not_applicable_proposed_by, step.not_applicable_confirmed_by) == (world.drafter,
-                                                                                  world.legal_reviewer)
+    assert (step.not_applicable_proposed_by, step.not_applicable_confirmed_by) == (
+        world.drafter,
+        world.legal_reviewer,
+    )
     assert last_action() == "step.not_applicable_confirmed"
     request_review(world, decision)
     assert status_of(decision) == State.LEGALITY_REVIEW
@@ -229,11 +255,15 @@ def test_legal_reviewer_refuses_proposal_with_a_comment(world, decision):
     services.propose_not_applicable(step=step, actor=world.drafter, reason="时间紧。")
     with refused("step.comment_required", decision):
         services.confirm_not_applicable(step=step, actor=world.legal_reviewer, confirm=False)
-    services.confirm_not_applicable(step=step, actor=world.legal_reviewer, confirm=False,
-                                    comment="涉及公众切身利益，应当公开征求意见。")
+    services.confirm_not_applicable(
+        step=step, actor=world.legal_reviewer, confirm=False, comment="涉及公众切身利益，应当公开征求意见。"
+    )
     step = fresh(step)
     assert (step.requirement, step.not_applicable_proposed_by, step.not_applicable_reason) == (
-        Requirement.REQUIRED, None, "")
+        Requirement.REQUIRED,
+        None,
+        "",
+    )
     assert last_action() == "step.not_applicable_refused"
 
 

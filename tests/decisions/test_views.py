@@ -119,8 +119,10 @@ def test_refused_transition_changes_nothing_and_says_why(client, world, decision
 
 def test_transition_from_wrong_state_is_refused_in_page(client, world, decision):
     login(client, world.gov)
-    response = client.post(reverse("manage:transition", args=[decision.pk, "publish"]),
-                           {"channels": "网站", "published_on": "2026-01-01"})
+    response = client.post(
+        reverse("manage:transition", args=[decision.pk, "publish"]),
+        {"channels": "网站", "published_on": "2026-01-01"},
+    )
     assert response.status_code == 400
     assert "is not possible while the decision is" in response.content.decode()
     assert Decision.objects.get(pk=decision.pk).status == State.PROPOSED
@@ -136,10 +138,16 @@ def test_missing_reason_is_refused_in_page(client, world, decision):
 
 def test_create_decision_through_the_page(client, world):
     login(client, world.drafter)
-    response = client.post(reverse("manage:decision_create"), {
-        "title": "关于实施城市更新行动的意见", "summary": "", "year": 2026, "scope_category": "development_plan",
-        "affects_public_interest": "on",
-    })
+    response = client.post(
+        reverse("manage:decision_create"),
+        {
+            "title": "关于实施城市更新行动的意见",
+            "summary": "",
+            "year": 2026,
+            "scope_category": "development_plan",
+            "affects_public_interest": "on",
+        },
+    )
     decision = Decision.objects.get(title="关于实施城市更新行动的意见")
     assert response.status_code == 302
     assert decision.undertaking_unit == world.transport
@@ -158,8 +166,10 @@ def test_step_submit_and_approve_through_pages(client, world, decision):
     drive_to(decision, State.DRAFTING, world.cast)
     step = current_steps(decision)[StepKind.PARTY_REPORT]
     login(client, world.drafter)
-    response = client.post(reverse("manage:step_action", args=[step.pk, "details"]),
-                           {"reported_on": "2026-03-01", "summary": "市委同意。"})
+    response = client.post(
+        reverse("manage:step_action", args=[step.pk, "details"]),
+        {"reported_on": "2026-03-01", "summary": "市委同意。"},
+    )
     assert response.status_code == 302
     assert client.post(reverse("manage:step_action", args=[step.pk, "submit"])).status_code == 302
     login(client, world.head)
@@ -200,8 +210,9 @@ def test_upload_of_wrong_type_and_oversize_is_refused_in_page(client, world, dec
 
 
 def test_document_download_is_scoped(client, world, decision):
-    document = services.add_document(decision=decision, actor=world.drafter, uploaded_file=pdf_file("d.pdf"),
-                                     kind="draft", title="草案")
+    document = services.add_document(
+        decision=decision, actor=world.drafter, uploaded_file=pdf_file("d.pdf"), kind="draft", title="草案"
+    )
     login(client, world.drafter)
     response = client.get(reverse("manage:document_download", args=[document.pk]))
     assert response.status_code == 200

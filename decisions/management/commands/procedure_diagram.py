@@ -19,8 +19,15 @@ def render_procedure_markdown() -> str:
                 for target in transition.targets:
                     if target != source:
                         lines.append(f"    {source} --> {target.value}: {transition.name}")
-        lines += [f"    {State.ARCHIVED.value} --> [*]", "```", "", "## Transitions", "",
-                  "| transition | from | to | who (action) | guards | rule |", "|---|---|---|---|---|---|"]
+        lines += [
+            f"    {State.ARCHIVED.value} --> [*]",
+            "```",
+            "",
+            "## Transitions",
+            "",
+            "| transition | from | to | who (action) | guards | rule |",
+            "|---|---|---|---|---|---|",
+        ]
         for t in TRANSITIONS.values():
             lines.append(
                 f"| `{t.name}` | {', '.join(sorted(s.value for s in t.sources))} | "

@@ -1,0 +1,91 @@
+"""Every change of a decision, its steps and its documents (DESIGN.md §4), split by noun.
+
+Each public function is one transaction: lock the decision (`select_for_update`), check permission, state and the
+ordering rules, make the change, write one ledger event, queue side effects with `transaction.on_commit`. Every
+refusal raises `ProcedureError(code, message)` and changes nothing. Callers use `from decisions import services`.
+"""
+
+from .base import (
+    ALWAYS_REQUIRED_STEPS,
+    EVALUATION_CONCLUSIONS,
+    LEGALITY_OPINIONS,
+    MEETING_OUTCOMES,
+    MEMBER_VIEWS,
+    PUBLIC_LIST_CACHE_KEY,
+    profile_for,
+    transition_options,
+    transition_refusal,
+)
+from .documents import add_document
+from .legality import confirm_legality_changes, give_legality_opinion, request_legality_review
+from .lifecycle import (
+    DECISION_FIELDS,
+    archive_decision,
+    catalog_decision,
+    complete_evaluation,
+    create_decision,
+    publish_decision,
+    report_execution,
+    start_adjustment,
+    start_drafting,
+    start_evaluation,
+    start_execution,
+    suspend_decision,
+    update_decision,
+    withdraw_decision,
+)
+from .meetings import parse_member_views, record_collective_decision
+from .profiles import update_procedure_profile
+from .steps import (
+    approve_step,
+    clean_step_details,
+    confirm_not_applicable,
+    propose_not_applicable,
+    reopen_step,
+    return_step,
+    step_action_refusals,
+    submit_step,
+    update_step_details,
+)
+
+__all__ = [
+    "ALWAYS_REQUIRED_STEPS",
+    "DECISION_FIELDS",
+    "EVALUATION_CONCLUSIONS",
+    "LEGALITY_OPINIONS",
+    "MEETING_OUTCOMES",
+    "MEMBER_VIEWS",
+    "PUBLIC_LIST_CACHE_KEY",
+    "add_document",
+    "approve_step",
+    "archive_decision",
+    "catalog_decision",
+    "clean_step_details",
+    "complete_evaluation",
+    "confirm_legality_changes",
+    "confirm_not_applicable",
+    "create_decision",
+    "give_legality_opinion",
+    "parse_member_views",
+    "profile_for",
+    "propose_not_applicable",
+    "publish_decision",
+    "record_collective_decision",
+    "reopen_step",
+    "report_execution",
+    "request_legality_review",
+    "return_step",
+    "start_adjustment",
+    "start_drafting",
+    "start_evaluation",
+    "start_execution",
+    "step_action_refusals",
+    "submit_step",
+    "suspend_decision",
+    "transition_options",
+    "transition_refusal",
+    "update_decision",
+    "update_procedure_profile",
+    "update_step_details",
+    "withdraw_decision",
+]

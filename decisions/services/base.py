@@ -1,0 +1,196 @@
+"""What every service shares: locking, permission and state checks, the one ledger event per transition."""
+
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accountability.ledger import record_event
+from accounts.errors import ProcedureError
+from accounts.models import Organization, User
+from accounts.permissions import Action, can
+
+from ..fields import status_unlocked
+from ..guards import first_failing_guard
+from ..models import Decision, ProcedureProfile, Step
+from ..procedure import (
+    DRAFTING_STEPS,
+    PUBLIC_STATES,
+    TRANSITIONS,
+    Requirement,
+    State,
+    StepKind,
+    StepStatus,
+    Transition,
+)
+from ..selectors import current_steps
+
+# The portal caches its list of published decisions; a change of public state clears it after commit.
+PUBLIC_LIST_CACHE_KEY = "portal:published-decisions"
+
+ALWAYS_REQUIRED_STEPS = (StepKind.LEGALITY_REVIEW, StepKind.COLLECTIVE_DISCUSSION, StepKind.EXECUTION)
+LEGALITY_OPINIONS = ("lawful", "lawful_with_changes", "unlawful", "exploratory_reform", "returned")
+MEMBER_VIEWS = ("agree", "disagree", "abstain")
+MEETING_OUTCOMES = ("adopted", "rejected", "deferred")
+EVALUATION_CONCLUSIONS = ("continue", "adjust", "stop")
+
+# Which decision states let the unit work on each step it runs.
+STEP_WORK_STATES = {
+    **{kind: {State.DRAFTING} for kind in DRAFTING_STEPS},
+    StepKind.PARTY_REPORT: {State.DRAFTING, State.LEGALITY_REVIEW, State.AWAITING_DISCUSSION},
+    StepKind.CONGRESS_REPORT: {
+        State.DRAFTING,
+        State.LEGALITY_REVIEW,
+        State.AWAITING_DISCUSSION,
+        State.DECIDED,
+    },
+}
+
+
+def profile_for(organ: Organization) -> ProcedureProfile:
+    """The organ's procedure profile, or Decree 713's defaults when the organ has none."""
+    try:
+        return organ.procedure_profile
+    except ProcedureProfile.DoesNotExist:
+        return ProcedureProfile(organ=organ)
+
+
+def ensure_allowed(user: User, action: Action, obj) -> None:
+    verdict = can(user, action, obj)
+    if not verdict:
+        raise ProcedureError.from_verdict(verdict)
+
+
+def lock_decision(decision: Decision) -> Decision:
+    locked = Decision.objects.select_for_update().get(pk=decision.pk)
+    return locked
+
+
+def lock_step(step: Step) -> tuple[Decision, Step]:
+    decision = lock_decision(step.decision)
+    return decision, Step.objects.select_for_update().select_related("decision").get(pk=step.pk)
+
+
+def require_text(value: str, code: str, message: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ProcedureError(code, message)
+    return value
+
+
+def state_refusal(decision: Decision, transition: Transition) -> ProcedureError | None:
+    if decision.status not in transition.sources:
+        return ProcedureError(
+            "procedure.wrong_state",
+            _("“%(action)s” is not possible while the decision is “%(state)s”.")
+            % {"action": transition.label, "state": State(decision.status).label},
+        )
+    return None
+
+
+def transition_refusal(decision: Decision, name: str, user: User, steps=None) -> ProcedureError | None:
+    """Why `user` may not make transition `name` now (None when they may): permission, state, ordering rules."""
+    transition = TRANSITIONS[name]
+    verdict = can(user, transition.action, decision)
+    if not verdict:
+        return ProcedureError.from_verdict(verdict)
+    return state_refusal(decision, transition) or first_failing_guard(decision, transition.guards, steps)
+
+
+def check_transition(decision: Decision, name: str, actor: User) -> Transition:
+    refusal = transition_refusal(decision, name, actor)
+    if refusal is not None:
+        raise refusal
+    return TRANSITIONS[name]
+
+
+def move_to(
+    decision: Decision,
+    target: State,
+    *,
+    actor: User,
+    transition: Transition,
+    reason: str = "",
+    after: dict | None = None,
+    before: dict | None = None,
+) -> None:
+    """Set the new status and write the transition's one ledger event."""
+    previous = decision.status
+    with status_unlocked(decision):
+        decision.status = target
+    decision.status_changed_at = timezone.now()
+    decision._history_user = actor
+    decision.save()
+    record_event(
+        actor=actor,
+        action=f"decision.{transition.name}",
+        obj=decision,
+        decision_id=decision.pk,
+        before={"status": previous, **(before or {})},
+        after={"status": target.value, **(after or {})},
+        reason=reason,
+    )
+    if previous in PUBLIC_STATES or target in PUBLIC_STATES:
+        transaction.on_commit(lambda: cache.delete(PUBLIC_LIST_CACHE_KEY))
+
+
+def save_step(step: Step, actor: User) -> None:
+    step._history_user = actor
+    step.save()
+
+
+def new_round(step: Step, *, status: StepStatus, actor: User | None = None) -> Step:
+    """The next round of a step kind (a returned legality review, a deferred meeting, an adjustment)."""
+    successor = Step(
+        decision=step.decision,
+        kind=step.kind,
+        round=step.round + 1,
+        adjustment_round=step.decision.adjustment_round,
+        requirement=step.requirement,
+        status=status,
+        opened_at=timezone.now() if status == StepStatus.OPEN else None,
+    )
+    successor._history_user = actor
+    successor.save()
+    return successor
+
+
+def set_aside_unused_optional_steps(decision: Decision, actor: User, kinds) -> list[str]:
+    """Optional steps nobody took up are marked not applicable when the procedure moves past them, so no step
+    stays open in a decision that has left the state in which it could be worked on."""
+    set_aside = []
+    for kind, step in current_steps(decision).items():
+        if (
+            kind in kinds
+            and step.requirement == Requirement.OPTIONAL
+            and step.status in (StepStatus.PENDING, StepStatus.OPEN, StepStatus.RETURNED)
+        ):
+            step.requirement, step.status = Requirement.NOT_APPLICABLE, StepStatus.PENDING
+            step.not_applicable_reason = _("Optional step not used.")
+            save_step(step, actor)
+            set_aside.append(kind)
+    return set_aside
+
+
+def open_step(step: Step, actor: User) -> None:
+    step.status = StepStatus.OPEN
+    step.opened_at = timezone.now()
+    save_step(step, actor)
+
+
+def refusal_of(check, *args) -> ProcedureError | None:
+    try:
+        check(*args)
+    except ProcedureError as refusal:
+        return refusal
+    return None
+
+
+def transition_options(decision: Decision, user: User) -> list[tuple[Transition, ProcedureError | None]]:
+    """Every transition from the decision's current state, with the reason this user may not make it now."""
+    steps = current_steps(decision)
+    return [
+        (transition, transition_refusal(decision, transition.name, user, steps))
+        for transition in TRANSITIONS.values()
+        if decision.status in transition.sources
+    ]

@@ -1,0 +1,450 @@
+"""The decision's own moves: proposal, catalog, drafting, publication, execution, adjustment, evaluation, archive."""
+
+from datetime import date
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accountability.ledger import record_event
+from accounts.errors import ProcedureError
+from accounts.models import Organization, User
+from accounts.permissions import Action
+
+from ..models import Decision, Step
+from ..procedure import (
+    ALL_STEPS,
+    DRAFTING_STEPS,
+    EDITABLE_STATES,
+    Requirement,
+    State,
+    StepKind,
+    StepStatus,
+    derive_requirement,
+)
+from ..selectors import current_steps
+from .base import (
+    EVALUATION_CONCLUSIONS,
+    check_transition,
+    ensure_allowed,
+    lock_decision,
+    move_to,
+    new_round,
+    open_step,
+    profile_for,
+    require_text,
+    save_step,
+    set_aside_unused_optional_steps,
+)
+
+DECISION_FIELDS = (
+    "title",
+    "summary",
+    "year",
+    "scope_category",
+    "affects_public_interest",
+    "is_technical",
+    "has_stability_risk",
+    "affects_market_entities",
+    "touches_other_departments",
+    "requires_hearing",
+    "in_congress_report_list",
+    "is_confidential",
+    "confidential_reason",
+    "term_end",
+)
+
+
+def _validate_decision_fields(fields: dict) -> None:
+    if not (fields.get("title") or "").strip():
+        raise ProcedureError("decision.title", _("A decision needs a title."))
+    if fields.get("is_confidential") and not (fields.get("confidential_reason") or "").strip():
+        raise ProcedureError(
+            "decision.confidential_reason",
+            _("A lawfully confidential decision needs its legal basis for confidentiality."),
+        )
+    if fields.get("scope_category") not in Decision.ScopeCategory.values:
+        raise ProcedureError("decision.scope", _("Choose the decision's scope under Decree 713 Art. 3."))
+
+
+@transaction.atomic
+def create_decision(*, actor: User, undertaking_unit: Organization | None = None, **fields) -> Decision:
+    """A drafter proposes a decision for their unit; every step row is created with its derived requirement."""
+    ensure_allowed(actor, Action.CREATE_DECISION, None)
+    unknown = set(fields) - set(DECISION_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown decision fields: {sorted(unknown)}")
+    _validate_decision_fields(fields)
+    unit = undertaking_unit or actor.organization
+    if unit.pk not in actor.organization.descendant_ids():
+        raise ProcedureError("permission.scope", _("You can propose decisions only for your own unit."))
+    organ = unit.organ
+    decision = Decision(organ=organ, undertaking_unit=unit, created_by=actor, **fields)
+    decision.year = decision.year or timezone.localdate().year
+    decision.full_clean(exclude=["number"])
+    for attempt in range(5):
+        sequence = Decision.objects.filter(organ=organ, year=decision.year).count() + 1 + attempt
+        decision.number = f"{decision.year}-{sequence:03d}"
+        try:
+            with transaction.atomic():
+                decision._history_user = actor
+                decision.save()
+            break
+        except IntegrityError:
+            decision.pk = None
+            continue
+    else:  # pragma: no cover - five concurrent creations in one organ and year
+        raise ProcedureError("decision.number", _("Could not number the decision; try again."))
+    profile = profile_for(organ)
+    for kind in ALL_STEPS:
+        step = Step(
+            decision=decision,
+            kind=kind,
+            requirement=derive_requirement(kind, decision, profile.default_required),
+        )
+        if step.requirement == Requirement.NOT_APPLICABLE:
+            step.not_applicable_reason = _("Lawfully confidential.")
+        save_step(step, actor)
+    record_event(
+        actor=actor,
+        action="decision.created",
+        obj=decision,
+        decision_id=decision.pk,
+        after={"status": decision.status, "title": decision.title, "number": decision.number},
+    )
+    return decision
+
+
+@transaction.atomic
+def update_decision(*, decision: Decision, actor: User, **fields) -> Decision:
+    """Edit a decision's data while it is proposed, cataloged or drafting; step requirements follow its flags."""
+    decision = lock_decision(decision)
+    ensure_allowed(actor, Action.EDIT_DECISION, decision)
+    if decision.status not in EDITABLE_STATES:
+        raise ProcedureError(
+            "decision.not_editable",
+            _("A decision that is “%(state)s” can no longer be edited; changes go through the adjustment procedure.")
+            % {"state": State(decision.status).label},
+        )
+    unknown = set(fields) - set(DECISION_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown decision fields: {sorted(unknown)}")
+    merged = {name: getattr(decision, name) for name in DECISION_FIELDS} | fields
+    _validate_decision_fields(merged)
+    before = {name: getattr(decision, name) for name in fields if getattr(decision, name) != fields[name]}
+    for name, value in fields.items():
+        setattr(decision, name, value)
+    decision.full_clean()
+    decision._history_user = actor
+    decision.save()
+    changed_requirements = _rederive_requirements(decision, actor)
+    record_event(
+        actor=actor,
+        action="decision.updated",
+        obj=decision,
+        decision_id=decision.pk,
+        before=before,
+        after={name: fields[name] for name in before} | {"requirements": changed_requirements},
+    )
+    return decision
+
+
+def _rederive_requirements(decision: Decision, actor: User) -> dict[str, str]:
+    profile = profile_for(decision.organ)
+    changed = {}
+    for step in current_steps(decision).values():
+        if step.status == StepStatus.DONE or step.not_applicable_confirmed_by_id:
+            continue
+        derived = derive_requirement(StepKind(step.kind), decision, profile.default_required)
+        # A drafter's own "not applicable" on an optional step stands while the step stays optional.
+        if (
+            step.requirement == Requirement.NOT_APPLICABLE
+            and derived == Requirement.OPTIONAL
+            and step.not_applicable_reason
+        ):
+            continue
+        if derived != step.requirement:
+            step.requirement = derived
+            if derived != Requirement.NOT_APPLICABLE:
+                step.not_applicable_reason = ""
+                step.not_applicable_proposed_by = None
+            save_step(step, actor)
+            changed[step.kind] = derived.value
+    return changed
+
+
+@transaction.atomic
+def catalog_decision(*, decision: Decision, actor: User) -> Decision:
+    """The government office enters the proposal in the annual catalog (Art. 3; deepened by the catalog app)."""
+    decision = lock_decision(decision)
+    transition = check_transition(decision, "catalog", actor)
+    move_to(decision, State.CATALOGED, actor=actor, transition=transition)
+    return decision
+
+
+@transaction.atomic
+def withdraw_decision(*, decision: Decision, actor: User, reason: str) -> Decision:
+    decision = lock_decision(decision)
+    transition = check_transition(decision, "withdraw", actor)
+    reason = require_text(reason, "procedure.reason_required", _("Withdrawing a decision needs a reason."))
+    move_to(decision, State.WITHDRAWN, actor=actor, transition=transition, reason=reason)
+    return decision
+
+
+@transaction.atomic
+def start_drafting(*, decision: Decision, actor: User) -> Decision:
+    """Start the procedure (Art. 10–11): the undertaking unit's steps open."""
+    decision = lock_decision(decision)
+    transition = check_transition(decision, "start_drafting", actor)
+    opened = _open_drafting_steps(decision, actor)
+    move_to(decision, State.DRAFTING, actor=actor, transition=transition, after={"opened_steps": opened})
+    return decision
+
+
+def _open_drafting_steps(decision: Decision, actor: User) -> list[str]:
+    opened = []
+    for kind, step in current_steps(decision).items():
+        if (
+            kind in DRAFTING_STEPS
+            and step.status == StepStatus.PENDING
+            and step.requirement != Requirement.NOT_APPLICABLE
+        ):
+            open_step(step, actor)
+            opened.append(kind)
+    return opened
+
+
+# ---------------------------------------------------------------- publication and execution (Art. 32–35)
+
+
+@transaction.atomic
+def publish_decision(
+    *,
+    decision: Decision,
+    actor: User,
+    channels: str,
+    published_on: date,
+    link: str = "",
+    opinions_explanation: str = "",
+) -> Step:
+    """Rule 5, Art. 32: publish a decided decision; explain how public and expert opinions were used."""
+    decision = lock_decision(decision)
+    transition = check_transition(decision, "publish", actor)
+    channels = require_text(channels, "publication.channels", _("Name the channels of publication."))
+    if published_on is None:
+        raise ProcedureError("publication.date", _("Give the date of publication."))
+    steps = current_steps(decision)
+    consulted = any(
+        steps[kind].status == StepStatus.DONE for kind in (StepKind.PUBLIC_PARTICIPATION, StepKind.EXPERT_REVIEW)
+    )
+    if consulted and not opinions_explanation.strip():
+        raise ProcedureError(
+            "publication.explanation",
+            _("Decree 713 Art. 32: explain how the public's and the experts' opinions were adopted."),
+        )
+    step = steps[StepKind.PUBLICATION]
+    now = timezone.now()
+    step.details = {
+        "channels": channels,
+        "published_on": published_on.isoformat(),
+        "link": link.strip(),
+        "opinions_explanation": opinions_explanation.strip(),
+    }
+    step.status, step.completed_at, step.completed_by = StepStatus.DONE, now, actor
+    save_step(step, actor)
+    set_aside_unused_optional_steps(decision, actor, (StepKind.CONGRESS_REPORT,))
+    decision.published_at = now
+    move_to(decision, State.PUBLISHED, actor=actor, transition=transition, after={"published_on": published_on})
+    return step
+
+
+@transaction.atomic
+def start_execution(*, decision: Decision, actor: User, execution_unit: Organization) -> Step:
+    """Rule 5, Art. 34: the organ names the execution unit."""
+    decision = lock_decision(decision)
+    transition = check_transition(decision, "start_execution", actor)
+    if execution_unit is None or execution_unit.organ != decision.organ:
+        raise ProcedureError("execution.unit", _("Choose an execution unit of this decision organ."))
+    step = current_steps(decision)[StepKind.EXECUTION]
+    if step.status == StepStatus.DONE:
+        step = new_round(step, status=StepStatus.OPEN, actor=actor)
+    step.details = step.details | {"execution_unit": execution_unit.name}
+    open_step(step, actor)
+    set_aside_unused_optional_steps(decision, actor, (StepKind.CONGRESS_REPORT,))
+    decision.execution_unit = execution_unit
+    decision.execution_started_at = timezone.now()
+    move_to(
+        decision,
+        State.IN_EXECUTION,
+        actor=actor,
+        transition=transition,
+        after={"execution_unit": execution_unit.name},
+    )
+    return step
+
+
+@transaction.atomic
+def report_execution(*, decision: Decision, actor: User, progress: str) -> Step:
+    """Art. 34–35: the execution unit reports progress (and problems) to the organ."""
+    decision = lock_decision(decision)
+    ensure_allowed(actor, Action.REPORT_EXECUTION, decision)
+    if decision.status not in (State.IN_EXECUTION, State.EVALUATING, State.SUSPENDED):
+        raise ProcedureError(
+            "execution.not_running", _("Progress can be reported only while the decision is executed.")
+        )
+    progress = require_text(progress, "execution.progress", _("Write the progress report."))
+    step = Step.objects.select_for_update().get(pk=current_steps(decision)[StepKind.EXECUTION].pk)
+    report = {"at": timezone.now().isoformat(), "by": str(actor), "progress": progress}
+    step.details = step.details | {"reports": [*step.details.get("reports", []), report]}
+    save_step(step, actor)
+    record_event(actor=actor, action="execution.reported", obj=step, decision_id=decision.pk, after=report)
+    return step
+
+
+@transaction.atomic
+def suspend_decision(*, decision: Decision, actor: User, reason: str) -> Decision:
+    """Rule 7, Art. 37: in an emergency the head suspends at once, with a reason; an adjustment must follow."""
+    decision = lock_decision(decision)
+    transition = check_transition(decision, "suspend", actor)
+    reason = require_text(reason, "procedure.reason_required", _("Suspending execution needs a reason."))
+    move_to(decision, State.SUSPENDED, actor=actor, transition=transition, reason=reason)
+    return decision
+
+
+@transaction.atomic
+def start_adjustment(*, decision: Decision, actor: User, purpose: str, reason: str) -> Decision:
+    """Rule 7, Art. 37: a published decision is changed or stopped only by running the procedure again."""
+    decision = lock_decision(decision)
+    transition = check_transition(decision, "start_adjustment", actor)
+    if purpose not in (Decision.AdjustmentPurpose.CHANGE, Decision.AdjustmentPurpose.STOP):
+        raise ProcedureError("adjustment.purpose", _("Say whether the adjustment changes or stops the decision."))
+    reason = require_text(reason, "procedure.reason_required", _("An adjustment needs a reason."))
+    decision.adjustment_round += 1
+    decision.adjustment_purpose = purpose
+    profile = profile_for(decision.organ)
+    for kind, step in current_steps(decision).items():
+        if kind in (
+            *DRAFTING_STEPS,
+            StepKind.LEGALITY_REVIEW,
+            StepKind.COLLECTIVE_DISCUSSION,
+            StepKind.PUBLICATION,
+        ):
+            successor = new_round(step, status=StepStatus.PENDING, actor=actor)
+            successor.requirement = derive_requirement(StepKind(kind), decision, profile.default_required)
+            successor.adjustment_round = decision.adjustment_round
+            if kind in DRAFTING_STEPS and successor.requirement != Requirement.NOT_APPLICABLE:
+                open_step(successor, actor)
+            else:
+                save_step(successor, actor)
+    move_to(
+        decision,
+        State.DRAFTING,
+        actor=actor,
+        transition=transition,
+        reason=reason,
+        after={"adjustment_round": decision.adjustment_round, "purpose": purpose},
+    )
+    return decision
+
+
+# ---------------------------------------------------------------- evaluation (Art. 36) and archive (Art. 33)
+
+
+def _add_months(day: date, months: int) -> date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for candidate_day in (day.day, 30, 29, 28):
+        try:
+            return date(year, month, candidate_day)
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+@transaction.atomic
+def start_evaluation(*, decision: Decision, actor: User, evaluator_org: Organization, staged: bool = False) -> Step:
+    """Rule 6: no earlier than one year into execution, unless staged or the term has expired (then within six
+    months of expiry); the evaluator must not be the body that did the pre-decision assessment."""
+    decision = lock_decision(decision)
+    transition = check_transition(decision, "start_evaluation", actor)
+    if evaluator_org is None:
+        raise ProcedureError("evaluation.evaluator", _("Choose the evaluation body."))
+    today = timezone.localdate()
+    started = timezone.localdate(decision.execution_started_at) if decision.execution_started_at else today
+    one_year_in = _add_months(started, 12) <= today
+    term_expired_recently = bool(decision.term_end and decision.term_end < today <= _add_months(decision.term_end, 6))
+    if not (staged or one_year_in or term_expired_recently):
+        raise ProcedureError(
+            "rule6.too_early",
+            _(
+                "Rule 6: third-party evaluation starts no earlier than one year into execution (on %(date)s), "
+                "unless it is staged or the decision's term has expired."
+            )
+            % {"date": _add_months(started, 12).isoformat()},
+        )
+    steps = current_steps(decision)
+    assessors = {
+        str(step.details.get("assessing_org"))
+        for step in decision.steps.all()
+        if step.kind in (StepKind.RISK_ASSESSMENT, StepKind.EXPERT_REVIEW) and step.details.get("assessing_org")
+    }
+    if str(evaluator_org.pk) in assessors:
+        raise ProcedureError(
+            "rule6.not_independent",
+            _(
+                "Rule 6 (Decree 713 Art. 36): %(org)s did this decision's pre-decision assessment and cannot "
+                "evaluate it."
+            )
+            % {"org": evaluator_org.name},
+        )
+    step = steps[StepKind.POST_EVALUATION]
+    if step.status != StepStatus.PENDING:
+        step = new_round(step, status=StepStatus.PENDING, actor=actor)
+    step.details = {"evaluator": evaluator_org.name, "staged": staged}
+    open_step(step, actor)
+    decision.evaluator_org = evaluator_org
+    move_to(
+        decision,
+        State.EVALUATING,
+        actor=actor,
+        transition=transition,
+        after={"evaluator": evaluator_org.name, "staged": staged},
+    )
+    return step
+
+
+@transaction.atomic
+def complete_evaluation(*, decision: Decision, actor: User, conclusion: str, summary: str) -> Step:
+    """Art. 36: the evaluator's report and conclusion (continue, adjust or stop) — a basis for the organ, which
+    adjusts or stops the decision only through the adjustment procedure (rule 7)."""
+    decision = lock_decision(decision)
+    transition = check_transition(decision, "complete_evaluation", actor)
+    if conclusion not in EVALUATION_CONCLUSIONS:
+        raise ProcedureError("evaluation.conclusion", _("Choose the conclusion: continue, adjust or stop."))
+    summary = require_text(summary, "evaluation.summary", _("Summarize the evaluation's findings."))
+    step = current_steps(decision)[StepKind.POST_EVALUATION]
+    if not step.documents.exists():
+        raise ProcedureError("evaluation.report", _("Upload the evaluation report first."))
+    now = timezone.now()
+    step.details = step.details | {"conclusion": conclusion, "summary": summary}
+    step.status, step.submitted_at, step.submitted_by = StepStatus.DONE, now, actor
+    step.completed_at, step.completed_by = now, actor
+    save_step(step, actor)
+    move_to(decision, State.IN_EXECUTION, actor=actor, transition=transition, after={"conclusion": conclusion})
+    return step
+
+
+@transaction.atomic
+def archive_decision(*, decision: Decision, actor: User, reason: str) -> Decision:
+    """Art. 33: the whole record is archived; execution ends."""
+    decision = lock_decision(decision)
+    transition = check_transition(decision, "archive", actor)
+    reason = require_text(
+        reason, "procedure.reason_required", _("Archiving needs a reason (e.g. execution completed).")
+    )
+    if decision.status == State.IN_EXECUTION:
+        step = current_steps(decision)[StepKind.EXECUTION]
+        step.status, step.completed_at, step.completed_by = StepStatus.DONE, timezone.now(), actor
+        save_step(step, actor)
+    move_to(decision, State.ARCHIVED, actor=actor, transition=transition, reason=reason)
+    return decision

@@ -1,0 +1,135 @@
+"""The collective decision (Decree 713 Art. 30–31)."""
+
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.errors import ProcedureError
+from accounts.models import User
+
+from ..models import Decision, Step
+from ..procedure import (
+    Requirement,
+    State,
+    StepKind,
+    StepStatus,
+)
+from ..selectors import current_steps
+from .base import (
+    MEETING_OUTCOMES,
+    MEMBER_VIEWS,
+    check_transition,
+    lock_decision,
+    move_to,
+    new_round,
+    open_step,
+    require_text,
+    save_step,
+    set_aside_unused_optional_steps,
+)
+
+
+def parse_member_views(text: str) -> list[dict]:
+    """Members' views, one per line: "name | agree/disagree/abstain | remarks" (同意/不同意/弃权 accepted too)."""
+    aliases = {"同意": "agree", "不同意": "disagree", "反对": "disagree", "弃权": "abstain"}
+    members = []
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = [part.strip() for part in line.replace("｜", "|").split("|")]
+        view = aliases.get(parts[1], parts[1].lower()) if len(parts) > 1 else ""
+        if len(parts) < 2 or not parts[0] or view not in MEMBER_VIEWS:
+            raise ProcedureError(
+                "meeting.member_line",
+                _("Line %(line)s of the members' views should read “name | agree, disagree or abstain | remarks”.")
+                % {"line": number},
+            )
+        members.append({"name": parts[0], "view": view, "remarks": parts[2] if len(parts) > 2 else ""})
+    return members
+
+
+@transaction.atomic
+def record_collective_decision(
+    *,
+    decision: Decision,
+    actor: User,
+    meeting_name: str,
+    meeting_date: date,
+    members: list[dict],
+    head_name: str,
+    head_statement: str,
+    outcome: str,
+    head_departure_reason: str = "",
+) -> Step:
+    """Rule 4, Art. 30: every member's view in order, the head speaks last and decides; a decision against the
+    majority carries the head's reason; dissent is kept (it reduces liability under Art. 38)."""
+    decision = lock_decision(decision)
+    transition = check_transition(decision, "record_collective_decision", actor)
+    meeting_name = require_text(meeting_name, "meeting.name", _("Name the meeting (e.g. the executive meeting)."))
+    head_name = require_text(head_name, "meeting.head", _("Record who presided and decided (the head)."))
+    head_statement = require_text(head_statement, "meeting.head_statement", _("Record the head's concluding view."))
+    if meeting_date is None or meeting_date > timezone.localdate():
+        raise ProcedureError("meeting.date", _("The meeting date must be given and cannot be in the future."))
+    if not members:
+        raise ProcedureError("meeting.members", _("Record every member's view; the list is empty."))
+    if outcome not in MEETING_OUTCOMES:
+        raise ProcedureError("meeting.outcome", _("Choose the outcome: adopted, rejected or deferred."))
+    agree = sum(1 for member in members if member["view"] == "agree")
+    disagree = sum(1 for member in members if member["view"] == "disagree")
+    majority = "adopted" if agree > disagree else ("rejected" if disagree > agree else "")
+    departs = outcome in ("adopted", "rejected") and majority and outcome != majority
+    if departs and not head_departure_reason.strip():
+        raise ProcedureError(
+            "meeting.departure_reason",
+            _(
+                "Rule 4 (Decree 713 Art. 30): the head's decision differs from the majority of members; state the "
+                "reason."
+            ),
+        )
+    steps = current_steps(decision)
+    step = steps[StepKind.COLLECTIVE_DISCUSSION]
+    now = timezone.now()
+    step.details = {
+        "meeting_name": meeting_name,
+        "meeting_date": meeting_date.isoformat(),
+        "members": members,
+        "head_name": head_name,
+        "head_statement": head_statement,
+        "outcome": outcome,
+        "majority": majority,
+        "head_departed_from_majority": bool(departs),
+        "head_departure_reason": head_departure_reason.strip(),
+        "dissenters": [member["name"] for member in members if member["view"] == "disagree"],
+    }
+    step.submitted_at = step.completed_at = now
+    step.submitted_by = step.completed_by = actor
+    after = {"outcome": outcome, "meeting_date": meeting_date}
+    if outcome == "deferred":
+        step.status = StepStatus.RETURNED
+        save_step(step, actor)
+        new_round(step, status=StepStatus.PENDING, actor=actor)
+        new_round(steps[StepKind.LEGALITY_REVIEW], status=StepStatus.PENDING, actor=actor)
+        move_to(decision, State.DRAFTING, actor=actor, transition=transition, after=after)
+        return step
+    step.status = StepStatus.DONE
+    save_step(step, actor)
+    set_aside_unused_optional_steps(decision, actor, (StepKind.PARTY_REPORT,))
+    if outcome == "adopted":
+        stopping = decision.adjustment_purpose == Decision.AdjustmentPurpose.STOP
+        target = State.TERMINATED if stopping else State.DECIDED
+        decision.decided_at = now
+        if stopping:  # execution ends with the decision
+            execution = steps[StepKind.EXECUTION]
+            if execution.status == StepStatus.OPEN:
+                execution.status, execution.completed_at, execution.completed_by = StepStatus.DONE, now, actor
+                execution.details = execution.details | {"ended_by": "termination"}
+                save_step(execution, actor)
+        if target == State.DECIDED and steps[StepKind.PUBLICATION].requirement != Requirement.NOT_APPLICABLE:
+            open_step(steps[StepKind.PUBLICATION], actor)
+    else:
+        # A rejected adjustment leaves the decision in force as it was; a rejected proposal ends here.
+        target = State.IN_EXECUTION if decision.is_adjustment else State.REJECTED
+    move_to(decision, target, actor=actor, transition=transition, after=after)
+    return step

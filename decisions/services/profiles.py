@@ -1,0 +1,54 @@
+"""Procedure profiles: an organ tightens Decree 713's numbers."""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accountability.ledger import record_event
+from accounts.errors import ProcedureError
+from accounts.models import Organization, User
+from accounts.permissions import Action
+
+from ..models import ProcedureProfile
+from ..procedure import (
+    StepKind,
+)
+from .base import (
+    ensure_allowed,
+)
+
+PROFILE_FIELDS = (
+    "min_comment_days",
+    "min_review_working_days",
+    "default_required_steps",
+    "reminder_days_before_due",
+)
+
+
+@transaction.atomic
+def update_procedure_profile(*, organ: Organization, actor: User | None, **fields) -> ProcedureProfile:
+    """The organ tightens Decree 713's numbers. A ledger event; periods already running keep their due dates
+    (they are stored on the steps), so a change applies to what is opened afterwards."""
+    if actor is not None:
+        ensure_allowed(actor, Action.EDIT_PROFILE, organ)
+    unknown = set(fields) - set(PROFILE_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown profile fields: {sorted(unknown)}")
+    if fields.get("min_comment_days") is not None and fields["min_comment_days"] < 30:
+        raise ProcedureError("profile.comment_days", _("Decree 713 Art. 15: a comment period is at least 30 days."))
+    if fields.get("min_review_working_days") is not None and fields["min_review_working_days"] < 7:
+        raise ProcedureError(
+            "profile.review_days", _("Decree 713 Art. 26: legality review gets at least 7 working days.")
+        )
+    unknown_steps = set(fields.get("default_required_steps") or []) - set(StepKind.values)
+    if unknown_steps:
+        raise ProcedureError(
+            "profile.steps", _("Unknown step kinds: %(kinds)s.") % {"kinds": ", ".join(sorted(unknown_steps))}
+        )
+    profile, _created = ProcedureProfile.objects.select_for_update().get_or_create(organ=organ)
+    before = {name: getattr(profile, name) for name in fields}
+    for name, value in fields.items():
+        setattr(profile, name, value)
+    profile.full_clean()
+    profile.save()
+    record_event(actor=actor, action="profile.updated", obj=profile, before=before, after=fields)
+    return profile
