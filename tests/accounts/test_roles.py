@@ -95,3 +95,18 @@ def test_other_administrators_cannot_assign_roles(world, role):
 def test_security_admin_cannot_make_themselves_another_administrator(world, security_admin):
     with refused("accounts.separated_admins"):
         assign_role(user=security_admin, role=Role.AUDIT_ADMIN, actor=security_admin)
+
+
+def test_the_migration_creates_a_group_for_every_role(db):
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+
+    from accounts.roles import Role
+
+    migration = import_module("accounts.migrations.0002_role_groups")
+    assert set(migration.ROLES) == set(Role.values)
+    Group.objects.all().delete()
+    migration.create_role_groups(apps, None)
+    assert set(Group.objects.values_list("name", flat=True)) == set(Role.values)
