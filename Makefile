@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
 
-.PHONY: run test bench install install-test browser lint format migrate seed messages diagram check-deploy clean
+.PHONY: run test bench install install-test browser lint format migrate seed messages compile-messages diagram clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -46,8 +46,12 @@ lint: install-test
 format: install-test
 	$(PY) -m ruff format .
 
-messages: install  ## refresh the translation catalogs (then translate and run `make compile-messages`)
-	$(PY) manage.py makemessages -l zh_Hans -l en --ignore '.venv/*' --ignore 'var/*'
+messages: install  ## refresh the translation catalogs (then translate locale/zh_Hans and run `make compile-messages`)
+	$(PY) manage.py makemessages -l zh_Hans -l en --no-obsolete \
+	  --ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*' --ignore 'bench/*' --ignore 'staticfiles/*'
+
+compile-messages: install  ## the .mo files are committed; tests/test_translations.py fails when they are stale
+	$(PY) manage.py compilemessages -l zh_Hans -l en --ignore '.venv/*'
 
 diagram: install  ## docs/procedure.md from the transition table
 	$(PY) manage.py procedure_diagram > docs/procedure.md

@@ -72,7 +72,7 @@ class User(AbstractUser):
         related_name="members",
     )
     display_name = models.CharField(_("display name"), max_length=100, blank=True)
-    title = models.CharField(_("title"), max_length=100, blank=True)
+    title = models.CharField(_("job title"), max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("user")

@@ -156,7 +156,7 @@ class CollectiveDecisionForm(forms.Form):
     )
     head_name = forms.CharField(label=_("Head (presiding, speaks last)"), max_length=100)
     head_statement = forms.CharField(label=_("Head's concluding view"), widget=forms.Textarea(attrs={"rows": 2}))
-    outcome = forms.ChoiceField(label=_("Decision"), choices=[(o, OUTCOME_LABELS[o]) for o in MEETING_OUTCOMES])
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=[(o, OUTCOME_LABELS[o]) for o in MEETING_OUTCOMES])
     head_departure_reason = forms.CharField(
         label=_("Reason, if the head's decision differs from the majority"),
         required=False,

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.permissions import Action
 
@@ -17,7 +18,7 @@ class State(models.TextChoices):
     PROPOSED = "proposed", _("Proposed")
     CATALOGED = "cataloged", _("In the catalog")
     DRAFTING = "drafting", _("Drafting")
-    LEGALITY_REVIEW = "legality_review", _("Legality review")
+    LEGALITY_REVIEW = "legality_review", pgettext_lazy("decision state", "Legality review")
     AWAITING_DISCUSSION = "awaiting_discussion", _("Awaiting collective discussion")
     DECIDED = "decided", _("Decided")
     PUBLISHED = "published", _("Published")
