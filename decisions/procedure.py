@@ -373,3 +373,29 @@ TRANSITIONS: dict[str, Transition] = {
 
 def transitions_from(state: str) -> list[Transition]:
     return [t for t in TRANSITIONS.values() if state in t.sources]
+
+
+# How ledger events read in the workspace (the stored action code stays stable; this is only its label).
+EVENT_LABELS = {
+    "decision.created": _("Decision proposed"),
+    "decision.updated": _("Decision edited"),
+    "step.details_updated": _("Step record saved"),
+    "step.submitted": _("Step submitted"),
+    "step.approved": _("Step approved"),
+    "step.returned": _("Step returned"),
+    "step.reopened": _("Step redone (new round)"),
+    "step.set_not_applicable": _("Step set not applicable"),
+    "step.not_applicable_proposed": _("“Not applicable” proposed"),
+    "step.not_applicable_confirmed": _("“Not applicable” confirmed"),
+    "step.not_applicable_refused": _("“Not applicable” refused"),
+    "document.uploaded": _("Document uploaded"),
+    "execution.reported": _("Execution progress reported"),
+    "profile.updated": _("Procedure profile changed"),
+    "accounts.role_assigned": _("Role assigned"),
+}
+
+
+def event_label(action: str):
+    if action.startswith("decision.") and action.removeprefix("decision.") in TRANSITIONS:
+        return TRANSITIONS[action.removeprefix("decision.")].label
+    return EVENT_LABELS.get(action, action)

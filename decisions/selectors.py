@@ -88,9 +88,13 @@ def my_tasks(user, limit: int = 50) -> list[Task]:
     tasks: list[Task] = []
     steps = Step.objects.filter(decision__in=visible).select_related("decision", "decision__undertaking_unit")
     if Role.DRAFTER in roles:
+        # Required steps only: optional ones wait on the decision page until someone takes them up.
         for step in steps.filter(
-            status__in=["open", "returned"], decision__status__in=["drafting"], kind__in=UNIT_STEP_KINDS
-        ).exclude(requirement="not_applicable")[:limit]:
+            status__in=["open", "returned"],
+            decision__status__in=["drafting"],
+            kind__in=UNIT_STEP_KINDS,
+            requirement="required",
+        )[:limit]:
             label = _("Returned — fix and resubmit") if step.status == "returned" else _("Fill in and submit")
             tasks.append(Task(str(label), step.decision, step, step.due_on))
         for decision in visible.filter(status="cataloged").select_related("undertaking_unit")[:limit]:
