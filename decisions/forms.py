@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Organization
 
 from .models import Decision, Document
-from .procedure import STEP_SPECS, State, StepKind
+from .procedure import RISK_LEVELS, STEP_SPECS, State, StepKind
 from .services import DECISION_FIELDS, EVALUATION_CONCLUSIONS, LEGALITY_OPINIONS, MEETING_OUTCOMES
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -211,3 +211,15 @@ class CompleteEvaluationForm(forms.Form):
 
 class ExecutionReportForm(forms.Form):
     progress = forms.CharField(label=_("Progress report"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+MEMBER_VIEW_LABELS = {"agree": _("agree"), "disagree": _("disagree"), "abstain": _("abstain")}
+
+# Stored codes of recorded step details → their labels, for showing a step's record.
+VALUE_LABELS = {
+    "opinion": OPINION_LABELS,
+    "outcome": OUTCOME_LABELS,
+    "majority": OUTCOME_LABELS,
+    "conclusion": CONCLUSION_LABELS,
+    "risk_level": dict(RISK_LEVELS),
+}

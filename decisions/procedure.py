@@ -399,3 +399,41 @@ def event_label(action: str):
     if action.startswith("decision.") and action.removeprefix("decision.") in TRANSITIONS:
         return TRANSITIONS[action.removeprefix("decision.")].label
     return EVENT_LABELS.get(action, action)
+
+
+# Labels of what the services record on steps beyond the drafter's core fields (legality review, meeting, …).
+RECORDED_DETAIL_LABELS = {
+    "legal_basis": _("Legal basis"),
+    "procedure_statement": _("Statement of the procedures followed"),
+    "review_working_days": _("Review period (working days)"),
+    "urgency_reason": _("Urgency reason"),
+    "shortened": _("Shortened review period"),
+    "opinion": _("Opinion"),
+    "opinion_text": _("Review opinion"),
+    "legal_risk": _("Legal risk"),
+    "required_changes": _("Changes required"),
+    "advisers_consulted": _("Legal advisers and public lawyers consulted"),
+    "changes_confirmed_at": _("Changes confirmed"),
+    "confirmation_comment": _("Comment"),
+    "meeting_name": _("Meeting"),
+    "meeting_date": _("Meeting date"),
+    "members": _("Members' views, in the order spoken"),
+    "head_name": _("Head (presiding, speaks last)"),
+    "head_statement": _("Head's concluding view"),
+    "outcome": _("Outcome"),
+    "majority": _("Majority of members"),
+    "head_departed_from_majority": _("The head decided against the majority"),
+    "head_departure_reason": _("Head's reason"),
+    "dissenters": _("Dissenting members"),
+    "channels": _("Channels"),
+    "published_on": _("Published on"),
+    "link": _("Link"),
+    "opinions_explanation": _("How public and expert opinions were adopted"),
+    "execution_unit": _("Execution unit"),
+    "reports": _("Progress reports"),
+    "evaluator": _("Evaluation body"),
+    "staged": _("Staged evaluation"),
+    "conclusion": _("Conclusion"),
+    "summary": _("Summary"),
+    "ended_by": _("Ended by"),
+}

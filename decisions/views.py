@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpResponseNotAllowed
+from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,8 +20,8 @@ from accounts.permissions import Action, can
 from . import forms, services
 from .access import decision_for, document_for, step_for
 from .models import Decision
-from .procedure import STEP_SPECS, TRANSITIONS, State, StepKind
-from .selectors import decision_list, my_tasks, ordered_current_steps, visible_decisions
+from .procedure import RECORDED_DETAIL_LABELS, STEP_SPECS, TRANSITIONS, State, StepKind
+from .selectors import current_steps, decision_list, my_tasks, ordered_current_steps
 
 PAGE_SIZE = 20
 
@@ -206,17 +206,26 @@ TRANSITION_VIEWS: dict[str, TransitionView] = {
 assert set(TRANSITION_VIEWS) == set(TRANSITIONS), "every transition in procedure.py has a page"
 
 
+# The step whose record the person deciding should see beside the form (e.g. the request under legality review).
+TRANSITION_CONTEXT_STEPS = {
+    "give_legality_opinion": StepKind.LEGALITY_REVIEW,
+    "confirm_legality_changes": StepKind.LEGALITY_REVIEW,
+    "complete_evaluation": StepKind.POST_EVALUATION,
+    "start_execution": StepKind.PUBLICATION,
+}
+
+
 @login_required
 def decision_transition(request, pk: int, name: str):
     decision = decision_for(request.user, pk, detailed=True)
     if name not in TRANSITION_VIEWS:
-        from django.http import Http404
-
         raise Http404
     view = TRANSITION_VIEWS[name]
     extra = view.form_kwargs(decision) if view.form_kwargs else {}
     form = view.form_class(request.POST if request.method == "POST" else None, **extra)
     refusal = services.transition_refusal(decision, name, request.user)
+    context_kind = TRANSITION_CONTEXT_STEPS.get(name)
+    context_step = current_steps(decision)[context_kind] if context_kind else None
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -238,6 +247,8 @@ def decision_transition(request, pk: int, name: str):
             "transition": TRANSITIONS[name],
             "form": form,
             "refusal": refusal,
+            "context_step": context_step,
+            "context_rows": _detail_rows(context_step) if context_step else [],
         },
         status=status,
     )
@@ -299,8 +310,26 @@ def step_detail(request, pk: int, details_form=None, document_form=None, status=
 
 
 def _detail_rows(step) -> list[tuple[str, object]]:
-    labels = {field.name: field.label for field in STEP_SPECS[StepKind(step.kind)].fields}
-    return [(labels.get(key, key), value) for key, value in step.details.items()]
+    """The step's record as (label, text) rows; lists (members' views, progress reports) one entry per line."""
+    labels = {field.name: field.label for field in STEP_SPECS[StepKind(step.kind)].fields} | RECORDED_DETAIL_LABELS
+    rows = []
+    for key, value in step.details.items():
+        if key == "members":
+            value = "\n".join(
+                f"{m['name']}：{forms.MEMBER_VIEW_LABELS.get(m['view'], m['view'])}"
+                + (f"（{m['remarks']}）" if m.get("remarks") else "")
+                for m in value
+            )
+        elif key in forms.VALUE_LABELS and value in forms.VALUE_LABELS[key]:
+            value = forms.VALUE_LABELS[key][value]
+        elif key == "reports":
+            value = "\n".join(f"{r['at'][:16].replace('T', ' ')} {r['by']}：{r['progress']}" for r in value)
+        elif isinstance(value, list):
+            value = "、".join(str(item) for item in value)
+        elif isinstance(value, bool):
+            value = _("yes") if value else _("no")
+        rows.append((labels.get(key, key), value))
+    return rows
 
 
 @login_required
@@ -354,8 +383,6 @@ def step_action(request, pk: int, action: str):
             )
             message = _("Document uploaded.")
         else:
-            from django.http import Http404
-
             raise Http404
     except ProcedureError as refusal:
         messages.error(request, refusal.message)
@@ -402,6 +429,3 @@ def document_download(request, pk: int):
         filename=document.original_name,
         content_type=document.content_type,
     )
-
-
-__all__ = ["visible_decisions"]

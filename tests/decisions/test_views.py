@@ -232,3 +232,21 @@ def test_portal_lists_only_published_non_confidential(client, world):
     assert "起草中的决定" not in content and "保密的决定" not in content
     assert client.get(reverse("portal:decision", args=[published.pk])).status_code == 200
     assert client.get(reverse("portal:decision", args=[secret.pk])).status_code == 404
+
+
+def test_meeting_record_shows_every_view_and_the_dissent(client, world, decision):
+    drive_to(decision, State.DECIDED, world.cast)
+    step = current_steps(decision)[StepKind.COLLECTIVE_DISCUSSION]
+    login(client, world.supervisor)
+    content = client.get(reverse("manage:step", args=[step.pk])).content.decode()
+    assert "陈副市长：agree" in content
+    assert "赵秘书长：disagree（建议延长过渡期。）" in content
+    assert "Dissenting members" in content and "Adopted" in content
+
+
+def test_legality_opinion_form_shows_the_request(client, world, decision):
+    drive_to(decision, State.LEGALITY_REVIEW, world.cast)
+    login(client, world.legal_reviewer)
+    content = client.get(reverse("manage:transition", args=[decision.pk, "give_legality_opinion"])).content.decode()
+    assert "《重大行政决策程序暂行条例》" in content  # the legal basis the drafter gave
+    assert "Statement of the procedures followed" in content
