@@ -51,3 +51,27 @@ def assign_role(*, user: User, role: Role, actor: User | None, client_address: s
 def ensure_role_groups() -> None:
     for role in Role:
         Group.objects.get_or_create(name=role.value)
+
+
+@transaction.atomic
+def create_user(
+    *,
+    username: str,
+    organization,
+    roles=(),
+    display_name: str = "",
+    title: str = "",
+    password: str | None = None,
+    actor: User | None = None,
+) -> User:
+    """A member of an organization with their roles (each assignment checked and recorded by `assign_role`)."""
+    user = User.objects.create_user(
+        username=username,
+        password=password,
+        organization=organization,
+        display_name=display_name or username,
+        title=title,
+    )
+    for role in roles:
+        assign_role(user=user, role=role, actor=actor)
+    return User.objects.get(pk=user.pk)  # fresh: no role names cached from before the assignments

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 from accounts.models import Organization, User
 from accounts.roles import Role
-from accounts.services import assign_role
+from accounts.services import create_user
 from decisions import services
 from decisions.models import Decision
 
@@ -17,12 +17,7 @@ def make_org(code: str, name: str, kind: str, parent: Organization | None = None
 
 
 def make_user(username: str, organization: Organization | None, *roles: Role, name: str = "") -> User:
-    user = User.objects.create_user(
-        username=username, password=None, organization=organization, display_name=name or username
-    )
-    for role in roles:
-        assign_role(user=user, role=role, actor=None)
-    return User.objects.get(pk=user.pk)  # fresh: no cached role names from before the assignments
+    return create_user(username=username, organization=organization, roles=roles, display_name=name)
 
 
 def build_world() -> SimpleNamespace:
