@@ -124,14 +124,20 @@ def _decision_of(obj: Any):
     return getattr(obj, "decision", None) or obj
 
 
-def roles_in_scope(user, decision) -> set[Role]:
-    """The user's roles whose organizational scope covers this decision."""
+# The execution unit (Art. 34) sees the decision and reports on its execution; the rest is the undertaking unit's.
+EXECUTION_UNIT_ACTIONS = frozenset({Action.VIEW_DECISION, Action.REPORT_EXECUTION})
+
+
+def roles_in_scope(user, decision, action: Action | None = None) -> set[Role]:
+    """The user's roles whose organizational scope covers this decision (for this action)."""
     roles: set[Role] = set()
     held = {Role(name) for name in user.role_names if name in Role.values}
     subtree = _org_subtree_ids(user) if held & (UNIT_ROLES | {Role.EVALUATOR}) else set()
     for role in held:
         if role in UNIT_ROLES:
-            units = {decision.undertaking_unit_id, getattr(decision, "execution_unit_id", None)}
+            units = {decision.undertaking_unit_id}
+            if action is None or action in EXECUTION_UNIT_ACTIONS:
+                units.add(getattr(decision, "execution_unit_id", None))
             if units & subtree:
                 roles.add(role)
         elif role in ORGAN_WIDE_ROLES:
@@ -166,7 +172,7 @@ def can(user, action: Action, obj: Any = None) -> Verdict:
     decision = _decision_of(obj)
     if decision is None:
         return Verdict(False, "permission.scope", _("This action needs a decision."))
-    if not (granting & roles_in_scope(user, decision)):
+    if not (granting & roles_in_scope(user, decision, action)):
         return Verdict(False, "permission.scope", _("This decision belongs to another organization."))
 
     # Two-person rule: nobody approves what they submitted themselves.

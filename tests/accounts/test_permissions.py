@@ -215,3 +215,20 @@ def test_supervisor_reads_but_every_change_is_refused(world, decision):
     for _name, attempt in supervisor_attempts(world, decision, step).items():
         with refused("permission.role", decision):
             attempt()
+
+
+def test_execution_unit_may_view_and_report_but_not_run_the_undertaking_units_steps(world, decision):
+    from accounts.permissions import Action, can
+    from decisions.demo import drive_to
+    from decisions.procedure import State
+
+    drive_to(decision, State.DECIDED, world.cast)
+    from decisions import services
+
+    services.start_execution(decision=decision, actor=world.gov, execution_unit=world.environment)
+    decision.refresh_from_db()
+    assert can(world.drafter_b, Action.VIEW_DECISION, decision)
+    assert can(world.drafter_b, Action.REPORT_EXECUTION, decision)
+    for action in (Action.EDIT_DECISION, Action.WORK_ON_STEP, Action.REQUEST_LEGALITY_REVIEW):
+        assert can(world.drafter_b, action, decision).code == "permission.scope"
+    assert can(world.head_b, Action.APPROVE_STEP, decision).code == "permission.scope"
