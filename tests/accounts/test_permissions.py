@@ -222,7 +222,7 @@ def test_execution_unit_may_view_and_report_but_not_run_the_undertaking_units_st
     from decisions.demo import drive_to
     from decisions.procedure import State
 
-    drive_to(decision, State.DECIDED, world.cast)
+    drive_to(decision, State.PUBLISHED, world.cast)
     from decisions import services
 
     services.start_execution(decision=decision, actor=world.gov, execution_unit=world.environment)
