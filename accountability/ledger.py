@@ -7,13 +7,14 @@ already holds the database's write lock. Finding the head reads one row by prima
 """
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from . import context
 from .hashing import GENESIS_HASH, SUPPORTED_ALGORITHMS, chain_hash
@@ -85,9 +86,17 @@ def record_event(
 
 @dataclass(frozen=True)
 class VerificationResult:
+    """`verified` events walked without fault; `broken_at` the first event id with a problem (None when intact).
+
+    `seals_matched` counts the seals compared without fault; `seal_problem` tells a mismatch with a seal (the chain
+    itself links up, but it is not the chain that was sealed) from a broken link.
+    """
+
     verified: int
     broken_at: int | None = None
     problem: str = ""
+    seals_matched: int = 0
+    seal_problem: bool = False
 
     @property
     def ok(self) -> bool:
@@ -104,17 +113,58 @@ def _events_in_order(chunk_size: int = 5000) -> Iterator[LedgerEvent]:
         last_id = chunk[-1].id
 
 
-def verify_chain() -> VerificationResult:
-    """Walk the chain from the genesis and report the first event whose link or content does not match."""
+def _seals_by_event(seals: Iterable[Mapping]) -> tuple[dict[int, list[Mapping]], int]:
+    """Seals grouped by the event they sealed, and how many sealed an empty ledger (nothing to compare)."""
+    by_event: dict[int, list[Mapping]] = {}
+    empty = 0
+    for seal in seals:
+        event_id = seal.get("last_event_id")
+        if event_id is None:
+            empty += 1
+            continue
+        by_event.setdefault(int(event_id), []).append(seal)
+    return by_event, empty
+
+
+def verify_chain(seals: Iterable[Mapping] | None = None) -> VerificationResult:
+    """Walk the chain from the genesis and report the first event whose link or content does not match.
+
+    With `seals` (the lines `accountability.services.seal_ledger_head` wrote outside the database), also check
+    that every sealed event is still there with the hash it had when sealed: a chain whose tail was deleted, or
+    rewritten and re-hashed consistently, links up by itself but no longer matches its seals.
+    """
+    sealed, matched = _seals_by_event(seals or ())
     expected_prev = GENESIS_HASH
     count = 0
     for event in _events_in_order():
         if event.prev_hash != expected_prev:
-            return VerificationResult(count, event.pk, "previous hash does not match the event before it")
+            return VerificationResult(count, event.pk, _("previous hash does not match the event before it"))
         if event.algorithm not in SUPPORTED_ALGORITHMS:
-            return VerificationResult(count, event.pk, f"unknown hash algorithm {event.algorithm!r}")
+            return VerificationResult(
+                count, event.pk, _("unknown hash algorithm '%(algorithm)s'") % {"algorithm": event.algorithm}
+            )
         if chain_hash(event.algorithm, event.prev_hash, event.canonical_payload()) != event.hash:
-            return VerificationResult(count, event.pk, "content does not match its hash (the row was altered)")
+            return VerificationResult(count, event.pk, _("content does not match its hash (the row was altered)"))
+        for seal in sealed.pop(event.pk, ()):
+            if seal.get("head_hash") != event.hash or seal.get("algorithm", event.algorithm) != event.algorithm:
+                return VerificationResult(
+                    count,
+                    event.pk,
+                    _("event #%(id)s differs from its seal of %(sealed_at)s")
+                    % {"id": event.pk, "sealed_at": seal.get("sealed_at", "?")},
+                    seals_matched=matched,
+                    seal_problem=True,
+                )
+            matched += 1
         expected_prev = event.hash
         count += 1
-    return VerificationResult(count)
+    if sealed:
+        missing = min(sealed)
+        return VerificationResult(
+            count,
+            missing,
+            _("sealed event #%(id)s is missing (the chain was truncated)") % {"id": missing},
+            seals_matched=matched,
+            seal_problem=True,
+        )
+    return VerificationResult(count, seals_matched=matched)

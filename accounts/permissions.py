@@ -149,6 +149,24 @@ def roles_in_scope(user, decision, action: Action | None = None) -> set[Role]:
     return roles
 
 
+def _may_assign_role_to(user, target) -> Verdict:
+    """A security administrator gives roles to other people of their own decision organ, never to themselves.
+
+    Without a target the answer is only whether the role allows assigning roles at all (e.g. to show a page);
+    `accounts.services.assign_role` always asks with the target user.
+    """
+    if target is None:
+        return ALLOWED
+    if target.pk == user.pk:
+        return Verdict(False, "permission.two_person", _("Two-person rule: you cannot give yourself a role."))
+    organ_id = _organ_id(user)
+    if organ_id is None:
+        return Verdict(False, "permission.organization", _("Your account belongs to no decision organ."))
+    if _organ_id(target) != organ_id:
+        return Verdict(False, "permission.scope", _("This user does not belong to your decision organ."))
+    return ALLOWED
+
+
 def can(user, action: Action, obj: Any = None) -> Verdict:
     if user is None or not user.is_authenticated or not user.is_active:
         return Verdict(False, "permission.login", _("You must be logged in."))
@@ -157,7 +175,7 @@ def can(user, action: Action, obj: Any = None) -> Verdict:
         return Verdict(False, "permission.role", _("Your role does not allow this action."))
 
     if action == Action.ASSIGN_ROLE:
-        return ALLOWED
+        return _may_assign_role_to(user, obj)
     if action == Action.CREATE_DECISION:
         if not user.organization_id or user.organization.organ is None:
             return Verdict(False, "permission.organization", _("Your account belongs to no decision organ."))

@@ -26,9 +26,10 @@ def check_separated_admins(*, current_roles: set[str], adding: set[str]) -> None
 @transaction.atomic
 def assign_role(*, user: User, role: Role, actor: User | None, client_address: str = "") -> None:
     """Give `user` the role `role`. Refused without the security administrator's role (unless run by the system
-    itself, actor None, e.g. seed_demo), or when it would give one person two of the three administrator roles."""
+    itself, actor None, e.g. seed_demo), to the actor themselves (two-person rule), to a user of another decision
+    organ, or when it would give one person two of the three administrator roles."""
     if actor is not None:
-        verdict = can(actor, Action.ASSIGN_ROLE)
+        verdict = can(actor, Action.ASSIGN_ROLE, user)
         if not verdict:
             raise ProcedureError.from_verdict(verdict)
     current = set(user.groups.values_list("name", flat=True))

@@ -142,6 +142,9 @@ def step_forward(decision: Decision, cast: Cast, *, adjustment_outcome: str = "a
     elif status == State.CATALOGED:
         services.start_drafting(decision=decision, actor=cast.drafter)
     elif status == State.DRAFTING:
+        if decision.is_confidential and not decision.is_lawfully_confidential:
+            services.confirm_confidentiality(decision=decision, actor=cast.legal_reviewer, confirm=True)
+            decision.refresh_from_db()
         complete_required_steps(
             decision,
             cast,

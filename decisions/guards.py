@@ -33,17 +33,27 @@ def pre_discussion_steps_done(decision: Decision, steps: dict[str, Step]) -> Pro
             )
             % {"steps": _labels(missing)},
         )
+    waiting = [
+        steps[kind] for kind in PRE_DISCUSSION_STEPS if kind in steps and steps[kind].status == StepStatus.SUBMITTED
+    ]
+    if waiting:
+        return ProcedureError(
+            "rule1.steps_awaiting_approval",
+            _("Rule 1: the head of the unit has not yet approved or returned: %(steps)s.")
+            % {"steps": _labels(waiting)},
+        )
     return None
 
 
 def risk_controllable(decision: Decision, steps: dict[str, Step]) -> ProcedureError | None:
-    risk = steps.get(StepKind.RISK_ASSESSMENT)
-    if (
-        risk
-        and risk.status == StepStatus.DONE
-        and risk.details.get("risk_level") == "high"
-        and not risk.details.get("controllable")
-    ):
+    # The latest *completed* assessment counts: opening a new round does not make a finding go away.
+    completed = [
+        step
+        for step in decision.steps.all()
+        if step.kind == StepKind.RISK_ASSESSMENT and step.status == StepStatus.DONE
+    ]
+    latest = max(completed, key=lambda step: step.round, default=None)
+    if latest and latest.details.get("risk_level") == "high" and not latest.details.get("controllable"):
         return ProcedureError(
             "rule1.risk_uncontrollable",
             _(
@@ -124,8 +134,20 @@ def congress_report_done(decision: Decision, steps: dict[str, Step]) -> Procedur
     return None
 
 
+def confidentiality_settled(decision: Decision, steps: dict[str, Step]) -> ProcedureError | None:
+    if decision.is_confidential and not decision.is_lawfully_confidential:
+        return ProcedureError(
+            "rule1.confidentiality_unconfirmed",
+            _(
+                "Rule 1: the decision is marked confidential; the legal office confirms or refuses that before the "
+                "legality review request."
+            ),
+        )
+    return None
+
+
 def not_confidential(decision: Decision, steps: dict[str, Step]) -> ProcedureError | None:
-    if decision.is_confidential:
+    if decision.is_lawfully_confidential:
         return ProcedureError(
             "rule5.confidential",
             _(
@@ -137,7 +159,7 @@ def not_confidential(decision: Decision, steps: dict[str, Step]) -> ProcedureErr
 
 
 def published_or_confidential(decision: Decision, steps: dict[str, Step]) -> ProcedureError | None:
-    if decision.status == State.PUBLISHED or (decision.status == State.DECIDED and decision.is_confidential):
+    if decision.status == State.PUBLISHED or (decision.status == State.DECIDED and decision.is_lawfully_confidential):
         return None
     return ProcedureError(
         "rule5.not_published",
@@ -149,6 +171,7 @@ GUARDS: dict[str, Callable[[Decision, dict[str, Step]], ProcedureError | None]] 
     fn.__name__: fn
     for fn in (
         pre_discussion_steps_done,
+        confidentiality_settled,
         risk_controllable,
         draft_uploaded,
         legality_opinion_pending,

@@ -103,11 +103,22 @@ class Decision(models.Model):
     touches_other_departments = models.BooleanField(_("touches other departments' duties"), default=False)
     requires_hearing = models.BooleanField(_("hearing required"), default=False)
     in_congress_report_list = models.BooleanField(_("on the congress-report list"), default=False)
-    is_confidential = models.BooleanField(_("lawfully confidential"), default=False)
+    is_confidential = models.BooleanField(_("confidential (claimed by the undertaking unit)"), default=False)
     confidential_reason = models.TextField(_("legal basis for confidentiality"), blank=True)
+    # Confidentiality takes steps out of the procedure (Art. 14, 32), so the legal office confirms it.
+    confidentiality_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confidentiality confirmed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    confidentiality_confirmed_at = models.DateTimeField(_("confidentiality confirmed"), null=True, blank=True)
 
     term_end = models.DateField(_("term ends"), null=True, blank=True)
     adjustment_round = models.PositiveSmallIntegerField(_("adjustment round"), default=0)
+    adjustment_from_state = models.CharField(_("state before the adjustment"), max_length=30, blank=True, default="")
     adjustment_purpose = models.CharField(
         _("adjustment purpose"), max_length=10, choices=AdjustmentPurpose.choices, blank=True, default=""
     )
@@ -139,8 +150,23 @@ class Decision(models.Model):
             super().refresh_from_db(*args, **kwargs)
 
     @property
+    def is_lawfully_confidential(self) -> bool:
+        """Claimed confidential by the unit and confirmed by the legal office."""
+        return self.is_confidential and self.confidentiality_confirmed_by_id is not None
+
+    @property
     def is_adjustment(self) -> bool:
         return self.adjustment_round > 0
+
+    @property
+    def is_in_force(self) -> bool:
+        """Published (or confidentially decided) and executed, including while an adjustment runs (rule 7)."""
+        from .procedure import ADJUSTING_STATES, State
+
+        running = {State.IN_EXECUTION, State.EVALUATING, State.SUSPENDED}
+        return self.status in running or (
+            self.is_adjustment and self.execution_started_at is not None and self.status in ADJUSTING_STATES
+        )
 
 
 class Step(models.Model):

@@ -62,6 +62,7 @@ class StepStatus(models.TextChoices):
     RETURNED = "returned", _("Returned")
     APPROVED = "approved", _("Approved, awaiting completion")
     DONE = "done", _("Done")
+    CLOSED = "closed", _("Closed (the procedure ended)")
 
 
 class Requirement(models.TextChoices):
@@ -83,6 +84,15 @@ PRE_DISCUSSION_STEPS = (
 UNIT_RUN_STEPS = (*PRE_DISCUSSION_STEPS, StepKind.PARTY_REPORT, StepKind.CONGRESS_REPORT)
 # Steps opened when drafting starts (and again in each adjustment round).
 DRAFTING_STEPS = UNIT_RUN_STEPS
+# An adjustment (rule 7) runs these again, in a new round; execution and evaluation go on meanwhile.
+ADJUSTMENT_ROUND_STEPS = (
+    *DRAFTING_STEPS,
+    StepKind.LEGALITY_REVIEW,
+    StepKind.COLLECTIVE_DISCUSSION,
+    StepKind.PUBLICATION,
+)
+# States of a decision whose adjustment is under way while the decision in force is still executed.
+ADJUSTING_STATES = frozenset({State.DRAFTING, State.LEGALITY_REVIEW, State.AWAITING_DISCUSSION, State.DECIDED})
 # Every decision has one row of each of these from the start (DESIGN.md §2 table).
 ALL_STEPS = tuple(StepKind)
 
@@ -205,8 +215,8 @@ def derive_requirement(kind: StepKind, decision, default_required: frozenset[str
         return Requirement.REQUIRED
     if kind == StepKind.PUBLICATION:
         # Art. 32: lawfully confidential decisions are not published.
-        return Requirement.NOT_APPLICABLE if decision.is_confidential else Requirement.REQUIRED
-    if kind == StepKind.PUBLIC_PARTICIPATION and decision.is_confidential:
+        return Requirement.NOT_APPLICABLE if decision.is_lawfully_confidential else Requirement.REQUIRED
+    if kind == StepKind.PUBLIC_PARTICIPATION and decision.is_lawfully_confidential:
         return Requirement.NOT_APPLICABLE  # Art. 14: unless lawfully confidential
     by_flag = {
         StepKind.PUBLIC_PARTICIPATION: decision.affects_public_interest,
@@ -275,7 +285,7 @@ TRANSITIONS: dict[str, Transition] = {
             [S.DRAFTING],
             [S.LEGALITY_REVIEW],
             Action.REQUEST_LEGALITY_REVIEW,
-            guards=("pre_discussion_steps_done", "risk_controllable", "draft_uploaded"),
+            guards=("pre_discussion_steps_done", "confidentiality_settled", "risk_controllable", "draft_uploaded"),
             rule=_("Rule 1 and 2; Decree 713 Art. 25–26"),
             inputs=("legal_basis", "procedure_statement"),
         ),
@@ -436,4 +446,8 @@ RECORDED_DETAIL_LABELS = {
     "conclusion": _("Conclusion"),
     "summary": _("Summary"),
     "ended_by": _("Ended by"),
+    "reviewed_draft": _("Draft under review"),
+    "confirmed_draft": _("Revised draft confirmed"),
+    "minimum_comment_days": _("Minimum comment period (days) when opened"),
+    "stage_reason": _("Stage evaluated"),
 }

@@ -10,7 +10,7 @@ from accounts.permissions import UNIT_ROLES
 from accounts.roles import ORGAN_WIDE_ROLES, Role
 
 from .models import Decision, Step
-from .procedure import ALL_STEPS, PUBLIC_STATES, UNIT_RUN_STEPS
+from .procedure import ADJUSTING_STATES, ALL_STEPS, PUBLIC_STATES, UNIT_RUN_STEPS
 
 UNIT_STEP_KINDS = [kind.value for kind in UNIT_RUN_STEPS]
 
@@ -48,7 +48,9 @@ def visible_decisions(user) -> QuerySet[Decision]:
 
 
 def public_decisions() -> QuerySet[Decision]:
-    return Decision.objects.filter(status__in=PUBLIC_STATES, is_confidential=False)
+    """Published decisions, including those whose adjustment is under way (the published text is still in force)."""
+    adjusting = Q(adjustment_round__gt=0, published_at__isnull=False, status__in=ADJUSTING_STATES)
+    return Decision.objects.filter(Q(status__in=PUBLIC_STATES) | adjusting, is_confidential=False)
 
 
 # ---------------------------------------------------------------- the staff workspace

@@ -20,7 +20,7 @@ from accounts.permissions import Action, can
 from . import forms, services
 from .access import decision_for, document_for, step_for
 from .models import Decision
-from .procedure import RECORDED_DETAIL_LABELS, STEP_SPECS, TRANSITIONS, State, StepKind
+from .procedure import RECORDED_DETAIL_LABELS, STEP_SPECS, TRANSITIONS, StepKind
 from .selectors import current_steps, decision_list, my_tasks, ordered_current_steps
 
 PAGE_SIZE = 20
@@ -95,6 +95,10 @@ def decision_create(request):
 @login_required
 def decision_edit(request, pk: int):
     decision = decision_for(request.user, pk)
+    refusal = services.decision_edit_refusal(decision, request.user)
+    if refusal is not None:
+        messages.error(request, refusal.message)
+        return redirect("manage:decision", pk=decision.pk)
     form = forms.DecisionForm(request.POST or None, instance=decision)
     if request.method == "POST" and form.is_valid():
         changed = {name: form.cleaned_data[name] for name in form.changed_data}
@@ -123,10 +127,11 @@ def decision_detail(request, pk: int):
             "options": services.transition_options(decision, request.user),
             "documents": decision.documents.select_related("step", "uploaded_by").order_by("-uploaded_at"),
             "events": LedgerEvent.objects.filter(decision_id=decision.pk).order_by("-id")[:100],
-            "can_edit": can(request.user, Action.EDIT_DECISION, decision)
-            and decision.status in (State.PROPOSED, State.CATALOGED, State.DRAFTING),
-            "can_report": can(request.user, Action.REPORT_EXECUTION, decision)
-            and decision.status in (State.IN_EXECUTION, State.EVALUATING, State.SUSPENDED),
+            "can_edit": services.decision_edit_refusal(decision, request.user) is None,
+            "can_report": services.execution_report_refusal(decision, request.user) is None,
+            "can_upload": services.upload_refusal(decision, request.user) is None,
+            "can_confirm_confidentiality": services.confidentiality_refusal(decision, request.user) is None,
+            "can_view_ledger": bool(can(request.user, Action.VIEW_LEDGER, decision)),
             "report_form": forms.ExecutionReportForm(),
             "document_form": forms.DocumentForm(),
         },
@@ -154,7 +159,11 @@ def _organ_units(decision: Decision):
 
 
 def _independent_bodies(decision: Decision):
-    return Organization.objects.filter(kind__in=[Organization.Kind.THIRD_PARTY, Organization.Kind.EXPERT_INSTITUTION])
+    """Third-party bodies and expert institutions of the decision's organ (evaluators, assessors)."""
+    return Organization.objects.filter(
+        pk__in=decision.organ.descendant_ids(),
+        kind__in=[Organization.Kind.THIRD_PARTY, Organization.Kind.EXPERT_INSTITUTION],
+    )
 
 
 TRANSITION_VIEWS: dict[str, TransitionView] = {
@@ -256,6 +265,24 @@ def decision_transition(request, pk: int, name: str):
 
 @login_required
 @require_POST
+def confidentiality(request, pk: int):
+    decision = decision_for(request.user, pk)
+    try:
+        services.confirm_confidentiality(
+            decision=decision,
+            actor=request.user,
+            confirm=request.POST.get("decision") == "confirm",
+            comment=request.POST.get("comment", ""),
+        )
+    except ProcedureError as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, _("Recorded."))
+    return redirect("manage:decision", pk=decision.pk)
+
+
+@login_required
+@require_POST
 def execution_report(request, pk: int):
     decision = decision_for(request.user, pk)
     form = forms.ExecutionReportForm(request.POST)
@@ -272,10 +299,6 @@ def execution_report(request, pk: int):
 # ---------------------------------------------------------------- steps
 
 
-def _assessing_bodies():
-    return Organization.objects.filter(kind__in=[Organization.Kind.THIRD_PARTY, Organization.Kind.EXPERT_INSTITUTION])
-
-
 def _details_initial(step) -> dict:
     return {key: value for key, value in step.details.items() if not isinstance(value, list | dict)}
 
@@ -286,7 +309,7 @@ def step_detail(request, pk: int, details_form=None, document_form=None, status=
     refusals = services.step_action_refusals(step, request.user)
     kind = StepKind(step.kind)
     details_form = details_form or (
-        forms.step_details_form(kind, initial=_details_initial(step), organizations=_assessing_bodies())
+        forms.step_details_form(kind, initial=_details_initial(step), organizations=_independent_bodies(step.decision))
         if STEP_SPECS[kind].fields
         else None
     )
@@ -324,6 +347,8 @@ def _detail_rows(step) -> list[tuple[str, object]]:
             value = forms.VALUE_LABELS[key][value]
         elif key == "reports":
             value = "\n".join(f"{r['at'][:16].replace('T', ' ')} {r['by']}：{r['progress']}" for r in value)
+        elif isinstance(value, dict) and "sha256" in value:  # a document reference
+            value = f"v{value['version']} · SHA-256 {value['sha256'][:16]}…"
         elif isinstance(value, list):
             value = "、".join(str(item) for item in value)
         elif isinstance(value, bool):
@@ -340,7 +365,9 @@ def step_action(request, pk: int, action: str):
     post = request.POST
     try:
         if action == "details":
-            form = forms.step_details_form(StepKind(step.kind), data=post, organizations=_assessing_bodies())
+            form = forms.step_details_form(
+                StepKind(step.kind), data=post, organizations=_independent_bodies(step.decision)
+            )
             if not form.is_valid():
                 return step_detail(request, pk, details_form=form, status=400)
             services.update_step_details(step=step, actor=request.user, details=form.cleaned_data)

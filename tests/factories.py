@@ -28,6 +28,7 @@ def make_world() -> SimpleNamespace:
     legal = make_org("legal", "市司法局", K.LEGAL_OFFICE, city)
     office = make_org("office", "市政府办公室", K.GOVERNMENT_OFFICE, city)
     evaluator_body = make_org("eval", "示例评估研究院", K.THIRD_PARTY, city)
+    institute = make_org("institute", "示例大学公共政策研究院", K.EXPERT_INSTITUTION, city)
     other_city = make_org("other", "邻市人民政府", K.GOVERNMENT)
     other_dept = make_org("other-transport", "邻市交通运输局", K.DEPARTMENT, other_city)
     w = SimpleNamespace(
@@ -37,6 +38,7 @@ def make_world() -> SimpleNamespace:
         legal=legal,
         office=office,
         evaluator_body=evaluator_body,
+        institute=institute,
         other_city=other_city,
         other_dept=other_dept,
         drafter=make_user("drafter", transport, Role.DRAFTER, name="张起草"),

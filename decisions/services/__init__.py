@@ -16,14 +16,18 @@ from .base import (
     transition_options,
     transition_refusal,
 )
-from .documents import add_document
+from .documents import add_document, upload_refusal
 from .legality import confirm_legality_changes, give_legality_opinion, request_legality_review
 from .lifecycle import (
     DECISION_FIELDS,
     archive_decision,
     catalog_decision,
     complete_evaluation,
+    confidentiality_refusal,
+    confirm_confidentiality,
     create_decision,
+    decision_edit_refusal,
+    execution_report_refusal,
     publish_decision,
     report_execution,
     start_adjustment,
@@ -62,9 +66,13 @@ __all__ = [
     "catalog_decision",
     "clean_step_details",
     "complete_evaluation",
+    "confidentiality_refusal",
+    "confirm_confidentiality",
     "confirm_legality_changes",
     "confirm_not_applicable",
     "create_decision",
+    "decision_edit_refusal",
+    "execution_report_refusal",
     "give_legality_opinion",
     "parse_member_views",
     "profile_for",
@@ -87,5 +95,6 @@ __all__ = [
     "update_decision",
     "update_procedure_profile",
     "update_step_details",
+    "upload_refusal",
     "withdraw_decision",
 ]

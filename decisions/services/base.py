@@ -130,7 +130,7 @@ def move_to(
         after={"status": target.value, **(after or {})},
         reason=reason,
     )
-    if previous in PUBLIC_STATES or target in PUBLIC_STATES:
+    if previous in PUBLIC_STATES or target in PUBLIC_STATES or decision.published_at:
         transaction.on_commit(lambda: cache.delete(PUBLIC_LIST_CACHE_KEY))
 
 
@@ -165,16 +165,47 @@ def set_aside_unused_optional_steps(decision: Decision, actor: User, kinds) -> l
             and step.requirement == Requirement.OPTIONAL
             and step.status in (StepStatus.PENDING, StepStatus.OPEN, StepStatus.RETURNED)
         ):
-            step.requirement, step.status = Requirement.NOT_APPLICABLE, StepStatus.PENDING
-            step.not_applicable_reason = _("Optional step not used.")
+            set_not_applicable(step, _("Optional step not used."))
             save_step(step, actor)
             set_aside.append(kind)
     return set_aside
 
 
+UNFINISHED_STEP_STATUSES = (
+    StepStatus.PENDING,
+    StepStatus.OPEN,
+    StepStatus.SUBMITTED,
+    StepStatus.RETURNED,
+    StepStatus.APPROVED,
+)
+
+
+def close_unfinished_steps(decision: Decision, actor: User, kinds=None) -> list[str]:
+    """When the procedure ends (withdrawn, rejected, terminated, archived) or an adjustment round is rejected,
+    the steps still waiting are closed, so nothing stays open, due or approvable that can no longer be done."""
+    closed = []
+    for kind, step in current_steps(decision).items():
+        if kinds is not None and kind not in kinds:
+            continue
+        if step.requirement != Requirement.NOT_APPLICABLE and step.status in UNFINISHED_STEP_STATUSES:
+            step.status = StepStatus.CLOSED
+            save_step(step, actor)
+            closed.append(kind)
+    return closed
+
+
+def set_not_applicable(step: Step, reason: str) -> None:
+    """A step that does not apply is not open either (it waits for nothing)."""
+    step.requirement, step.status = Requirement.NOT_APPLICABLE, StepStatus.PENDING
+    step.not_applicable_reason = reason
+
+
 def open_step(step: Step, actor: User) -> None:
     step.status = StepStatus.OPEN
     step.opened_at = timezone.now()
+    if step.kind == StepKind.PUBLIC_PARTICIPATION:
+        # The organ's minimum as it stands when the consultation opens: a later profile change does not move it.
+        step.details = step.details | {"minimum_comment_days": profile_for(step.decision.organ).min_comment_days}
     save_step(step, actor)
 
 

@@ -9,9 +9,8 @@ from accounts.models import User
 from accounts.permissions import Action, can
 
 from ..models import Decision, Document, Step
-from ..procedure import (
-    State,
-)
+from ..procedure import EDITABLE_STATES, PUBLIC_STATES, UNIT_RUN_STEPS, State, StepKind, StepStatus
+from ..selectors import current_steps
 from ..uploads import check_upload
 from .base import (
     lock_decision,
@@ -27,6 +26,16 @@ UPLOAD_ACTIONS = (
     Action.REPORT_EXECUTION,
 )
 CLOSED_STATES = (State.ARCHIVED, State.WITHDRAWN, State.REJECTED)
+
+# Who attaches documents to a step: whoever records that step.
+STEP_UPLOAD_ACTIONS = {
+    **dict.fromkeys(UNIT_RUN_STEPS, (Action.WORK_ON_STEP,)),
+    StepKind.LEGALITY_REVIEW: (Action.GIVE_LEGALITY_OPINION, Action.REQUEST_LEGALITY_REVIEW),
+    StepKind.COLLECTIVE_DISCUSSION: (Action.RECORD_COLLECTIVE_DECISION,),
+    StepKind.PUBLICATION: (Action.PUBLISH,),
+    StepKind.EXECUTION: (Action.REPORT_EXECUTION,),
+    StepKind.POST_EVALUATION: (Action.COMPLETE_EVALUATION,),
+}
 
 
 @transaction.atomic
@@ -48,6 +57,9 @@ def add_document(
     title = require_text(title, "document.title", _("Give the document a title."))
     if step is not None and step.decision_id != decision.pk:
         raise ProcedureError("document.step", _("That step belongs to another decision."))
+    refusal = _placement_refusal(decision, actor, kind, step, is_public)
+    if refusal is not None:
+        raise refusal
     checked = check_upload(uploaded_file)
     version = (
         decision.documents.filter(kind=kind).order_by("-version").values_list("version", flat=True).first() or 0
@@ -89,6 +101,43 @@ def add_document(
     return document
 
 
+def _placement_refusal(decision: Decision, actor: User, kind: str, step: Step | None, is_public: bool):
+    """Where a document may go: a step's documents come from who records it, while it is open; the draft changes
+    only while drafting (or when the legal office asked for changes), so the reviewed text is the text decided;
+    after publication, only the government office makes further documents public."""
+    if step is not None:
+        step_kind = StepKind(step.kind)
+        if not any(can(actor, action, decision) for action in STEP_UPLOAD_ACTIONS[step_kind]):
+            return ProcedureError(
+                "document.step_role",
+                _("Documents of “%(step)s” are added by whoever records that step.") % {"step": step_kind.label},
+            )
+        if step_kind in UNIT_RUN_STEPS and step.status not in (StepStatus.OPEN, StepStatus.RETURNED):
+            return ProcedureError(
+                "document.step_closed",
+                _("“%(step)s” is “%(status)s”; its documents can no longer change.")
+                % {"step": step_kind.label, "status": StepStatus(step.status).label},
+            )
+    if kind == Document.Kind.DRAFT:
+        legality = current_steps(decision)[StepKind.LEGALITY_REVIEW]
+        changes_asked = decision.status == State.LEGALITY_REVIEW and legality.status == StepStatus.APPROVED
+        if not can(actor, Action.WORK_ON_STEP, decision) or not (decision.status in EDITABLE_STATES or changes_asked):
+            return ProcedureError(
+                "document.draft_frozen",
+                _(
+                    "The draft is changed by the undertaking unit until legality review is requested, or when the "
+                    "legal office asks for changes; it cannot change now."
+                ),
+            )
+    # (An adjustment's own consultation material is published by the unit again, as in the first round.)
+    if is_public and decision.status in PUBLIC_STATES and not can(actor, Action.PUBLISH, decision):
+        return ProcedureError(
+            "document.publication",
+            _("After publication, only the government office makes further documents public."),
+        )
+    return None
+
+
 def ensure_can_upload(decision: Decision, actor: User) -> None:
     verdicts = [can(actor, action, decision) for action in UPLOAD_ACTIONS]
     if not any(verdicts):
@@ -97,3 +146,12 @@ def ensure_can_upload(decision: Decision, actor: User) -> None:
         raise ProcedureError.from_verdict(scoped[0] if scoped else verdicts[0])
     if decision.status in CLOSED_STATES:
         raise ProcedureError("document.closed", _("The record of a closed decision cannot receive documents."))
+
+
+def upload_refusal(decision: Decision, user: User) -> ProcedureError | None:
+    """Why `user` may not add documents to this decision at all (None: they may, subject to where they go)."""
+    try:
+        ensure_can_upload(decision, user)
+    except ProcedureError as refusal:
+        return refusal
+    return None

@@ -33,6 +33,11 @@ from .base import (
 )
 
 
+def _draft_reference(decision: Decision) -> dict | None:
+    draft = decision.documents.filter(kind=Document.Kind.DRAFT).order_by("-version").first()
+    return {"document": draft.pk, "version": draft.version, "sha256": draft.sha256} if draft else None
+
+
 @transaction.atomic
 def request_legality_review(
     *,
@@ -81,6 +86,7 @@ def request_legality_review(
         "review_working_days": days,
         "urgency_reason": urgency_reason,
         "shortened": days < minimum,
+        "reviewed_draft": _draft_reference(decision),  # the text under review, fixed by its hash
     }
     save_step(step, actor)
     set_aside = set_aside_unused_optional_steps(decision, actor, PRE_DISCUSSION_STEPS)
@@ -170,15 +176,19 @@ def confirm_legality_changes(*, decision: Decision, actor: User, comment: str = 
     transition = check_transition(decision, "confirm_legality_changes", actor)
     step = Step.objects.select_for_update().get(pk=current_steps(decision)[StepKind.LEGALITY_REVIEW].pk)
     ensure_allowed(actor, Action.GIVE_LEGALITY_OPINION, step)
-    if not decision.documents.filter(kind=Document.Kind.DRAFT, uploaded_at__gt=step.reviewed_at).exists():
+    # The undertaking unit revises the draft; the reviewer confirms what the unit uploaded (two persons).
+    revised = decision.documents.filter(kind=Document.Kind.DRAFT, uploaded_at__gt=step.reviewed_at)
+    if not revised.exclude(uploaded_by=actor).exists():
         raise ProcedureError(
-            "legality.no_revised_draft", _("Upload the revised draft before the changes can be confirmed.")
+            "legality.no_revised_draft",
+            _("The undertaking unit uploads the revised draft before the changes can be confirmed."),
         )
     now = timezone.now()
     step.status, step.completed_at, step.completed_by = StepStatus.DONE, now, actor
     step.details = step.details | {
         "changes_confirmed_at": now.isoformat(),
         "confirmation_comment": comment.strip(),
+        "confirmed_draft": _draft_reference(decision),
     }
     save_step(step, actor)
     open_step(current_steps(decision)[StepKind.COLLECTIVE_DISCUSSION], actor)

@@ -9,10 +9,11 @@ from django.utils.translation import gettext as _
 from accountability.ledger import record_event
 from accounts.errors import ProcedureError
 from accounts.models import Organization, User
-from accounts.permissions import Action
+from accounts.permissions import Action, can
 
 from ..models import Decision, Step
 from ..procedure import (
+    ADJUSTMENT_ROUND_STEPS,
     ALL_STEPS,
     DRAFTING_STEPS,
     EDITABLE_STATES,
@@ -26,6 +27,7 @@ from ..selectors import current_steps
 from .base import (
     EVALUATION_CONCLUSIONS,
     check_transition,
+    close_unfinished_steps,
     ensure_allowed,
     lock_decision,
     move_to,
@@ -35,6 +37,7 @@ from .base import (
     require_text,
     save_step,
     set_aside_unused_optional_steps,
+    set_not_applicable,
 )
 
 DECISION_FIELDS = (
@@ -102,8 +105,6 @@ def create_decision(*, actor: User, undertaking_unit: Organization | None = None
             kind=kind,
             requirement=derive_requirement(kind, decision, profile.default_required),
         )
-        if step.requirement == Requirement.NOT_APPLICABLE:
-            step.not_applicable_reason = _("Lawfully confidential.")
         save_step(step, actor)
     record_event(
         actor=actor,
@@ -115,17 +116,27 @@ def create_decision(*, actor: User, undertaking_unit: Organization | None = None
     return decision
 
 
-@transaction.atomic
-def update_decision(*, decision: Decision, actor: User, **fields) -> Decision:
-    """Edit a decision's data while it is proposed, cataloged or drafting; step requirements follow its flags."""
-    decision = lock_decision(decision)
-    ensure_allowed(actor, Action.EDIT_DECISION, decision)
+def decision_edit_refusal(decision: Decision, user: User) -> ProcedureError | None:
+    """Why `user` may not edit the decision's own data now (None: they may)."""
+    verdict = can(user, Action.EDIT_DECISION, decision)
+    if not verdict:
+        return ProcedureError.from_verdict(verdict)
     if decision.status not in EDITABLE_STATES:
-        raise ProcedureError(
+        return ProcedureError(
             "decision.not_editable",
             _("A decision that is “%(state)s” can no longer be edited; changes go through the adjustment procedure.")
             % {"state": State(decision.status).label},
         )
+    return None
+
+
+@transaction.atomic
+def update_decision(*, decision: Decision, actor: User, **fields) -> Decision:
+    """Edit a decision's data while it is proposed, cataloged or drafting; step requirements follow its flags."""
+    decision = lock_decision(decision)
+    refusal = decision_edit_refusal(decision, actor)
+    if refusal is not None:
+        raise refusal
     unknown = set(fields) - set(DECISION_FIELDS)
     if unknown:
         raise TypeError(f"unknown decision fields: {sorted(unknown)}")
@@ -134,6 +145,8 @@ def update_decision(*, decision: Decision, actor: User, **fields) -> Decision:
     before = {name: getattr(decision, name) for name in fields if getattr(decision, name) != fields[name]}
     for name, value in fields.items():
         setattr(decision, name, value)
+    if {"is_confidential", "confidential_reason"} & set(before):
+        decision.confidentiality_confirmed_by = decision.confidentiality_confirmed_at = None  # to be confirmed again
     decision.full_clean()
     decision._history_user = actor
     decision.save()
@@ -150,10 +163,14 @@ def update_decision(*, decision: Decision, actor: User, **fields) -> Decision:
 
 
 def _rederive_requirements(decision: Decision, actor: User) -> dict[str, str]:
+    """Step requirements follow the decision's flags. Once the procedure has started, a flag alone never makes a
+    required step optional or not applicable: that takes the legal office (propose and confirm "not applicable",
+    or its confirmation that the decision is lawfully confidential)."""
     profile = profile_for(decision.organ)
+    started = decision.status not in (State.PROPOSED, State.CATALOGED)
     changed = {}
     for step in current_steps(decision).values():
-        if step.status == StepStatus.DONE or step.not_applicable_confirmed_by_id:
+        if step.status in (StepStatus.DONE, StepStatus.CLOSED) or step.not_applicable_confirmed_by_id:
             continue
         derived = derive_requirement(StepKind(step.kind), decision, profile.default_required)
         # A drafter's own "not applicable" on an optional step stands while the step stays optional.
@@ -163,14 +180,69 @@ def _rederive_requirements(decision: Decision, actor: User) -> dict[str, str]:
             and step.not_applicable_reason
         ):
             continue
-        if derived != step.requirement:
+        weakened = step.requirement == Requirement.REQUIRED and derived != Requirement.REQUIRED
+        if started and weakened and not (derived == Requirement.NOT_APPLICABLE and decision.is_lawfully_confidential):
+            continue
+        if derived == step.requirement:
+            continue
+        if derived == Requirement.NOT_APPLICABLE:
+            set_not_applicable(step, _("Lawfully confidential (confirmed by the legal office)."))
+        else:
             step.requirement = derived
-            if derived != Requirement.NOT_APPLICABLE:
-                step.not_applicable_reason = ""
-                step.not_applicable_proposed_by = None
-            save_step(step, actor)
-            changed[step.kind] = derived.value
+            step.not_applicable_reason = ""
+            step.not_applicable_proposed_by = None
+            if decision.status == State.DRAFTING and step.kind in DRAFTING_STEPS and step.status == StepStatus.PENDING:
+                step.status, step.opened_at = StepStatus.OPEN, timezone.now()
+        save_step(step, actor)
+        changed[step.kind] = derived.value
     return changed
+
+
+def confidentiality_refusal(decision: Decision, user: User) -> ProcedureError | None:
+    """Why `user` may not confirm or refuse the decision's claim of confidentiality now (None: they may)."""
+    verdict = can(user, Action.CONFIRM_NOT_APPLICABLE, decision)
+    if not verdict:
+        return ProcedureError.from_verdict(verdict)
+    if not decision.is_confidential or decision.confidentiality_confirmed_by_id:
+        return ProcedureError(
+            "confidentiality.nothing_to_confirm", _("No claim of confidentiality awaits the legal office.")
+        )
+    if decision.status not in EDITABLE_STATES:
+        return ProcedureError(
+            "confidentiality.too_late",
+            _("Confidentiality is settled before legality review; this decision is “%(state)s”.")
+            % {"state": State(decision.status).label},
+        )
+    return None
+
+
+@transaction.atomic
+def confirm_confidentiality(*, decision: Decision, actor: User, confirm: bool, comment: str = "") -> Decision:
+    """The legal office confirms (or refuses) the unit's claim that the decision is lawfully confidential; only
+    then do public participation and publication fall away (Decree 713 Art. 14, 32)."""
+    decision = lock_decision(decision)
+    refusal = confidentiality_refusal(decision, actor)
+    if refusal is not None:
+        raise refusal
+    if confirm:
+        decision.confidentiality_confirmed_by, decision.confidentiality_confirmed_at = actor, timezone.now()
+        action = "decision.confidentiality_confirmed"
+    else:
+        comment = require_text(comment, "step.comment_required", _("Refusing the claim needs a comment."))
+        decision.is_confidential = False
+        action = "decision.confidentiality_refused"
+    decision._history_user = actor
+    decision.save()
+    changed = _rederive_requirements(decision, actor)
+    record_event(
+        actor=actor,
+        action=action,
+        obj=decision,
+        decision_id=decision.pk,
+        after={"is_confidential": decision.is_confidential, "requirements": changed},
+        reason=comment or decision.confidential_reason,
+    )
+    return decision
 
 
 @transaction.atomic
@@ -187,7 +259,10 @@ def withdraw_decision(*, decision: Decision, actor: User, reason: str) -> Decisi
     decision = lock_decision(decision)
     transition = check_transition(decision, "withdraw", actor)
     reason = require_text(reason, "procedure.reason_required", _("Withdrawing a decision needs a reason."))
-    move_to(decision, State.WITHDRAWN, actor=actor, transition=transition, reason=reason)
+    closed = close_unfinished_steps(decision, actor)
+    move_to(
+        decision, State.WITHDRAWN, actor=actor, transition=transition, reason=reason, after={"closed_steps": closed}
+    )
     return decision
 
 
@@ -283,15 +358,25 @@ def start_execution(*, decision: Decision, actor: User, execution_unit: Organiza
     return step
 
 
+def execution_report_refusal(decision: Decision, user: User) -> ProcedureError | None:
+    """Why `user` may not report on execution now (None: they may) — also while an adjustment runs."""
+    verdict = can(user, Action.REPORT_EXECUTION, decision)
+    if not verdict:
+        return ProcedureError.from_verdict(verdict)
+    if not decision.is_in_force:
+        return ProcedureError(
+            "execution.not_running", _("Progress can be reported only while the decision is executed.")
+        )
+    return None
+
+
 @transaction.atomic
 def report_execution(*, decision: Decision, actor: User, progress: str) -> Step:
     """Art. 34–35: the execution unit reports progress (and problems) to the organ."""
     decision = lock_decision(decision)
-    ensure_allowed(actor, Action.REPORT_EXECUTION, decision)
-    if decision.status not in (State.IN_EXECUTION, State.EVALUATING, State.SUSPENDED):
-        raise ProcedureError(
-            "execution.not_running", _("Progress can be reported only while the decision is executed.")
-        )
+    refusal = execution_report_refusal(decision, actor)
+    if refusal is not None:
+        raise refusal
     progress = require_text(progress, "execution.progress", _("Write the progress report."))
     step = Step.objects.select_for_update().get(pk=current_steps(decision)[StepKind.EXECUTION].pk)
     report = {"at": timezone.now().isoformat(), "by": str(actor), "progress": progress}
@@ -321,14 +406,10 @@ def start_adjustment(*, decision: Decision, actor: User, purpose: str, reason: s
     reason = require_text(reason, "procedure.reason_required", _("An adjustment needs a reason."))
     decision.adjustment_round += 1
     decision.adjustment_purpose = purpose
+    decision.adjustment_from_state = decision.status  # where a rejected adjustment returns to
     profile = profile_for(decision.organ)
     for kind, step in current_steps(decision).items():
-        if kind in (
-            *DRAFTING_STEPS,
-            StepKind.LEGALITY_REVIEW,
-            StepKind.COLLECTIVE_DISCUSSION,
-            StepKind.PUBLICATION,
-        ):
+        if kind in ADJUSTMENT_ROUND_STEPS:
             successor = new_round(step, status=StepStatus.PENDING, actor=actor)
             successor.requirement = derive_requirement(StepKind(kind), decision, profile.default_required)
             successor.adjustment_round = decision.adjustment_round
@@ -362,13 +443,23 @@ def _add_months(day: date, months: int) -> date:
 
 
 @transaction.atomic
-def start_evaluation(*, decision: Decision, actor: User, evaluator_org: Organization, staged: bool = False) -> Step:
+def start_evaluation(
+    *, decision: Decision, actor: User, evaluator_org: Organization, staged: bool = False, stage_reason: str = ""
+) -> Step:
     """Rule 6: no earlier than one year into execution, unless staged or the term has expired (then within six
     months of expiry); the evaluator must not be the body that did the pre-decision assessment."""
     decision = lock_decision(decision)
     transition = check_transition(decision, "start_evaluation", actor)
-    if evaluator_org is None:
-        raise ProcedureError("evaluation.evaluator", _("Choose the evaluation body."))
+    independent_kinds = (Organization.Kind.THIRD_PARTY, Organization.Kind.EXPERT_INSTITUTION)
+    if evaluator_org is None or evaluator_org.kind not in independent_kinds:
+        raise ProcedureError(
+            "evaluation.evaluator", _("Choose a third-party body or an expert institution as the evaluation body.")
+        )
+    stage_reason = (stage_reason or "").strip()
+    if staged and not stage_reason:
+        raise ProcedureError(
+            "rule6.stage_reason", _("Rule 6: a staged evaluation states which stage of the decision it evaluates.")
+        )
     today = timezone.localdate()
     started = timezone.localdate(decision.execution_started_at) if decision.execution_started_at else today
     one_year_in = _add_months(started, 12) <= today
@@ -400,7 +491,7 @@ def start_evaluation(*, decision: Decision, actor: User, evaluator_org: Organiza
     step = steps[StepKind.POST_EVALUATION]
     if step.status != StepStatus.PENDING:
         step = new_round(step, status=StepStatus.PENDING, actor=actor)
-    step.details = {"evaluator": evaluator_org.name, "staged": staged}
+    step.details = {"evaluator": evaluator_org.name, "staged": staged, "stage_reason": stage_reason}
     open_step(step, actor)
     decision.evaluator_org = evaluator_org
     move_to(
@@ -423,8 +514,9 @@ def complete_evaluation(*, decision: Decision, actor: User, conclusion: str, sum
         raise ProcedureError("evaluation.conclusion", _("Choose the conclusion: continue, adjust or stop."))
     summary = require_text(summary, "evaluation.summary", _("Summarize the evaluation's findings."))
     step = current_steps(decision)[StepKind.POST_EVALUATION]
-    if not step.documents.exists():
-        raise ProcedureError("evaluation.report", _("Upload the evaluation report first."))
+    evaluators = decision.evaluator_org.descendant_ids()
+    if not step.documents.filter(uploaded_by__organization_id__in=evaluators).exists():
+        raise ProcedureError("evaluation.report", _("The evaluation body uploads its evaluation report first."))
     now = timezone.now()
     step.details = step.details | {"conclusion": conclusion, "summary": summary}
     step.status, step.submitted_at, step.submitted_by = StepStatus.DONE, now, actor
@@ -446,5 +538,6 @@ def archive_decision(*, decision: Decision, actor: User, reason: str) -> Decisio
         step = current_steps(decision)[StepKind.EXECUTION]
         step.status, step.completed_at, step.completed_by = StepStatus.DONE, timezone.now(), actor
         save_step(step, actor)
-    move_to(decision, State.ARCHIVED, actor=actor, transition=transition, reason=reason)
+    closed = close_unfinished_steps(decision, actor)
+    move_to(decision, State.ARCHIVED, actor=actor, transition=transition, reason=reason, after={"closed_steps": closed})
     return decision

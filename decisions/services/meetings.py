@@ -11,6 +11,7 @@ from accounts.models import User
 
 from ..models import Decision, Step
 from ..procedure import (
+    ADJUSTMENT_ROUND_STEPS,
     Requirement,
     State,
     StepKind,
@@ -21,6 +22,7 @@ from .base import (
     MEETING_OUTCOMES,
     MEMBER_VIEWS,
     check_transition,
+    close_unfinished_steps,
     lock_decision,
     move_to,
     new_round,
@@ -120,16 +122,21 @@ def record_collective_decision(
         stopping = decision.adjustment_purpose == Decision.AdjustmentPurpose.STOP
         target = State.TERMINATED if stopping else State.DECIDED
         decision.decided_at = now
-        if stopping:  # execution ends with the decision
+        if stopping:  # execution ends with the decision; whatever else waits is closed
             execution = steps[StepKind.EXECUTION]
             if execution.status == StepStatus.OPEN:
                 execution.status, execution.completed_at, execution.completed_by = StepStatus.DONE, now, actor
                 execution.details = execution.details | {"ended_by": "termination"}
                 save_step(execution, actor)
+            after["closed_steps"] = close_unfinished_steps(decision, actor)
         if target == State.DECIDED and steps[StepKind.PUBLICATION].requirement != Requirement.NOT_APPLICABLE:
             open_step(steps[StepKind.PUBLICATION], actor)
-    else:
-        # A rejected adjustment leaves the decision in force as it was; a rejected proposal ends here.
-        target = State.IN_EXECUTION if decision.is_adjustment else State.REJECTED
+    elif decision.is_adjustment:
+        # A rejected adjustment leaves the decision in force as it was (executed, evaluated or suspended).
+        target = State(decision.adjustment_from_state or State.IN_EXECUTION)
+        after["closed_steps"] = close_unfinished_steps(decision, actor, kinds=ADJUSTMENT_ROUND_STEPS)
+    else:  # a rejected proposal ends here
+        target = State.REJECTED
+        after["closed_steps"] = close_unfinished_steps(decision, actor)
     move_to(decision, target, actor=actor, transition=transition, after=after)
     return step

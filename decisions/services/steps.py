@@ -34,6 +34,7 @@ from .base import (
     refusal_of,
     require_text,
     save_step,
+    set_not_applicable,
 )
 from .documents import ensure_can_upload
 
@@ -135,6 +136,12 @@ def _submission_refusal(decision: Decision, step: Step) -> ProcedureError | None
         return _comment_period_refusal(decision, details)
     if step.kind == StepKind.HEARING:
         hearing, sent = parse_date(details["hearing_date"]), parse_date(details["materials_sent_on"])
+        if hearing > timezone.localdate():
+            return ProcedureError(
+                "hearing.not_held",
+                _("The hearing is on %(date)s; its record is submitted after it is held.")
+                % {"date": hearing.isoformat()},
+            )
         if sent > hearing - timedelta(days=7):
             return ProcedureError(
                 "hearing.materials_late",
@@ -163,7 +170,15 @@ def _comment_period_refusal(decision: Decision, details: dict) -> ProcedureError
     start, end = parse_date(details["comment_start"]), parse_date(details["comment_end"])
     if end <= start:
         return ProcedureError("rule3.period", _("The comment period must end after it starts."))
-    minimum_days = profile_for(decision.organ).min_comment_days
+    if end >= timezone.localdate():
+        # Art. 18: opinions are studied and answered once the consultation has closed.
+        return ProcedureError(
+            "rule3.still_open",
+            _("The comment period runs until %(end)s; the step is submitted after it has closed.")
+            % {"end": end.isoformat()},
+        )
+    # The minimum in force when the consultation opened (stored on the step), else the organ's current one.
+    minimum_days = details.get("minimum_comment_days") or profile_for(decision.organ).min_comment_days
     earliest_end = period_end(start, minimum_days)
     if end < earliest_end.value and not (details.get("short_period_reason") or "").strip():
         return ProcedureError(
@@ -200,6 +215,12 @@ def _ensure_reviewable(decision: Decision, step: Step, actor: User) -> None:
     ensure_allowed(actor, Action.APPROVE_STEP, step)
     if step.status != StepStatus.SUBMITTED or step.kind not in UNIT_RUN_STEPS:
         raise ProcedureError("step.not_submitted", _("Only a submitted step can be approved or returned."))
+    if decision.status not in STEP_WORK_STATES[StepKind(step.kind)]:
+        raise ProcedureError(
+            "step.wrong_state",
+            _("“%(step)s” cannot be approved while the decision is “%(state)s”.")
+            % {"step": StepKind(step.kind).label, "state": State(decision.status).label},
+        )
 
 
 @transaction.atomic
@@ -258,6 +279,14 @@ def reopen_step(*, step: Step, actor: User, reason: str) -> Step:
         raise ProcedureError("step.not_current", _("Only the latest round of a step can be redone."))
     reason = require_text(reason, "procedure.reason_required", _("Redoing a step needs a reason."))
     successor = new_round(step, status=StepStatus.OPEN, actor=actor)
+    if (
+        step.kind == StepKind.RISK_ASSESSMENT
+        and step.details.get("risk_level") == "high"
+        and not step.details.get("controllable")
+    ):
+        # Art. 24: after a high, uncontrollable finding the new assessment is required, whatever the flags say.
+        successor.requirement = Requirement.REQUIRED
+        save_step(successor, actor)
     record_event(
         actor=actor,
         action="step.reopened",
@@ -278,7 +307,7 @@ def propose_not_applicable(*, step: Step, actor: User, reason: str) -> Step:
     step.not_applicable_reason = reason
     step.not_applicable_proposed_by = actor
     if step.requirement == Requirement.OPTIONAL:
-        step.requirement = Requirement.NOT_APPLICABLE
+        set_not_applicable(step, reason)
         action = "step.set_not_applicable"
     else:
         action = "step.not_applicable_proposed"
@@ -300,7 +329,7 @@ def confirm_not_applicable(*, step: Step, actor: User, confirm: bool, comment: s
     decision, step = lock_step(step)
     _ensure_confirmable(decision, step, actor)
     if confirm:
-        step.requirement = Requirement.NOT_APPLICABLE
+        set_not_applicable(step, step.not_applicable_reason)
         step.not_applicable_confirmed_by = actor
         action = "step.not_applicable_confirmed"
     else:

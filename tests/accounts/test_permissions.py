@@ -56,7 +56,13 @@ def test_evaluator_sees_only_decisions_assigned_to_it(world, decisions):
     decision = decisions["transport"]
     assert visible(world.evaluator) == set()
     drive_to(decision, State.IN_EXECUTION, world.cast)
-    services.start_evaluation(decision=decision, actor=world.gov, evaluator_org=world.evaluator_body, staged=True)
+    services.start_evaluation(
+        decision=decision,
+        actor=world.gov,
+        evaluator_org=world.evaluator_body,
+        staged=True,
+        stage_reason="第一阶段（实施满半年）",
+    )
     assert visible(world.evaluator) == {decision.pk}
 
 

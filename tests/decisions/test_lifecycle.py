@@ -33,7 +33,13 @@ def test_happy_path_through_execution_evaluation_and_archive(world, decision):
     assert steps[StepKind.EXECUTION].status == StepStatus.OPEN
 
     services.report_execution(decision=decision, actor=world.drafter, progress="已完成线路调整的60%。")
-    services.start_evaluation(decision=decision, actor=world.gov, evaluator_org=world.evaluator_body, staged=True)
+    services.start_evaluation(
+        decision=decision,
+        actor=world.gov,
+        evaluator_org=world.evaluator_body,
+        staged=True,
+        stage_reason="第一阶段（实施满半年）",
+    )
     decision.refresh_from_db()
     assert decision.status == State.EVALUATING
     step = current_steps(decision)[StepKind.POST_EVALUATION]

@@ -269,24 +269,24 @@ def submitted(step: Step) -> bool:
 
 
 def test_comment_period_of_exactly_thirty_days_is_accepted(world, decision):
-    start = date(2026, 11, 2)
+    start = date(2026, 6, 2)
     end = period_end(start, 30).value
-    assert end == date(2026, 12, 2)  # start day not counted; the 30th day is a working day
+    assert end == date(2026, 7, 2)  # start day not counted; the 30th day is a working day
     step = filled_participation(world, decision, start, end)
     services.submit_step(step=step, actor=world.drafter)
     assert submitted(step)
 
 
 def test_comment_period_one_day_short_is_refused(world, decision):
-    start = date(2026, 11, 2)
+    start = date(2026, 6, 2)
     step = filled_participation(world, decision, start, period_end(start, 30).value - timedelta(days=1))
-    with refused("rule3.period_too_short", decision, says=("Rule 3", "30 days", "2026-12-02")):
+    with refused("rule3.period_too_short", decision, says=("Rule 3", "30 days", "2026-07-02")):
         services.submit_step(step=step, actor=world.drafter)
     assert not submitted(step)
 
 
 def test_short_comment_period_with_published_reason_is_accepted(world, decision):
-    start = date(2026, 11, 2)
+    start = date(2026, 6, 2)
     step = filled_participation(world, decision, start, start + timedelta(days=10), reason="应对突发公共卫生事件。")
     services.submit_step(step=step, actor=world.drafter)
     assert submitted(step)
@@ -308,7 +308,7 @@ def test_comment_period_ending_in_national_day_runs_to_next_working_day(world, d
 
 def test_comment_period_is_read_from_the_organ_profile(world, decision):
     ProcedureProfile.objects.create(organ=world.city, min_comment_days=45)
-    start = date(2026, 11, 2)
+    start = date(2026, 6, 2)
     step = filled_participation(world, decision, start, period_end(start, 30).value)
     with refused("rule3.period_too_short", decision, says=("Rule 3", "45 days")):
         services.submit_step(step=step, actor=world.drafter)
@@ -431,7 +431,13 @@ def test_evaluation_cannot_start_in_the_first_year_unless_staged(world, decision
     drive_to(decision, State.IN_EXECUTION, world.cast)
     with refused("rule6.too_early", decision, says=("Rule 6", "one year")):
         services.start_evaluation(decision=decision, actor=world.gov, evaluator_org=world.evaluator_body)
-    services.start_evaluation(decision=decision, actor=world.gov, evaluator_org=world.evaluator_body, staged=True)
+    services.start_evaluation(
+        decision=decision,
+        actor=world.gov,
+        evaluator_org=world.evaluator_body,
+        staged=True,
+        stage_reason="第一阶段（实施满半年）",
+    )
     assert status_of(decision) == State.EVALUATING
 
 
@@ -473,8 +479,16 @@ def test_body_that_did_the_risk_assessment_cannot_evaluate(world):
     )
     drive_to(decision, State.IN_EXECUTION, world.cast)
     with refused("rule6.not_independent", decision, says=("Rule 6", world.evaluator_body.name)):
-        services.start_evaluation(decision=decision, actor=world.gov, evaluator_org=world.evaluator_body, staged=True)
-    services.start_evaluation(decision=decision, actor=world.gov, evaluator_org=world.environment, staged=True)
+        services.start_evaluation(
+            decision=decision,
+            actor=world.gov,
+            evaluator_org=world.evaluator_body,
+            staged=True,
+            stage_reason="第一阶段（实施满半年）",
+        )
+    services.start_evaluation(
+        decision=decision, actor=world.gov, evaluator_org=world.institute, staged=True, stage_reason="第一阶段"
+    )
     assert status_of(decision) == State.EVALUATING
 
 
@@ -553,7 +567,13 @@ def test_suspended_decision_resumes_only_through_adjustment(world, decision):
     with refused("procedure.wrong_state", decision, says="Suspended"):
         services.archive_decision(decision=decision, actor=world.gov, reason="归档。")
     with refused("procedure.wrong_state", decision, says="Suspended"):
-        services.start_evaluation(decision=decision, actor=world.gov, evaluator_org=world.evaluator_body, staged=True)
+        services.start_evaluation(
+            decision=decision,
+            actor=world.gov,
+            evaluator_org=world.evaluator_body,
+            staged=True,
+            stage_reason="第一阶段（实施满半年）",
+        )
     services.start_adjustment(decision=decision, actor=world.gov, purpose="change", reason="调整方案。")
     assert status_of(decision) == State.DRAFTING
 

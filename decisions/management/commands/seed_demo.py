@@ -763,6 +763,10 @@ class Seeder:
             if decision.status == target:
                 return decision
             if decision.status == State.DRAFTING:
+                if decision.is_confidential and not decision.is_lawfully_confidential:
+                    services.confirm_confidentiality(
+                        decision=decision, actor=cast.legal_reviewer, confirm=True, comment="经审核，符合保密规定。"
+                    )
                 self.request_review(spec, decision, cast)
             elif decision.status == State.AWAITING_DISCUSSION:
                 stopping = decision.adjustment_purpose == Decision.AdjustmentPurpose.STOP
@@ -783,7 +787,11 @@ class Seeder:
 
     def evaluate(self, spec: Spec, decision: Decision, conclusion: str, summary: str, *, complete=True):
         services.start_evaluation(
-            decision=decision, actor=self.gov, evaluator_org=self.orgs["sz-evaluation"], staged=True
+            decision=decision,
+            actor=self.gov,
+            evaluator_org=self.orgs["sz-evaluation"],
+            staged=True,
+            stage_reason="第一阶段评估：实施满半年的阶段性效果",
         )
         if not complete:
             return
@@ -796,7 +804,6 @@ class Seeder:
             kind=Document.Kind.REPORT,
             title=f"《{spec.title}》实施情况第三方评估报告",
             step=step,
-            is_public=True,
         )
         services.complete_evaluation(decision=decision, actor=evaluator, conclusion=conclusion, summary=summary)
 
