@@ -56,8 +56,11 @@ def record_event(
     reason: str = "",
     decision_id: int | None = None,
     client_address: str | None = None,
+    role: str | None = None,
 ) -> LedgerEvent:
-    """Append one event. Runs in the caller's transaction (opening one if there is none)."""
+    """Append one event. Runs in the caller's transaction (opening one if there is none).
+
+    `role` is the role the actor acted in (for the responsibility trace); without it, the actor's first role."""
     with transaction.atomic():
         lock_chain_head()
         organization = getattr(actor, "organization", None) if actor is not None else None
@@ -65,7 +68,7 @@ def record_event(
             occurred_at=timezone.now(),
             actor=actor,
             actor_name=str(actor) if actor is not None else "system",
-            role=getattr(actor, "primary_role", "") if actor is not None else "system",
+            role=(role or getattr(actor, "primary_role", "")) if actor is not None else "system",
             organization=organization,
             action=action,
             object_type=obj._meta.label_lower,

@@ -167,6 +167,17 @@ def _may_assign_role_to(user, target) -> Verdict:
     return ALLOWED
 
 
+def acting_role(user, action: Action, obj: Any = None) -> str:
+    """The role in which `user` takes `action` on `obj` (recorded in the ledger: who acted as what)."""
+    if user is None:
+        return ""
+    granting = [role for role in Role if role in user.role_names and action in ROLE_ACTIONS.get(role, ())]
+    if obj is not None and granting and hasattr(_decision_of(obj), "undertaking_unit_id"):
+        in_scope = roles_in_scope(user, _decision_of(obj), action)
+        granting = [role for role in granting if role in in_scope] or granting
+    return granting[0].value if granting else getattr(user, "primary_role", "")
+
+
 def can(user, action: Action, obj: Any = None) -> Verdict:
     if user is None or not user.is_authenticated or not user.is_active:
         return Verdict(False, "permission.login", _("You must be logged in."))

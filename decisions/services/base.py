@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from accountability.ledger import record_event
 from accounts.errors import ProcedureError
 from accounts.models import Organization, User
-from accounts.permissions import Action, can
+from accounts.permissions import Action, acting_role, can
 
 from ..fields import status_unlocked
 from ..guards import first_failing_guard
@@ -126,6 +126,7 @@ def move_to(
         action=f"decision.{transition.name}",
         obj=decision,
         decision_id=decision.pk,
+        role=acting_role(actor, transition.action, decision),
         before={"status": previous, **(before or {})},
         after={"status": target.value, **(after or {})},
         reason=reason,

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from accountability.ledger import record_event
 from accounts.errors import ProcedureError
 from accounts.models import User
-from accounts.permissions import Action, can
+from accounts.permissions import Action, acting_role, can
 
 from ..models import Decision, Document, Step
 from ..procedure import EDITABLE_STATES, PUBLIC_STATES, UNIT_RUN_STEPS, State, StepKind, StepStatus
@@ -84,6 +84,7 @@ def add_document(
         record_event(
             actor=actor,
             action="document.uploaded",
+            role=next((acting_role(actor, a, decision) for a in UPLOAD_ACTIONS if can(actor, a, decision)), ""),
             obj=document,
             decision_id=decision.pk,
             after={

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from accountability.ledger import record_event
 from accounts.errors import ProcedureError
 from accounts.models import User
-from accounts.permissions import Action
+from accounts.permissions import Action, acting_role
 from review.workdays import add_working_days
 
 from ..models import Decision, Document, Step
@@ -155,6 +155,7 @@ def give_legality_opinion(
         record_event(
             actor=actor,
             action="decision.give_legality_opinion",
+            role=acting_role(actor, Action.GIVE_LEGALITY_OPINION, decision),
             obj=decision,
             decision_id=decision.pk,
             before={"status": decision.status},

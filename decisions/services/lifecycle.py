@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from accountability.ledger import record_event
 from accounts.errors import ProcedureError
 from accounts.models import Organization, User
-from accounts.permissions import Action, can
+from accounts.permissions import Action, acting_role, can
 
 from ..models import Decision, Step
 from ..procedure import (
@@ -109,6 +109,7 @@ def create_decision(*, actor: User, undertaking_unit: Organization | None = None
     record_event(
         actor=actor,
         action="decision.created",
+        role=acting_role(actor, Action.CREATE_DECISION, decision),
         obj=decision,
         decision_id=decision.pk,
         after={"status": decision.status, "title": decision.title, "number": decision.number},
@@ -154,6 +155,7 @@ def update_decision(*, decision: Decision, actor: User, **fields) -> Decision:
     record_event(
         actor=actor,
         action="decision.updated",
+        role=acting_role(actor, Action.EDIT_DECISION, decision),
         obj=decision,
         decision_id=decision.pk,
         before=before,
@@ -237,6 +239,7 @@ def confirm_confidentiality(*, decision: Decision, actor: User, confirm: bool, c
     record_event(
         actor=actor,
         action=action,
+        role=acting_role(actor, Action.CONFIRM_NOT_APPLICABLE, decision),
         obj=decision,
         decision_id=decision.pk,
         after={"is_confidential": decision.is_confidential, "requirements": changed},
@@ -382,7 +385,14 @@ def report_execution(*, decision: Decision, actor: User, progress: str) -> Step:
     report = {"at": timezone.now().isoformat(), "by": str(actor), "progress": progress}
     step.details = step.details | {"reports": [*step.details.get("reports", []), report]}
     save_step(step, actor)
-    record_event(actor=actor, action="execution.reported", obj=step, decision_id=decision.pk, after=report)
+    record_event(
+        actor=actor,
+        action="execution.reported",
+        role=acting_role(actor, Action.REPORT_EXECUTION, decision),
+        obj=step,
+        decision_id=decision.pk,
+        after=report,
+    )
     return step
 
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from accountability.ledger import record_event
 from accounts.errors import ProcedureError
 from accounts.models import Organization, User
-from accounts.permissions import Action
+from accounts.permissions import Action, acting_role
 
 from ..models import ProcedureProfile
 from ..procedure import (
@@ -50,5 +50,12 @@ def update_procedure_profile(*, organ: Organization, actor: User | None, **field
         setattr(profile, name, value)
     profile.full_clean()
     profile.save()
-    record_event(actor=actor, action="profile.updated", obj=profile, before=before, after=fields)
+    record_event(
+        actor=actor,
+        action="profile.updated",
+        role=acting_role(actor, Action.EDIT_PROFILE, organ),
+        obj=profile,
+        before=before,
+        after=fields,
+    )
     return profile

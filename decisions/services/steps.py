@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from accountability.ledger import record_event
 from accounts.errors import ProcedureError
 from accounts.models import Organization, User
-from accounts.permissions import Action
+from accounts.permissions import Action, acting_role
 from review.workdays import period_end
 
 from ..models import Decision, Step
@@ -111,6 +111,7 @@ def update_step_details(*, step: Step, actor: User, details: dict) -> Step:
     record_event(
         actor=actor,
         action="step.details_updated",
+        role=acting_role(actor, Action.WORK_ON_STEP, decision),
         obj=step,
         decision_id=decision.pk,
         before=before,
@@ -203,6 +204,7 @@ def submit_step(*, step: Step, actor: User) -> Step:
     record_event(
         actor=actor,
         action="step.submitted",
+        role=acting_role(actor, Action.WORK_ON_STEP, decision),
         obj=step,
         decision_id=decision.pk,
         before={"status": previous},
@@ -237,6 +239,7 @@ def approve_step(*, step: Step, actor: User, comment: str = "") -> Step:
     record_event(
         actor=actor,
         action="step.approved",
+        role=acting_role(actor, Action.APPROVE_STEP, decision),
         obj=step,
         decision_id=decision.pk,
         before={"status": StepStatus.SUBMITTED},
@@ -261,6 +264,7 @@ def return_step(*, step: Step, actor: User, comment: str) -> Step:
     record_event(
         actor=actor,
         action="step.returned",
+        role=acting_role(actor, Action.APPROVE_STEP, decision),
         obj=step,
         decision_id=decision.pk,
         before={"status": StepStatus.SUBMITTED},
@@ -290,6 +294,7 @@ def reopen_step(*, step: Step, actor: User, reason: str) -> Step:
     record_event(
         actor=actor,
         action="step.reopened",
+        role=acting_role(actor, Action.WORK_ON_STEP, decision),
         obj=successor,
         decision_id=decision.pk,
         after={"round": successor.round},
@@ -315,6 +320,11 @@ def propose_not_applicable(*, step: Step, actor: User, reason: str) -> Step:
     record_event(
         actor=actor,
         action=action,
+        role=acting_role(
+            actor,
+            Action.CONFIRM_NOT_APPLICABLE if "confirmed" in action or "refused" in action else Action.WORK_ON_STEP,
+            decision,
+        ),
         obj=step,
         decision_id=decision.pk,
         after={"requirement": step.requirement},
@@ -341,6 +351,11 @@ def confirm_not_applicable(*, step: Step, actor: User, confirm: bool, comment: s
     record_event(
         actor=actor,
         action=action,
+        role=acting_role(
+            actor,
+            Action.CONFIRM_NOT_APPLICABLE if "confirmed" in action or "refused" in action else Action.WORK_ON_STEP,
+            decision,
+        ),
         obj=step,
         decision_id=decision.pk,
         after={"requirement": step.requirement},

@@ -270,3 +270,24 @@ def test_failure_writing_the_event_rolls_back_the_business_change(world, decisio
         services.start_drafting(decision=decision, actor=world.drafter)
     assert snapshot(decision) == before  # status, every step (none opened) and the ledger unchanged
     assert status_of(decision) == State.CATALOGED
+
+
+def test_each_event_records_the_role_the_actor_acted_in(world, decision):
+    from accounts.roles import Role
+    from accounts.services import assign_role
+    from decisions.demo import drive_to, step_details
+    from decisions.procedure import State, StepKind
+    from decisions.selectors import current_steps
+
+    both = world.head
+    assign_role(user=both, role=Role.DRAFTER, actor=None)  # a head who also drafts (not their own approvals)
+    drive_to(decision, State.DRAFTING, world.cast)
+    step = current_steps(decision)[StepKind.PARTY_REPORT]
+    services.update_step_details(
+        step=step, actor=world.drafter, details=step_details(StepKind.PARTY_REPORT, timezone.localdate())
+    )
+    services.submit_step(step=step, actor=world.drafter)
+    services.approve_step(step=step, actor=both, comment="同意")
+    assert LedgerEvent.objects.get(action="step.submitted", object_id=str(step.pk)).role == "drafter"
+    assert LedgerEvent.objects.get(action="step.approved", object_id=str(step.pk)).role == "dept_head"
+    assert LedgerEvent.objects.get(action="decision.catalog").role == "gov_office"
