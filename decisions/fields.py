@@ -17,7 +17,7 @@ class ProtectedStatusDescriptor(DeferredAttribute):
         if name in instance.__dict__ and not unchanged and not getattr(instance, "_status_unlocked", False):
             raise ProcedureError(
                 "procedure.status_protected",
-                "Decision.status is changed only by the procedure's services (decisions/services.py).",
+                "Decision.status is changed only by the procedure's services (decisions/services/).",
             )
         instance.__dict__[name] = value
 

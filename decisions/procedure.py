@@ -1,6 +1,6 @@
 """The procedure as data: states, step kinds, and the transition table (DESIGN.md §2).
 
-Services in `decisions/services.py` perform the transitions; the staff pages and `available_transitions` render
+Services in `decisions/services/` perform the transitions; the staff pages and `transition_options` render
 "what can I do next, and why not" from this table. `docs/procedure.md` is generated from it (`manage.py
 procedure_diagram`).
 """

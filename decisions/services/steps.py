@@ -94,7 +94,9 @@ def _clean_value(spec: DetailField, value):
         return value
     if spec.kind == "organization":
         organization_id = getattr(value, "pk", value)
-        if not Organization.objects.filter(pk=organization_id).exists():
+        # Only an independent body is named as the one that assessed (rule 6 compares it with the evaluator).
+        independent = (Organization.Kind.THIRD_PARTY, Organization.Kind.EXPERT_INSTITUTION)
+        if not Organization.objects.filter(pk=organization_id, kind__in=independent).exists():
             raise invalid
         return int(organization_id)
     return str(value).strip()
