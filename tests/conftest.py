@@ -42,6 +42,16 @@ TransactionTestCase._fixture_teardown = _fixture_teardown_with_ledger
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (the portal caches its list)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.LEDGER_SEAL_DIR = tmp_path / "seals"
