@@ -70,6 +70,15 @@ def _validate_decision_fields(fields: dict) -> None:
         raise ProcedureError("decision.scope", _("Choose the decision's scope under Decree 713 Art. 3."))
 
 
+def _next_number(organ: Organization, year: int, skip: int = 0) -> str:
+    """The organ's next decision number for the year, "2026-007" (a retry after a collision skips ahead)."""
+    numbers = Decision.objects.filter(organ=organ, number__startswith=f"{year}-").values_list("number", flat=True)
+    highest = max(
+        (int(number.rsplit("-", 1)[1]) for number in numbers if number.rsplit("-", 1)[1].isdigit()), default=0
+    )
+    return f"{year}-{highest + 1 + skip:03d}"
+
+
 @transaction.atomic
 def create_decision(*, actor: User, undertaking_unit: Organization | None = None, **fields) -> Decision:
     """A drafter proposes a decision for their unit; every step row is created with its derived requirement."""
@@ -86,8 +95,7 @@ def create_decision(*, actor: User, undertaking_unit: Organization | None = None
     decision.year = decision.year or timezone.localdate().year
     decision.full_clean(exclude=["number"])
     for attempt in range(5):
-        sequence = Decision.objects.filter(organ=organ, year=decision.year).count() + 1 + attempt
-        decision.number = f"{decision.year}-{sequence:03d}"
+        decision.number = _next_number(organ, decision.year, skip=attempt)
         try:
             with transaction.atomic():
                 decision._history_user = actor
@@ -144,8 +152,13 @@ def update_decision(*, decision: Decision, actor: User, **fields) -> Decision:
     merged = {name: getattr(decision, name) for name in DECISION_FIELDS} | fields
     _validate_decision_fields(merged)
     before = {name: getattr(decision, name) for name in fields if getattr(decision, name) != fields[name]}
+    if "year" in before and decision.status != State.PROPOSED:
+        raise ProcedureError("decision.year_fixed", _("The catalog year is fixed once the decision is in the catalog."))
     for name, value in fields.items():
         setattr(decision, name, value)
+    if "year" in before:  # the number carries the year
+        before["number"] = decision.number
+        decision.number = _next_number(decision.organ, decision.year)
     if {"is_confidential", "confidential_reason"} & set(before):
         decision.confidentiality_confirmed_by = decision.confidentiality_confirmed_at = None  # to be confirmed again
     decision.full_clean()
@@ -159,7 +172,7 @@ def update_decision(*, decision: Decision, actor: User, **fields) -> Decision:
         obj=decision,
         decision_id=decision.pk,
         before=before,
-        after={name: fields[name] for name in before} | {"requirements": changed_requirements},
+        after={name: getattr(decision, name) for name in before} | {"requirements": changed_requirements},
     )
     return decision
 

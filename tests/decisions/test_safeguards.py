@@ -284,3 +284,13 @@ def test_confidentiality_form_is_shown_to_the_legal_office(client, world):
     decision.refresh_from_db()
     assert decision.is_lawfully_confidential
     assert Document.objects.count() == 0
+
+
+def test_changing_the_year_while_proposed_renumbers_and_later_is_refused(world, decision):
+    assert decision.number == "2026-001"
+    services.update_decision(decision=decision, actor=world.drafter, year=2027)
+    decision.refresh_from_db()
+    assert decision.number == "2027-001"
+    services.catalog_decision(decision=decision, actor=world.gov)
+    with refused("decision.year_fixed", decision):
+        services.update_decision(decision=decision, actor=world.drafter, year=2026)
