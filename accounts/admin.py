@@ -30,3 +30,9 @@ class JueceUserAdmin(UserAdmin):
     )
     readonly_fields = ("groups", "user_permissions", "is_superuser")
     list_select_related = ("organization",)
+
+    def get_readonly_fields(self, request, obj=None):
+        # Moving a member to another organization would carry their roles into its scope: not from the admin.
+        if obj is not None and obj.organization_id:
+            return (*self.readonly_fields, "organization")
+        return self.readonly_fields

@@ -14,6 +14,7 @@ from accounts.models import Organization, User
 from review.workdays import period_end
 
 from . import services
+from .guards import draft_uploaded
 from .models import Decision, Document
 from .procedure import Requirement, State, StepKind, StepStatus
 from .selectors import current_steps
@@ -159,7 +160,7 @@ def step_forward(decision: Decision, cast: Cast, *, adjustment_outcome: str = "a
                 StepKind.CONGRESS_REPORT,
             ),
         )
-        if not decision.documents.filter(kind=Document.Kind.DRAFT).exists():
+        if draft_uploaded(decision, {}) is not None:  # none yet, or (in an adjustment) only the old text
             services.add_document(
                 decision=decision,
                 actor=cast.drafter,

@@ -65,7 +65,10 @@ def risk_controllable(decision: Decision, steps: dict[str, Step]) -> ProcedureEr
 
 
 def draft_uploaded(decision: Decision, steps: dict[str, Step]) -> ProcedureError | None:
-    if not decision.documents.filter(kind="draft").exists():
+    drafts = decision.documents.filter(kind="draft")
+    if decision.is_adjustment and decision.adjustment_started_at:
+        drafts = drafts.filter(uploaded_at__gt=decision.adjustment_started_at)  # the adjusted text, not the old one
+    if not drafts.exists():
         return ProcedureError(
             "rule1.no_draft",
             _("Rule 1 (Decree 713 Art. 26): the legality review request carries the draft; upload the draft first."),
@@ -134,6 +137,15 @@ def congress_report_done(decision: Decision, steps: dict[str, Step]) -> Procedur
     return None
 
 
+def not_in_force(decision: Decision, steps: dict[str, Step]) -> ProcedureError | None:
+    if decision.is_under_adjustment_in_force:
+        return ProcedureError(
+            "rule7.in_force",
+            _("Rule 7: the decision is in force while its adjustment runs; it is stopped only by the adjustment."),
+        )
+    return None
+
+
 def confidentiality_settled(decision: Decision, steps: dict[str, Step]) -> ProcedureError | None:
     if decision.is_confidential and not decision.is_lawfully_confidential:
         return ProcedureError(
@@ -171,6 +183,7 @@ GUARDS: dict[str, Callable[[Decision, dict[str, Step]], ProcedureError | None]] 
     fn.__name__: fn
     for fn in (
         pre_discussion_steps_done,
+        not_in_force,
         confidentiality_settled,
         risk_controllable,
         draft_uploaded,

@@ -105,7 +105,16 @@ class Decision(models.Model):
     in_congress_report_list = models.BooleanField(_("on the congress-report list"), default=False)
     is_confidential = models.BooleanField(_("confidential (claimed by the undertaking unit)"), default=False)
     confidential_reason = models.TextField(_("legal basis for confidentiality"), blank=True)
-    # Confidentiality takes steps out of the procedure (Art. 14, 32), so the legal office confirms it.
+    # Confidentiality takes steps out of the procedure (Art. 14, 32), so the legal office confirms it —
+    # never the person who claimed it.
+    confidentiality_claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confidentiality claimed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     confidentiality_confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("confidentiality confirmed by"),
@@ -118,6 +127,7 @@ class Decision(models.Model):
 
     term_end = models.DateField(_("term ends"), null=True, blank=True)
     adjustment_round = models.PositiveSmallIntegerField(_("adjustment round"), default=0)
+    adjustment_started_at = models.DateTimeField(_("adjustment started"), null=True, blank=True)
     adjustment_from_state = models.CharField(_("state before the adjustment"), max_length=30, blank=True, default="")
     adjustment_purpose = models.CharField(
         _("adjustment purpose"), max_length=10, choices=AdjustmentPurpose.choices, blank=True, default=""
@@ -161,11 +171,22 @@ class Decision(models.Model):
     @property
     def is_in_force(self) -> bool:
         """Published (or confidentially decided) and executed, including while an adjustment runs (rule 7)."""
-        from .procedure import ADJUSTING_STATES, State
+        from .procedure import State
 
         running = {State.IN_EXECUTION, State.EVALUATING, State.SUSPENDED}
         return self.status in running or (
-            self.is_adjustment and self.execution_started_at is not None and self.status in ADJUSTING_STATES
+            self.is_under_adjustment_in_force or (self.is_adjustment and self.status == State.PUBLISHED)
+        )
+
+    @property
+    def is_under_adjustment_in_force(self) -> bool:
+        """An adjustment is running the procedure again while the decision it adjusts stays in force (rule 7)."""
+        from .procedure import ADJUSTING_STATES
+
+        return (
+            self.is_adjustment
+            and self.status in ADJUSTING_STATES
+            and (self.execution_started_at is not None or self.published_at is not None)
         )
 
 

@@ -50,7 +50,8 @@ def visible_decisions(user) -> QuerySet[Decision]:
 def public_decisions() -> QuerySet[Decision]:
     """Published decisions, including those whose adjustment is under way (the published text is still in force)."""
     adjusting = Q(adjustment_round__gt=0, published_at__isnull=False, status__in=ADJUSTING_STATES)
-    return Decision.objects.filter(Q(status__in=PUBLIC_STATES) | adjusting, is_confidential=False)
+    lawfully_confidential = Q(is_confidential=True, confidentiality_confirmed_by__isnull=False)
+    return Decision.objects.filter(Q(status__in=PUBLIC_STATES) | adjusting).exclude(lawfully_confidential)
 
 
 # ---------------------------------------------------------------- the staff workspace

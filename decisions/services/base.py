@@ -164,7 +164,7 @@ def set_aside_unused_optional_steps(decision: Decision, actor: User, kinds) -> l
         if (
             kind in kinds
             and step.requirement == Requirement.OPTIONAL
-            and step.status in (StepStatus.PENDING, StepStatus.OPEN, StepStatus.RETURNED)
+            and step.status in (StepStatus.PENDING, StepStatus.OPEN, StepStatus.RETURNED, StepStatus.SUBMITTED)
         ):
             set_not_applicable(step, _("Optional step not used."))
             save_step(step, actor)

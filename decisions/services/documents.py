@@ -9,7 +9,7 @@ from accounts.models import User
 from accounts.permissions import Action, acting_role, can
 
 from ..models import Decision, Document, Step
-from ..procedure import EDITABLE_STATES, PUBLIC_STATES, UNIT_RUN_STEPS, State, StepKind, StepStatus
+from ..procedure import EDITABLE_STATES, PUBLIC_STATES, UNIT_RUN_STEPS, Requirement, State, StepKind, StepStatus
 from ..selectors import current_steps
 from ..uploads import check_upload
 from .base import (
@@ -108,6 +108,12 @@ def _placement_refusal(decision: Decision, actor: User, kind: str, step: Step | 
     after publication, only the government office makes further documents public."""
     if step is not None:
         step_kind = StepKind(step.kind)
+        if step.status in (StepStatus.DONE, StepStatus.CLOSED) or step.requirement == Requirement.NOT_APPLICABLE:
+            return ProcedureError(
+                "document.step_closed",
+                _("“%(step)s” is “%(status)s”; its documents can no longer change.")
+                % {"step": step_kind.label, "status": StepStatus(step.status).label},
+            )
         if not any(can(actor, action, decision) for action in STEP_UPLOAD_ACTIONS[step_kind]):
             return ProcedureError(
                 "document.step_role",

@@ -92,6 +92,7 @@ def create_decision(*, actor: User, undertaking_unit: Organization | None = None
         raise ProcedureError("permission.scope", _("You can propose decisions only for your own unit."))
     organ = unit.organ
     decision = Decision(organ=organ, undertaking_unit=unit, created_by=actor, **fields)
+    decision.confidentiality_claimed_by = actor if decision.is_confidential else None
     decision.year = decision.year or timezone.localdate().year
     decision.full_clean(exclude=["number"])
     for attempt in range(5):
@@ -130,7 +131,7 @@ def decision_edit_refusal(decision: Decision, user: User) -> ProcedureError | No
     verdict = can(user, Action.EDIT_DECISION, decision)
     if not verdict:
         return ProcedureError.from_verdict(verdict)
-    if decision.status not in EDITABLE_STATES:
+    if decision.status not in EDITABLE_STATES or decision.is_under_adjustment_in_force:
         return ProcedureError(
             "decision.not_editable",
             _("A decision that is “%(state)s” can no longer be edited; changes go through the adjustment procedure.")
@@ -161,6 +162,7 @@ def update_decision(*, decision: Decision, actor: User, **fields) -> Decision:
         decision.number = _next_number(decision.organ, decision.year)
     if {"is_confidential", "confidential_reason"} & set(before):
         decision.confidentiality_confirmed_by = decision.confidentiality_confirmed_at = None  # to be confirmed again
+        decision.confidentiality_claimed_by = actor if decision.is_confidential else None
     decision.full_clean()
     decision._history_user = actor
     decision.save()
@@ -218,6 +220,10 @@ def confidentiality_refusal(decision: Decision, user: User) -> ProcedureError | 
     verdict = can(user, Action.CONFIRM_NOT_APPLICABLE, decision)
     if not verdict:
         return ProcedureError.from_verdict(verdict)
+    if decision.confidentiality_claimed_by_id == user.pk:
+        return ProcedureError(
+            "permission.two_person", _("Two-person rule: you cannot confirm what you proposed yourself.")
+        )
     if not decision.is_confidential or decision.confidentiality_confirmed_by_id:
         return ProcedureError(
             "confidentiality.nothing_to_confirm", _("No claim of confidentiality awaits the legal office.")
@@ -322,8 +328,13 @@ def publish_decision(
     decision = lock_decision(decision)
     transition = check_transition(decision, "publish", actor)
     channels = require_text(channels, "publication.channels", _("Name the channels of publication."))
-    if published_on is None:
-        raise ProcedureError("publication.date", _("Give the date of publication."))
+    decided_on = timezone.localdate(decision.decided_at) if decision.decided_at else None
+    if published_on is None or published_on > timezone.localdate() or (decided_on and published_on < decided_on):
+        raise ProcedureError(
+            "publication.date",
+            _("The date of publication lies between the decision (%(decided)s) and today.")
+            % {"decided": decided_on.isoformat() if decided_on else "—"},
+        )
     steps = current_steps(decision)
     consulted = any(
         steps[kind].status == StepStatus.DONE for kind in (StepKind.PUBLIC_PARTICIPATION, StepKind.EXPERT_REVIEW)
@@ -363,7 +374,8 @@ def start_execution(*, decision: Decision, actor: User, execution_unit: Organiza
     open_step(step, actor)
     set_aside_unused_optional_steps(decision, actor, (StepKind.CONGRESS_REPORT,))
     decision.execution_unit = execution_unit
-    decision.execution_started_at = timezone.now()
+    # Rule 6 counts from the first start of execution: an adjustment does not restart the clock.
+    decision.execution_started_at = decision.execution_started_at or timezone.now()
     move_to(
         decision,
         State.IN_EXECUTION,
@@ -430,6 +442,9 @@ def start_adjustment(*, decision: Decision, actor: User, purpose: str, reason: s
     decision.adjustment_round += 1
     decision.adjustment_purpose = purpose
     decision.adjustment_from_state = decision.status  # where a rejected adjustment returns to
+    decision.adjustment_started_at = timezone.now()
+    # The organ decided to adjust: an evaluation still running ends here (its findings so far are in its record).
+    close_unfinished_steps(decision, actor, kinds=(StepKind.POST_EVALUATION,))
     profile = profile_for(decision.organ)
     for kind, step in current_steps(decision).items():
         if kind in ADJUSTMENT_ROUND_STEPS:
@@ -502,7 +517,11 @@ def start_evaluation(
         for step in decision.steps.all()
         if step.kind in (StepKind.RISK_ASSESSMENT, StepKind.EXPERT_REVIEW) and step.details.get("assessing_org")
     }
-    if str(evaluator_org.pk) in assessors:
+    # Independence covers the whole body: its parent and its sub-units count as the body itself.
+    related = {str(pk) for pk in evaluator_org.descendant_ids()} | {
+        str(org.pk) for org in evaluator_org.ancestors_and_self() if org.kind != Organization.Kind.GOVERNMENT
+    }
+    if assessors & related:
         raise ProcedureError(
             "rule6.not_independent",
             _(

@@ -74,6 +74,16 @@ def record_collective_decision(
     head_statement = require_text(head_statement, "meeting.head_statement", _("Record the head's concluding view."))
     if meeting_date is None or meeting_date > timezone.localdate():
         raise ProcedureError("meeting.date", _("The meeting date must be given and cannot be in the future."))
+    steps = current_steps(decision)
+    legality = steps[StepKind.LEGALITY_REVIEW]
+    reviewed_on = timezone.localdate(legality.completed_at) if legality.completed_at else None
+    if reviewed_on and meeting_date < reviewed_on:
+        # Rule 1: the discussion follows the lawful opinion, never the other way round.
+        raise ProcedureError(
+            "meeting.date_before_review",
+            _("Rule 1: the meeting (%(meeting)s) cannot predate the legality review opinion (%(review)s).")
+            % {"meeting": meeting_date.isoformat(), "review": reviewed_on.isoformat()},
+        )
     if not members:
         raise ProcedureError("meeting.members", _("Record every member's view; the list is empty."))
     if outcome not in MEETING_OUTCOMES:
@@ -90,7 +100,6 @@ def record_collective_decision(
                 "reason."
             ),
         )
-    steps = current_steps(decision)
     step = steps[StepKind.COLLECTIVE_DISCUSSION]
     now = timezone.now()
     step.details = {

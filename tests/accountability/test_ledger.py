@@ -18,6 +18,7 @@ from decisions import services
 from decisions.demo import drive_to, pdf_file, step_forward
 from decisions.procedure import TRANSITIONS, State, StepKind
 from decisions.selectors import current_steps
+from tests.factories import make_decision
 from tests.refusals import snapshot, status_of
 
 TABLE = "accountability_ledgerevent"
@@ -94,10 +95,11 @@ def test_every_transition_writes_exactly_one_event_named_for_it(world, decision)
         services.suspend_decision(decision=decision, actor=gov, reason="紧急情况，暂停执行。")
     with one_event("start_adjustment"):
         services.start_adjustment(decision=decision, actor=gov, purpose="change", reason="根据评估调整。")
+    other = make_decision(world, title="另一事项")
     with one_event("withdraw"):
-        services.withdraw_decision(decision=decision, actor=gov, reason="不再调整，撤回调整事项。")
+        services.withdraw_decision(decision=other, actor=gov, reason="年度目录调整，不再列入。")
     with one_event("archive"):
-        services.archive_decision(decision=decision, actor=gov, reason="归档。")
+        services.archive_decision(decision=other, actor=gov, reason="归档。")
 
     assert seen == set(TRANSITIONS)
     assert verify_chain().ok

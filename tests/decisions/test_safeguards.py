@@ -168,9 +168,14 @@ def test_a_step_cannot_be_approved_once_the_decision_moved_on(world, decision):
         step=congress, actor=world.drafter, details=step_details(StepKind.CONGRESS_REPORT, timezone.localdate())
     )
     services.submit_step(step=congress, actor=world.drafter)
-    step_forward(decision, world.cast)  # published
-    with refused("step.wrong_state", decision):
+    step_forward(decision, world.cast)  # published: the optional report nobody approved is set aside
+    congress.refresh_from_db()
+    assert (congress.requirement, congress.status) == ("not_applicable", "pending")
+    with refused("step.not_submitted", decision):
         services.approve_step(step=congress, actor=world.head)
+    from decisions.selectors import my_tasks
+
+    assert not [task for task in my_tasks(world.head) if task.step and task.step.pk == congress.pk]
 
 
 # ---------------------------------------------------------------- documents go where they belong
@@ -269,9 +274,12 @@ def test_evaluator_must_be_an_independent_body_and_staging_states_its_stage(worl
 @pytest.mark.parametrize("persona", ["drafter", "supervisor"])
 def test_hashes_and_addresses_only_for_ledger_readers(client, world, decision, persona):
     client.force_login(getattr(world, persona))
+    client.cookies["django_language"] = "en"
     content = client.get(reverse("manage:decision", args=[decision.pk])).content.decode()
     assert "decision.created" in content  # everyone who sees the decision sees its history
-    assert ('code title="' in content) == (persona == "supervisor")  # the chain's hashes: ledger readers only
+    ledger_reader = persona == "supervisor"
+    assert ('code title="' in content) == ledger_reader  # the chain's hashes
+    assert ("Client address" in content) == ledger_reader
 
 
 def test_confidentiality_form_is_shown_to_the_legal_office(client, world):
@@ -294,3 +302,119 @@ def test_changing_the_year_while_proposed_renumbers_and_later_is_refused(world, 
     services.catalog_decision(decision=decision, actor=world.gov)
     with refused("decision.year_fixed", decision):
         services.update_decision(decision=decision, actor=world.drafter, year=2026)
+
+
+# ---------------------------------------------------------------- second review: adjustments, dates, independence
+
+
+def adjusting(world, decision):
+    drive_to(decision, State.IN_EXECUTION, world.cast)
+    services.start_adjustment(decision=decision, actor=world.gov, purpose="change", reason="拟修改。")
+    decision.refresh_from_db()
+    return decision
+
+
+def test_a_decision_in_force_is_neither_edited_nor_withdrawn_during_its_adjustment(world, decision):
+    adjusting(world, decision)
+    with refused("decision.not_editable", decision):
+        services.update_decision(decision=decision, actor=world.drafter, title="改名")
+    with refused("rule7.in_force", decision, says="Rule 7"):
+        services.withdraw_decision(decision=decision, actor=world.gov, reason="撤回")
+
+
+def test_an_adjustment_is_reviewed_on_its_new_draft(world, decision):
+    adjusting(world, decision)
+    from decisions.demo import complete_required_steps
+    from decisions.procedure import UNIT_RUN_STEPS
+
+    complete_required_steps(decision, world.cast, UNIT_RUN_STEPS)
+    with refused("rule1.no_draft", decision, says="Rule 1"):
+        request_review(world, decision)
+    upload_draft(world, decision, name="adjusted.pdf")
+    request_review(world, decision)
+    assert status_of(decision) == State.LEGALITY_REVIEW
+
+
+def test_the_meeting_cannot_predate_the_legality_opinion(world, decision):
+    drive_to(decision, State.AWAITING_DISCUSSION, world.cast)
+    from decisions.demo import meeting_members
+
+    with refused("meeting.date_before_review", decision, says="Rule 1"):
+        services.record_collective_decision(
+            decision=decision,
+            actor=world.gov,
+            meeting_name="常务会议",
+            meeting_date=timezone.localdate() - timedelta(days=400),
+            members=meeting_members(),
+            head_name="市长",
+            head_statement="同意",
+            outcome="adopted",
+        )
+
+
+def test_publication_date_lies_between_the_decision_and_today(world, decision):
+    drive_to(decision, State.DECIDED, world.cast)
+    for published_on in (timezone.localdate() - timedelta(days=30), timezone.localdate() + timedelta(days=1)):
+        with refused("publication.date", decision):
+            services.publish_decision(
+                decision=decision,
+                actor=world.gov,
+                channels="网站",
+                published_on=published_on,
+                opinions_explanation="已说明",
+            )
+
+
+def test_whoever_claims_confidentiality_cannot_confirm_it(world):
+    from accounts.roles import Role
+    from accounts.services import assign_role
+
+    assign_role(user=world.drafter, role=Role.LEGAL_REVIEWER, actor=None)
+    decision = make_decision(world, is_confidential=True, confidential_reason="国家秘密")
+    with refused("permission.two_person", decision):
+        services.confirm_confidentiality(decision=decision, actor=world.drafter, confirm=True)
+
+
+def test_a_sub_unit_of_the_assessor_makes_the_evaluator_not_independent(world):
+    from accounts.models import Organization
+
+    team = Organization.objects.create(
+        code="eval-team", name="评估研究院风险评估组", kind="third_party", parent=world.evaluator_body
+    )
+    decision = make_decision(world, has_stability_risk=True)
+    drive_to(decision, State.DRAFTING, world.cast)
+    run_unit_step(
+        world,
+        decision,
+        StepKind.RISK_ASSESSMENT,
+        high_risk(controllable=True, assessing_org=team.pk) | {"risk_level": "medium"},
+    )
+    drive_to(decision, State.IN_EXECUTION, world.cast)
+    with refused("rule6.not_independent", decision, says="Rule 6"):
+        services.start_evaluation(
+            decision=decision, actor=world.gov, evaluator_org=world.evaluator_body, staged=True, stage_reason="第一阶段"
+        )
+
+
+def test_no_documents_are_added_to_a_completed_step(world, decision):
+    drive_to(decision, State.PUBLISHED, world.cast)
+    legality = current_steps(decision)[StepKind.LEGALITY_REVIEW]
+    with refused("document.step_closed", decision):
+        services.add_document(
+            decision=decision,
+            actor=world.legal_reviewer,
+            uploaded_file=pdf_file("o.pdf"),
+            kind="opinion",
+            title="审查意见书",
+            step=legality,
+        )
+
+
+def test_client_address_behind_trusted_proxies(rf, settings):
+    from accountability.context import client_ip
+
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9", REMOTE_ADDR="10.0.0.2")
+    settings.TRUSTED_PROXY_HOPS = 0
+    assert client_ip(request) == "10.0.0.2"
+    settings.TRUSTED_PROXY_HOPS = 1  # our one proxy appended the real client; the first entry is the client's claim
+    assert client_ip(request) == "203.0.113.9"
