@@ -9,6 +9,18 @@ from .fields import NoBulkUpdateQuerySet, ProtectedStatusField, status_unlocked
 from .procedure import Requirement, State, StepKind, StepStatus
 
 
+def recorded_person(verbose_name):
+    """Who did something in the procedure: optional until it is done, never deleted (the record keeps them)."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=verbose_name,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+
 def default_required_steps() -> list[str]:
     # Decree 713's defaults: participation for public-interest matters (by flag), party report (Art. 31).
     return [StepKind.PARTY_REPORT.value]
@@ -107,22 +119,8 @@ class Decision(models.Model):
     confidential_reason = models.TextField(_("legal basis for confidentiality"), blank=True)
     # Confidentiality takes steps out of the procedure (Art. 14, 32), so the legal office confirms it —
     # never the person who claimed it.
-    confidentiality_claimed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("confidentiality claimed by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    confidentiality_confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("confidentiality confirmed by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    confidentiality_claimed_by = recorded_person(_("confidentiality claimed by"))
+    confidentiality_confirmed_by = recorded_person(_("confidentiality confirmed by"))
     confidentiality_confirmed_at = models.DateTimeField(_("confidentiality confirmed"), null=True, blank=True)
 
     term_end = models.DateField(_("term ends"), null=True, blank=True)
@@ -203,50 +201,15 @@ class Step(models.Model):
     due_on = models.DateField(_("due"), null=True, blank=True)
     due_is_provisional = models.BooleanField(_("due date provisional"), default=False)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("submitted by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    submitted_by = recorded_person(_("submitted by"))
     reviewed_at = models.DateTimeField(_("approved or returned"), null=True, blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("approved or returned by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    reviewed_by = recorded_person(_("approved or returned by"))
     review_comment = models.TextField(_("review comment"), blank=True)
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
-    completed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("completed by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    completed_by = recorded_person(_("completed by"))
     not_applicable_reason = models.TextField(_("why not applicable"), blank=True)
-    not_applicable_proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("not applicable proposed by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    not_applicable_confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("not applicable confirmed by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    not_applicable_proposed_by = recorded_person(_("not applicable proposed by"))
+    not_applicable_confirmed_by = recorded_person(_("not applicable confirmed by"))
 
     history = HistoricalRecords()
     objects = NoBulkUpdateQuerySet.as_manager()
