@@ -15,7 +15,7 @@ from review.workdays import period_end
 
 from . import services
 from .guards import draft_uploaded
-from .models import Decision, Document
+from .models import Decision, Document, Step
 from .procedure import Requirement, State, StepKind, StepStatus
 from .selectors import current_steps
 
@@ -96,22 +96,28 @@ def step_details(kind: StepKind, today: date) -> dict:
     }[kind]
 
 
-def complete_unit_step(decision: Decision, kind: StepKind, cast: Cast, today: date | None = None) -> None:
+def submit_unit_step(decision: Decision, kind: StepKind, drafter: User, today: date | None = None) -> Step:
+    """The drafter fills in the step's core fields, attaches its document and submits it to the head."""
     step = current_steps(decision)[kind]
-    if step.status == StepStatus.DONE or step.requirement == Requirement.NOT_APPLICABLE:
-        return
     today = today or timezone.localdate()
-    services.update_step_details(step=step, actor=cast.drafter, details=step_details(kind, today))
+    services.update_step_details(step=step, actor=drafter, details=step_details(kind, today))
     services.add_document(
         decision=decision,
-        actor=cast.drafter,
+        actor=drafter,
         uploaded_file=pdf_file(f"{kind}.pdf"),
         kind=Document.Kind.REPORT,
         title=f"{StepKind(kind).label}材料",
         step=step,
         is_public=kind == StepKind.PUBLIC_PARTICIPATION,
     )
-    services.submit_step(step=step, actor=cast.drafter)
+    return services.submit_step(step=step, actor=drafter)
+
+
+def complete_unit_step(decision: Decision, kind: StepKind, cast: Cast, today: date | None = None) -> None:
+    step = current_steps(decision)[kind]
+    if step.status == StepStatus.DONE or step.requirement == Requirement.NOT_APPLICABLE:
+        return
+    step = submit_unit_step(decision, kind, cast.drafter, today)
     services.approve_step(step=step, actor=cast.dept_head, comment="同意。")
 
 

@@ -8,7 +8,6 @@ from itertools import pairwise
 
 import pytest
 from django.db import connection
-from django.utils import timezone
 
 from accountability.ledger import record_event, verify_chain
 from accountability.models import LedgerEvent
@@ -16,10 +15,9 @@ from accounts.errors import ProcedureError
 from accounts.models import Organization, User
 from accounts.roles import Role
 from decisions import services
-from decisions.demo import drive_to, pdf_file, step_details
+from decisions.demo import drive_to, submit_unit_step
 from decisions.models import Step
 from decisions.procedure import State, StepKind, StepStatus
-from decisions.selectors import current_steps
 from tests.factories import make_decision, make_user, make_world
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
@@ -53,19 +51,7 @@ def test_two_heads_approving_the_same_step_at_once_one_wins():
     second_head = make_user("head2", world.transport, Role.DEPT_HEAD, name="周副处长")
     decision = make_decision(world)
     drive_to(decision, State.DRAFTING, world.cast)
-    kind = StepKind.PUBLIC_PARTICIPATION
-    step = current_steps(decision)[kind]
-    details = step_details(kind, timezone.localdate())
-    services.update_step_details(step=step, actor=world.drafter, details=details)
-    services.add_document(
-        decision=decision,
-        actor=world.drafter,
-        uploaded_file=pdf_file("p.pdf"),
-        kind="report",
-        title="征求意见情况",
-        step=step,
-    )
-    services.submit_step(step=step, actor=world.drafter)
+    step = submit_unit_step(decision, StepKind.PUBLIC_PARTICIPATION, world.drafter)
 
     def approve(head_pk):
         def job():

@@ -6,7 +6,7 @@ from django.utils import timezone
 from accounts.permissions import Action, can
 from accounts.roles import Role
 from decisions import services
-from decisions.demo import drive_to, pdf_file, step_details
+from decisions.demo import drive_to, pdf_file, step_details, submit_unit_step
 from decisions.procedure import TRANSITIONS, State, StepKind
 from decisions.selectors import current_steps, visible_decisions
 from tests.factories import make_decision, make_user
@@ -112,19 +112,7 @@ def test_other_drafters_cannot_work_on_its_steps(world, decision, persona):
 def test_head_of_another_unit_cannot_approve(world, decision, persona):
     world.head_of_other_city = make_user("head_other", world.other_dept, Role.DEPT_HEAD)
     drive_to(decision, State.DRAFTING, world.cast)
-    step = current_steps(decision)[PARTICIPATION]
-    services.update_step_details(
-        step=step, actor=world.drafter, details=step_details(PARTICIPATION, timezone.localdate())
-    )
-    services.add_document(
-        decision=decision,
-        actor=world.drafter,
-        uploaded_file=pdf_file("p.pdf"),
-        kind="report",
-        title="征求意见情况",
-        step=step,
-    )
-    services.submit_step(step=step, actor=world.drafter)
+    step = submit_unit_step(decision, PARTICIPATION, world.drafter)
     with refused("permission.scope", decision):
         services.approve_step(step=step, actor=getattr(world, persona))
     with refused("permission.scope", decision):
