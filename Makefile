@@ -41,6 +41,7 @@ seed: migrate
 
 lint: install-test
 	$(PY) -m ruff check .
+	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
 
 format: install-test

@@ -1,14 +1,14 @@
-"""The one error type every refusal raises (it lives here because every app may import accounts)."""
+"""The refusal every app raises: a stable `code` for programs and a translated `message` for people.
+
+It lives on the ground floor so that every app may raise and catch it; the procedure's own refusals
+(`decisions.errors.ProcedureError`) are a kind of it.
+"""
 
 from django.utils.functional import Promise
 
 
-class ProcedureError(Exception):
-    """A refused action: `code` is stable for programs, `message` is translated for people.
-
-    The message names the rule and what is missing, e.g. "Rule 1: legality review needs every required
-    pre-discussion step done; missing: expert review."
-    """
+class Refusal(Exception):
+    """A refused action that changed nothing; the message says which rule and what is missing."""
 
     def __init__(self, code: str, message: str | Promise):
         super().__init__(str(message))
@@ -19,5 +19,5 @@ class ProcedureError(Exception):
         return str(self.message)
 
     @classmethod
-    def from_verdict(cls, verdict) -> "ProcedureError":
+    def from_verdict(cls, verdict) -> "Refusal":
         return cls(verdict.code, verdict.message)

@@ -1,95 +1,15 @@
-"""Who may do what: the one permission module every service calls.
+"""Who may give roles: the one permission accounts itself needs (the procedure's are in `decisions.permissions`).
 
-`can(user, action, obj)` answers with a `Verdict` (truthy when allowed) carrying a code and a translated reason, so
-services can refuse with it and pages can show it. Three checks, in this order: the role grants the action; the
-object lies within the user's organizations (scoping); the two-person rule (nobody approves what they submitted).
-Objects are read by duck typing (`organ_id`, `undertaking_unit_id`, …) so this module depends on no other app.
+`Verdict` is the answer every permission check of the project gives: truthy when allowed, else a stable code and a
+translated reason that services raise and pages show.
 """
 
 from dataclasses import dataclass
-from enum import StrEnum
-from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from .roles import ORGAN_WIDE_ROLES, Role
-
-
-class Action(StrEnum):
-    VIEW_DECISION = "view_decision"
-    CREATE_DECISION = "create_decision"
-    EDIT_DECISION = "edit_decision"
-    WORK_ON_STEP = "work_on_step"  # fill in, upload, submit, propose not-applicable
-    APPROVE_STEP = "approve_step"  # approve or return what a drafter submitted
-    CONFIRM_NOT_APPLICABLE = "confirm_not_applicable"
-    CATALOG = "catalog"
-    WITHDRAW = "withdraw"
-    START_DRAFTING = "start_drafting"
-    REQUEST_LEGALITY_REVIEW = "request_legality_review"
-    GIVE_LEGALITY_OPINION = "give_legality_opinion"
-    RECORD_COLLECTIVE_DECISION = "record_collective_decision"
-    PUBLISH = "publish"
-    START_EXECUTION = "start_execution"
-    REPORT_EXECUTION = "report_execution"
-    SUSPEND = "suspend"
-    START_ADJUSTMENT = "start_adjustment"
-    START_EVALUATION = "start_evaluation"
-    COMPLETE_EVALUATION = "complete_evaluation"
-    ARCHIVE = "archive"
-    VIEW_LEDGER = "view_ledger"
-    ASSIGN_ROLE = "assign_role"
-    EDIT_PROFILE = "edit_profile"  # the organ's procedure profile (numbers, default-required steps)
-
-
-ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
-    Role.DRAFTER: frozenset(
-        {
-            Action.VIEW_DECISION,
-            Action.CREATE_DECISION,
-            Action.EDIT_DECISION,
-            Action.WORK_ON_STEP,
-            Action.START_DRAFTING,
-            Action.REQUEST_LEGALITY_REVIEW,
-            Action.REPORT_EXECUTION,
-        }
-    ),
-    Role.DEPT_HEAD: frozenset(
-        {Action.VIEW_DECISION, Action.APPROVE_STEP, Action.REQUEST_LEGALITY_REVIEW, Action.REPORT_EXECUTION}
-    ),
-    Role.GOV_OFFICE: frozenset(
-        {
-            Action.VIEW_DECISION,
-            Action.CATALOG,
-            Action.WITHDRAW,
-            Action.START_DRAFTING,
-            Action.RECORD_COLLECTIVE_DECISION,
-            Action.PUBLISH,
-            Action.START_EXECUTION,
-            Action.SUSPEND,
-            Action.START_ADJUSTMENT,
-            Action.START_EVALUATION,
-            Action.ARCHIVE,
-        }
-    ),
-    Role.LEGAL_REVIEWER: frozenset(
-        {
-            Action.VIEW_DECISION,
-            Action.CONFIRM_NOT_APPLICABLE,
-            Action.GIVE_LEGALITY_OPINION,
-            Action.EDIT_PROFILE,
-        }
-    ),
-    Role.EVALUATOR: frozenset({Action.VIEW_DECISION, Action.COMPLETE_EVALUATION}),
-    Role.EXPERT: frozenset(),
-    Role.SUPERVISOR: frozenset({Action.VIEW_DECISION, Action.VIEW_LEDGER}),
-    Role.SYSTEM_ADMIN: frozenset(),
-    Role.SECURITY_ADMIN: frozenset({Action.ASSIGN_ROLE}),
-    Role.AUDIT_ADMIN: frozenset({Action.VIEW_DECISION, Action.VIEW_LEDGER}),
-}
-
-# Roles bound to one unit see and act on that unit's decisions only.
-UNIT_ROLES = frozenset({Role.DRAFTER, Role.DEPT_HEAD})
+from .roles import Role
 
 
 @dataclass(frozen=True)
@@ -105,7 +25,16 @@ class Verdict:
 ALLOWED = Verdict(True)
 
 
-def _org_subtree_ids(user) -> set[int]:
+def organ_id_of(user) -> int | None:
+    """The decision organ (nearest government ancestor) of the user's organization."""
+    if not user.organization_id:
+        return None
+    organ = user.organization.organ
+    return organ.pk if organ else None
+
+
+def subtree_ids_of(user) -> set[int]:
+    """The user's organization and everything below it (cached on the user object for the request)."""
     cached = getattr(user, "_juece_subtree_ids", None)
     if cached is None:
         cached = user.organization.descendant_ids() if user.organization_id else set()
@@ -113,110 +42,23 @@ def _org_subtree_ids(user) -> set[int]:
     return cached
 
 
-def _organ_id(user) -> int | None:
-    if not user.organization_id:
-        return None
-    organ = user.organization.organ
-    return organ.pk if organ else None
-
-
-def _decision_of(obj: Any):
-    return getattr(obj, "decision", None) or obj
-
-
-# The execution unit (Art. 34) sees the decision and reports on its execution; the rest is the undertaking unit's.
-EXECUTION_UNIT_ACTIONS = frozenset({Action.VIEW_DECISION, Action.REPORT_EXECUTION})
-
-
-def roles_in_scope(user, decision, action: Action | None = None) -> set[Role]:
-    """The user's roles whose organizational scope covers this decision (for this action)."""
-    roles: set[Role] = set()
-    held = {Role(name) for name in user.role_names if name in Role.values}
-    subtree = _org_subtree_ids(user) if held & (UNIT_ROLES | {Role.EVALUATOR}) else set()
-    for role in held:
-        if role in UNIT_ROLES:
-            units = {decision.undertaking_unit_id}
-            if action is None or action in EXECUTION_UNIT_ACTIONS:
-                units.add(getattr(decision, "execution_unit_id", None))
-            if units & subtree:
-                roles.add(role)
-        elif role in ORGAN_WIDE_ROLES:
-            if decision.organ_id is not None and decision.organ_id == _organ_id(user):
-                roles.add(role)
-        elif role == Role.EVALUATOR:
-            if getattr(decision, "evaluator_org_id", None) in subtree:
-                roles.add(role)
-    return roles
-
-
-def _may_assign_role_to(user, target) -> Verdict:
+def may_assign_role(user, target=None) -> Verdict:
     """A security administrator gives roles to other people of their own decision organ, never to themselves.
 
     Without a target the answer is only whether the role allows assigning roles at all (e.g. to show a page);
     `accounts.services.assign_role` always asks with the target user.
     """
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Verdict(False, "permission.login", _("You must be logged in."))
+    if Role.SECURITY_ADMIN not in user.role_names:
+        return Verdict(False, "permission.role", _("Your role does not allow this action."))
     if target is None:
         return ALLOWED
     if target.pk == user.pk:
         return Verdict(False, "permission.two_person", _("Two-person rule: you cannot give yourself a role."))
-    organ_id = _organ_id(user)
+    organ_id = organ_id_of(user)
     if organ_id is None:
         return Verdict(False, "permission.organization", _("Your account belongs to no decision organ."))
-    if _organ_id(target) != organ_id:
+    if organ_id_of(target) != organ_id:
         return Verdict(False, "permission.scope", _("This user does not belong to your decision organ."))
-    return ALLOWED
-
-
-def acting_role(user, action: Action, obj: Any = None) -> str:
-    """The role in which `user` takes `action` on `obj` (recorded in the ledger: who acted as what)."""
-    if user is None:
-        return ""
-    granting = [role for role in Role if role in user.role_names and action in ROLE_ACTIONS.get(role, ())]
-    if obj is not None and granting and hasattr(_decision_of(obj), "undertaking_unit_id"):
-        in_scope = roles_in_scope(user, _decision_of(obj), action)
-        granting = [role for role in granting if role in in_scope] or granting
-    return granting[0].value if granting else getattr(user, "primary_role", "")
-
-
-def can(user, action: Action, obj: Any = None) -> Verdict:
-    if user is None or not user.is_authenticated or not user.is_active:
-        return Verdict(False, "permission.login", _("You must be logged in."))
-    granting = {role for role, actions in ROLE_ACTIONS.items() if action in actions and role in user.role_names}
-    if not granting:
-        return Verdict(False, "permission.role", _("Your role does not allow this action."))
-
-    if action == Action.ASSIGN_ROLE:
-        return _may_assign_role_to(user, obj)
-    if action == Action.CREATE_DECISION:
-        if not user.organization_id or user.organization.organ is None:
-            return Verdict(False, "permission.organization", _("Your account belongs to no decision organ."))
-        return ALLOWED
-    if action == Action.VIEW_LEDGER and obj is None:
-        return ALLOWED
-    if action == Action.EDIT_PROFILE:
-        if obj is None or _organ_id(user) != obj.pk:
-            return Verdict(False, "permission.scope", _("This decision organ is not yours."))
-        return ALLOWED
-
-    decision = _decision_of(obj)
-    if decision is None:
-        return Verdict(False, "permission.scope", _("This action needs a decision."))
-    if not (granting & roles_in_scope(user, decision, action)):
-        return Verdict(False, "permission.scope", _("This decision belongs to another organization."))
-
-    # Two-person rule: nobody approves what they submitted themselves.
-    if action in (Action.APPROVE_STEP, Action.GIVE_LEGALITY_OPINION):
-        if getattr(obj, "submitted_by_id", None) == user.pk:
-            return Verdict(
-                False,
-                "permission.two_person",
-                _("Two-person rule: you cannot approve what you submitted yourself."),
-            )
-    if action == Action.CONFIRM_NOT_APPLICABLE:
-        if getattr(obj, "not_applicable_proposed_by_id", None) == user.pk:
-            return Verdict(
-                False,
-                "permission.two_person",
-                _("Two-person rule: you cannot confirm what you proposed yourself."),
-            )
     return ALLOWED

@@ -6,9 +6,9 @@ from django.utils.translation import gettext as _
 
 from accountability.ledger import record_event
 
-from .errors import ProcedureError
+from .errors import Refusal
 from .models import User
-from .permissions import Action, can
+from .permissions import may_assign_role
 from .roles import SEPARATED_ADMIN_ROLES, Role
 
 
@@ -17,7 +17,7 @@ def check_separated_admins(*, current_roles: set[str], adding: set[str]) -> None
     admin_roles = (current_roles | adding) & {r.value for r in SEPARATED_ADMIN_ROLES}
     if len(admin_roles) > 1:
         names = "、".join(str(Role(r).label) for r in sorted(admin_roles))
-        raise ProcedureError(
+        raise Refusal(
             "accounts.separated_admins",
             _("The three administrators must be different people; one user cannot hold: %(roles)s.") % {"roles": names},
         )
@@ -29,9 +29,9 @@ def assign_role(*, user: User, role: Role, actor: User | None, client_address: s
     itself, actor None, e.g. seed_demo), to the actor themselves (two-person rule), to a user of another decision
     organ, or when it would give one person two of the three administrator roles."""
     if actor is not None:
-        verdict = can(actor, Action.ASSIGN_ROLE, user)
+        verdict = may_assign_role(actor, user)
         if not verdict:
-            raise ProcedureError.from_verdict(verdict)
+            raise Refusal.from_verdict(verdict)
     current = set(user.groups.values_list("name", flat=True))
     if role.value in current:
         return

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from accounts.models import Organization, User
-from review.workdays import period_end
+from workdays.calendar import period_end
 
 from . import services
 from .guards import draft_uploaded

@@ -5,7 +5,7 @@ from contextlib import contextmanager
 from django.db import models
 from django.db.models.query_utils import DeferredAttribute
 
-from accounts.errors import ProcedureError
+from .errors import ProcedureError
 
 
 class ProtectedStatusDescriptor(DeferredAttribute):

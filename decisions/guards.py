@@ -7,8 +7,7 @@ from collections.abc import Callable
 
 from django.utils.translation import gettext as _
 
-from accounts.errors import ProcedureError
-
+from .errors import ProcedureError
 from .models import Decision, Step
 from .procedure import PRE_DISCUSSION_STEPS, Requirement, State, StepKind, StepStatus
 from .selectors import current_steps

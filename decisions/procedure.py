@@ -11,7 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from accounts.permissions import Action
+from .permissions import Action
 
 
 class State(models.TextChoices):

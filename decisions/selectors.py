@@ -6,10 +6,10 @@ from datetime import date
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from accounts.permissions import UNIT_ROLES
 from accounts.roles import ORGAN_WIDE_ROLES, Role
 
 from .models import Decision, Step
+from .permissions import UNIT_ROLES
 from .procedure import ADJUSTING_STATES, ALL_STEPS, PUBLIC_STATES, UNIT_RUN_STEPS
 
 UNIT_STEP_KINDS = [kind.value for kind in UNIT_RUN_STEPS]

@@ -13,13 +13,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accountability.models import LedgerEvent
-from accounts.errors import ProcedureError
 from accounts.models import Organization
-from accounts.permissions import Action, can
 
 from . import forms, services
 from .access import decision_for, document_for, step_for
+from .errors import ProcedureError
 from .models import Decision
+from .permissions import Action, can
 from .procedure import RECORDED_DETAIL_LABELS, STEP_SPECS, TRANSITIONS, StepKind
 from .selectors import current_steps, decision_list, my_tasks, ordered_current_steps
 

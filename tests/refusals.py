@@ -15,7 +15,7 @@ from django.utils import translation
 from django.utils.functional import Promise
 
 from accountability.models import LedgerEvent
-from accounts.errors import ProcedureError
+from accounts.errors import Refusal
 from decisions.models import Decision, Document, Step
 
 
@@ -34,9 +34,10 @@ def snapshot(decision: Decision | None) -> dict:
 
 @contextmanager
 def refused(code: str, decision: Decision | None = None, *, says: str | Promise | tuple = ()):
-    """The block must raise ProcedureError with `code`, a message containing `says`, and change nothing."""
+    """The block must raise a Refusal (ProcedureError or an accounts refusal) with `code`, a message containing
+    `says`, and change nothing."""
     before = snapshot(decision)
-    with translation.override("en"), pytest.raises(ProcedureError) as caught:
+    with translation.override("en"), pytest.raises(Refusal) as caught:
         yield caught
     error = caught.value
     assert error.code == code, f"expected {code}, got {error.code}: {error}"

@@ -6,13 +6,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accountability.ledger import record_event
-from accounts.errors import ProcedureError
 from accounts.models import Organization, User
-from accounts.permissions import Action, acting_role, can
 
+from ..errors import ProcedureError
 from ..fields import status_unlocked
 from ..guards import first_failing_guard
 from ..models import Decision, ProcedureProfile, Step
+from ..permissions import Action, acting_role, can
 from ..procedure import (
     DRAFTING_STEPS,
     PUBLIC_STATES,

@@ -4,11 +4,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accountability.ledger import record_event
-from accounts.errors import ProcedureError
 from accounts.models import User
-from accounts.permissions import Action, acting_role, can
 
+from ..errors import ProcedureError
 from ..models import Decision, Document, Step
+from ..permissions import Action, acting_role, can
 from ..procedure import EDITABLE_STATES, PUBLIC_STATES, UNIT_RUN_STEPS, Requirement, State, StepKind, StepStatus
 from ..selectors import current_steps
 from ..uploads import check_upload

@@ -5,12 +5,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accountability.ledger import record_event
-from accounts.errors import ProcedureError
 from accounts.models import User
-from accounts.permissions import Action, acting_role
-from review.workdays import add_working_days
+from workdays.calendar import add_working_days
 
+from ..errors import ProcedureError
 from ..models import Decision, Document, Step
+from ..permissions import Action, acting_role
 from ..procedure import (
     PRE_DISCUSSION_STEPS,
     State,

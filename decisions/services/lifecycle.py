@@ -7,11 +7,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accountability.ledger import record_event
-from accounts.errors import ProcedureError
 from accounts.models import Organization, User
-from accounts.permissions import Action, acting_role, can
 
+from ..errors import ProcedureError
 from ..models import Decision, Step
+from ..permissions import Action, acting_role, can
 from ..procedure import (
     ADJUSTMENT_ROUND_STEPS,
     ALL_STEPS,

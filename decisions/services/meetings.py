@@ -6,9 +6,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.errors import ProcedureError
 from accounts.models import User
 
+from ..errors import ProcedureError
 from ..models import Decision, Step
 from ..procedure import (
     ADJUSTMENT_ROUND_STEPS,

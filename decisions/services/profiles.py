@@ -4,11 +4,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accountability.ledger import record_event
-from accounts.errors import ProcedureError
 from accounts.models import Organization, User
-from accounts.permissions import Action, acting_role
 
+from ..errors import ProcedureError
 from ..models import ProcedureProfile
+from ..permissions import Action, acting_role
 from ..procedure import (
     StepKind,
 )

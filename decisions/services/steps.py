@@ -8,12 +8,12 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from accountability.ledger import record_event
-from accounts.errors import ProcedureError
 from accounts.models import Organization, User
-from accounts.permissions import Action, acting_role
-from review.workdays import period_end
+from workdays.calendar import period_end
 
+from ..errors import ProcedureError
 from ..models import Decision, Step
+from ..permissions import Action, acting_role
 from ..procedure import (
     STEP_SPECS,
     UNIT_RUN_STEPS,

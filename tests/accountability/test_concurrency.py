@@ -11,11 +11,11 @@ from django.db import connection
 
 from accountability.ledger import record_event, verify_chain
 from accountability.models import LedgerEvent
-from accounts.errors import ProcedureError
 from accounts.models import Organization, User
 from accounts.roles import Role
 from decisions import services
 from decisions.demo import drive_to, submit_unit_step
+from decisions.errors import ProcedureError
 from decisions.models import Step
 from decisions.procedure import State, StepKind, StepStatus
 from tests.factories import make_decision, make_user, make_world

@@ -8,9 +8,9 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accountability.models import LedgerEvent
-from accounts.errors import ProcedureError
 from decisions import services
 from decisions.demo import pdf_file
+from decisions.errors import ProcedureError
 from decisions.models import Document
 from decisions.procedure import State
 from tests.refusals import refused, status_of

@@ -2,8 +2,8 @@
 
 import pytest
 
-from accounts.errors import ProcedureError
 from decisions import services
+from decisions.errors import ProcedureError
 from decisions.models import Decision, Step
 from decisions.procedure import StepKind
 from decisions.selectors import current_steps

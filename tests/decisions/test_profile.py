@@ -6,12 +6,12 @@ import pytest
 from django.utils import timezone, translation
 
 from accountability.models import LedgerEvent
-from accounts.errors import ProcedureError
 from decisions import services
 from decisions.demo import drive_to, pdf_file
+from decisions.errors import ProcedureError
 from decisions.procedure import State, StepKind
 from decisions.selectors import current_steps
-from review.workdays import period_end
+from workdays.calendar import period_end
 
 
 @pytest.fixture(autouse=True)

@@ -6,9 +6,9 @@ import pytest
 from django.utils import timezone
 
 from accountability.models import LedgerEvent
-from accounts.errors import ProcedureError
 from decisions import services
 from decisions.demo import complete_required_steps, drive_to, meeting_members, pdf_file, step_details
+from decisions.errors import ProcedureError
 from decisions.models import Decision, Document, ProcedureProfile, Step
 from decisions.procedure import (
     PRE_DISCUSSION_STEPS,
@@ -19,9 +19,9 @@ from decisions.procedure import (
     transitions_from,
 )
 from decisions.selectors import current_steps
-from review.workdays import add_working_days, period_end
 from tests.factories import make_decision
 from tests.refusals import refused, status_of
+from workdays.calendar import add_working_days, period_end
 
 # ---------------------------------------------------------------- helpers
 

@@ -10,7 +10,7 @@ administrator roles. It is recorded in the audit ledger under the actor's name. 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from accounts.errors import ProcedureError
+from accounts.errors import Refusal
 from accounts.models import User
 from accounts.roles import Role
 from accounts.services import assign_role
@@ -47,7 +47,7 @@ class Command(BaseCommand):
         already = role.value in user.role_names
         try:
             assign_role(user=user, role=role, actor=acting)
-        except ProcedureError as refusal:
+        except Refusal as refusal:
             raise CommandError(str(refusal.message), returncode=1) from None
         if already:
             self.stdout.write(

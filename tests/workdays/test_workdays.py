@@ -6,14 +6,14 @@ from datetime import date, timedelta
 import chinese_calendar
 import pytest
 
-from review.models import Holiday
-from review.workdays import (
+from workdays.calendar import (
     ComputedDate,
     WorkingDayCalendar,
     add_working_days,
     period_end,
     working_days_between,
 )
+from workdays.models import Holiday
 
 pytestmark = pytest.mark.django_db
 

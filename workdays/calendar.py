@@ -1,9 +1,9 @@
-"""Chinese working days and legal periods (DESIGN.md §4; Civil Code Art. 201, 203).
+"""Chinese working days and legal periods (Civil Code Art. 201, 203).
 
 Sources, strongest first: the `Holiday` table the legal office maintains; the chinese-calendar package; and for a
 year neither covers, weekends plus the fixed-date statutory holidays — every date computed from such a year is
-*provisional* and is shown so until the year is entered. This module is a leaf: the procedure reads it, it reads
-nothing of the procedure.
+*provisional* and is shown so until the year is entered. A ground-floor module: every app may read it; it reads
+no business app.
 """
 
 from dataclasses import dataclass

@@ -3,10 +3,10 @@
 import pytest
 from django.utils import timezone
 
-from accounts.permissions import Action, can
 from accounts.roles import Role
 from decisions import services
 from decisions.demo import drive_to, pdf_file, step_details, submit_unit_step
+from decisions.permissions import Action, can
 from decisions.procedure import TRANSITIONS, State, StepKind
 from decisions.selectors import current_steps, visible_decisions
 from tests.factories import make_decision, make_user
@@ -212,8 +212,8 @@ def test_supervisor_reads_but_every_change_is_refused(world, decision):
 
 
 def test_execution_unit_may_view_and_report_but_not_run_the_undertaking_units_steps(world, decision):
-    from accounts.permissions import Action, can
     from decisions.demo import drive_to
+    from decisions.permissions import Action, can
     from decisions.procedure import State
 
     drive_to(decision, State.PUBLISHED, world.cast)
