@@ -3,6 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
+# With DEBUG off the settings refuse to start without SECRET_KEY. The development commands below run with DEBUG on
+# unless the environment says otherwise (as `make run` does); the benchmarks keep DEBUG off with a throwaway key.
+MANAGE := DEBUG="$${DEBUG:-true}" $(PY) manage.py
+THROWAWAY_KEY := SECRET_KEY="$${SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')}"
 
 .PHONY: run test bench install install-test browser lint format migrate seed messages compile-messages diagram clean
 
@@ -31,31 +35,31 @@ test: install-test  ## the whole test suite (DATABASE_URL / REDIS_URL select Pos
 	$(PY) -m pytest
 
 bench: install-test  ## benchmarks on PostgreSQL (see docs/benchmarks.md)
-	$(PY) -m bench
+	$(THROWAWAY_KEY) $(PY) -m bench
 
 migrate: install
-	$(PY) manage.py migrate
+	$(MANAGE) migrate
 
 seed: migrate
-	$(PY) manage.py seed_demo
+	$(MANAGE) seed_demo
 
 lint: install-test
 	$(PY) -m ruff check .
 	$(VENV)/bin/lint-imports
-	$(PY) manage.py makemigrations --check --dry-run
+	$(MANAGE) makemigrations --check --dry-run
 
 format: install-test
 	$(PY) -m ruff format .
 
 messages: install  ## refresh the translation catalogs (then translate locale/zh_Hans and run `make compile-messages`)
-	$(PY) manage.py makemessages -l zh_Hans -l en --no-obsolete \
+	$(MANAGE) makemessages -l zh_Hans -l en --no-obsolete \
 	  --ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*' --ignore 'bench/*' --ignore 'staticfiles/*'
 
 compile-messages: install  ## the .mo files are committed; tests/test_translations.py fails when they are stale
-	$(PY) manage.py compilemessages -l zh_Hans -l en --ignore '.venv/*'
+	$(MANAGE) compilemessages -l zh_Hans -l en --ignore '.venv/*'
 
 diagram: install  ## docs/procedure.md from the transition table
-	$(PY) manage.py procedure_diagram > docs/procedure.md
+	$(MANAGE) procedure_diagram > docs/procedure.md
 
 clean:
 	rm -rf var/celery var/results staticfiles

@@ -1,4 +1,4 @@
-"""The ledger's hash: H(prev_hash ‖ canonical JSON), SHA-256 by default or SM3 (国密) by setting (DESIGN.md §4)."""
+"""The ledger's hash: H(prev_hash ‖ canonical JSON), SHA-256 by default or SM3 (国密) by setting."""
 
 import hashlib
 import json

@@ -1,4 +1,4 @@
-"""Appending to and verifying the audit ledger (DESIGN.md §4).
+"""Appending to and verifying the audit ledger.
 
 `record_event` is called inside the business transaction: if writing the event fails, the business change rolls
 back, and no event is lost when a worker or Redis is down. Appends are serialized so the chain never forks:

@@ -1,4 +1,4 @@
-"""Keeping the ledger honest beyond the database: sealing its head in a file outside it (DESIGN.md §4)."""
+"""Keeping the ledger honest beyond the database: sealing its head in a file outside it."""
 
 import json
 from pathlib import Path

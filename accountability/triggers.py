@@ -1,6 +1,8 @@
-"""Hand-written triggers that make the ledger table append-only in the database itself (DESIGN.md §4).
+"""Hand-written triggers that make the ledger table append-only in the database itself.
 
-Used by migration 0002. The test suite drops them only around Django's own flush of transactional tests.
+Migration 0003 installs them with its own copy of these statements (a migration never imports live code, so it
+stays what it was); tests/accountability/test_trigger_migration.py keeps the two equal. The test suite uses this
+module to drop and reinstall them, only around Django's own flush of transactional tests.
 """
 
 TABLE = "accountability_ledgerevent"

@@ -10,10 +10,11 @@ from django.utils.functional import Promise
 class Refusal(Exception):
     """A refused action that changed nothing; the message says which rule and what is missing."""
 
-    def __init__(self, code: str, message: str | Promise):
+    def __init__(self, code: str, message: str | Promise, missing: tuple[str, ...] = ()):
         super().__init__(str(message))
         self.code = code
         self.message = message
+        self.missing = tuple(missing)  # what the rule lacks, as stable codes (e.g. step kinds); empty when unknown
 
     def __str__(self) -> str:
         return str(self.message)

@@ -7,7 +7,7 @@ from .roles import Role
 
 
 class Organization(models.Model):
-    """A node of the organization tree: city → district → department (DESIGN.md §1)."""
+    """A node of the organization tree: city → district → department."""
 
     class Kind(models.TextChoices):
         GOVERNMENT = "government", _("Government organ (decision organ)")

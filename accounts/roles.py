@@ -1,4 +1,4 @@
-"""The roles of DESIGN.md §1. Each role is a Django group of the same name."""
+"""The roles. Each role is a Django group of the same name."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _

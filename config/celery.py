@@ -16,7 +16,7 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 app.conf.beat_schedule = {
-    # Export the ledger head outside the database: a superuser could rewrite the whole chain (DESIGN §4).
+    # Export the ledger head outside the database: a superuser could rewrite the whole chain.
     "seal-ledger-hourly": {
         "task": "accountability.tasks.seal_ledger",
         "schedule": crontab(minute=5),

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -25,8 +26,16 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", False)
-# Only the development default is insecure; production sets SECRET_KEY (check --deploy refuses the default).
-SECRET_KEY = os.environ.get("SECRET_KEY") or "django-insecure-juece-development-only-key-change-me"
+# SECRET_KEY signs sessions and password-reset links: with DEBUG off it must come from the environment, and Juece
+# refuses to start without it. Only development (DEBUG on, as `make run` sets) falls back to a known, insecure key.
+SECRET_KEY = os.environ.get("SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "The SECRET_KEY environment variable is not set, and DEBUG is off: set SECRET_KEY to a long random value "
+            "(e.g. python -c 'import secrets; print(secrets.token_urlsafe(50))'), or set DEBUG=1 for local development."
+        )
+    SECRET_KEY = "django-insecure-juece-development-only-key-change-me"  # noqa: S105 (DEBUG only)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
@@ -40,7 +49,12 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI as local static files (no CDN)
     "accounts",
+    "workdays",
     "accountability",
     "decisions",
     "catalog",
@@ -49,10 +63,12 @@ INSTALLED_APPS = [
     "evaluation",
     "notifications",
     "portal",
+    "demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # static files with DEBUG off, from STATIC_ROOT (collectstatic)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -147,8 +163,18 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
+# With DEBUG off, WhiteNoise serves the files `python manage.py collectstatic` gathered here, under hashed names
+# (cached for ever, compressed); with DEBUG on, runserver serves them from the apps and static/ as they are.
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or VAR_DIR / "media")
 
@@ -171,6 +197,40 @@ CONTENT_SECURITY_POLICY = {
         "form-action": ["'self'"],
         "frame-ancestors": ["'none'"],
     }
+}
+
+# The REST API (/api/v1/): the browser's session with CSRF (no tokens yet), JSON only, logged-in users only; every
+# error answers {"code", "message", "missing"} (accounts/api.py). The OpenAPI schema is /api/schema/, Swagger UI
+# /api/docs/ (from drf-spectacular-sidecar's static files, its init script a separate file: the CSP holds).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "accounts.api.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Juece API",
+    "DESCRIPTION": (
+        "Major administrative decision procedures (Decree 713). Session authentication with CSRF; every error "
+        'answers {"code", "message", "missing"}.'
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "DecisionStatusEnum": "decisions.procedure.State",
+        "StepStatusEnum": "decisions.procedure.StepStatus",
+    },
 }
 
 # Security: strict in production (DEBUG off), relaxed only for local development.

@@ -3,6 +3,13 @@
 `tests/test_deploy.py` checks the real settings (config.settings) with `check --deploy`.
 """
 
+import os
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+# The suite runs with no environment: config.settings refuses to start without SECRET_KEY when DEBUG is off, so the
+# test run brings its own key before importing them (an environment that sets one keeps it).
+os.environ.setdefault("SECRET_KEY", "juece-test-suite-only-key-not-for-any-deployment")
+
 from .settings import *  # noqa: F403
 
 SECURE_SSL_REDIRECT = False
@@ -11,8 +18,24 @@ SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; hashing is Django's
 
-# The test run's cache lives in its own Redis database (14), so clearing it between tests never touches the
-# application's data (Celery tests use 15).
+# Templates render {% static %} without a collectstatic manifest; tests/test_static.py checks the production storage.
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
+# Nothing is collected into STATIC_ROOT in a test run: WhiteNoise looks files up per request rather than scanning
+# (and warning about) a missing directory when each test client starts.
+WHITENOISE_AUTOREFRESH = True
+
+
+def redis_db_url(url: str, db: int) -> str:
+    """The URL of database `db` on the Redis server `url` names (redis://, rediss:// or unix://)."""
+    parts = urlsplit(url)
+    query = [(key, value) for key, value in parse_qsl(parts.query) if key != "db"]
+    if parts.scheme == "unix":  # unix://[user@]/path/to/redis.sock?db=N (urlunsplit would drop the empty host)
+        return f"unix://{parts.netloc}{parts.path}?{urlencode([*query, ('db', str(db))])}"
+    return urlunsplit(parts._replace(path=f"/{db}", query=urlencode(query)))
+
+
+# Tests use Redis only on the server REDIS_URL names, and only their own databases there: the cache in 14 (cleared
+# between tests), Celery in 15 (tests/conftest.py). With REDIS_URL unset no test touches any Redis.
 if REDIS_URL:  # noqa: F405
-    _server = REDIS_URL.rsplit("/", 1)[0] if REDIS_URL.count("/") >= 3 else REDIS_URL  # noqa: F405
-    CACHES["default"]["LOCATION"] = _server + "/14"  # noqa: F405
+    CACHES["default"]["LOCATION"] = redis_db_url(REDIS_URL, 14)  # noqa: F405
+    CELERY_BROKER_URL = CELERY_RESULT_BACKEND = redis_db_url(REDIS_URL, 15)  # noqa: F405

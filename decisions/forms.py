@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Organization
 
 from .models import Decision, Document
-from .procedure import RISK_LEVELS, STEP_SPECS, State, StepKind
+from .procedure import RISK_LEVELS, STEP_SPECS, StepKind
 from .services import DECISION_FIELDS, EVALUATION_CONCLUSIONS, LEGALITY_OPINIONS, MEETING_OUTCOMES
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -27,23 +27,6 @@ class DecisionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if not self.instance.pk:
             self.fields["year"].initial = timezone.localdate().year
-
-
-class DecisionFilterForm(forms.Form):
-    status = forms.ChoiceField(label=_("Status"), choices=[("", _("All states")), *State.choices], required=False)
-    unit = forms.ModelChoiceField(
-        label=_("Undertaking unit"),
-        queryset=Organization.objects.none(),
-        required=False,
-        empty_label=_("All units"),
-    )
-    year = forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2100)
-    q = forms.CharField(label=_("Keyword"), required=False, max_length=100)
-
-    def __init__(self, *args, units=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if units is not None:
-            self.fields["unit"].queryset = units
 
 
 def step_details_form(kind: StepKind, *, data=None, initial=None, organizations=None) -> forms.Form:
@@ -154,6 +137,12 @@ class CollectiveDecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("One member per line: name | agree, disagree or abstain | remarks. The head speaks last, below."),
     )
+    members_total = forms.IntegerField(
+        label=_("Number of the meeting's members"),
+        min_value=1,
+        max_value=500,
+        help_text=_("All members of the executive (or plenary) meeting, present or not: the quorum is counted on it."),
+    )
     head_name = forms.CharField(label=_("Head (presiding, speaks last)"), max_length=100)
     head_statement = forms.CharField(label=_("Head's concluding view"), widget=forms.Textarea(attrs={"rows": 2}))
     outcome = forms.ChoiceField(label=_("Outcome"), choices=[(o, OUTCOME_LABELS[o]) for o in MEETING_OUTCOMES])
@@ -192,6 +181,12 @@ class AdjustmentForm(forms.Form):
 class StartEvaluationForm(forms.Form):
     evaluator_org = forms.ModelChoiceField(label=_("Evaluation body"), queryset=Organization.objects.none())
     staged = forms.BooleanField(label=_("Staged evaluation of a long-running decision"), required=False)
+    stage_reason = forms.CharField(
+        label=_("Stage evaluated (for a staged evaluation)"),
+        required=False,
+        max_length=300,
+        help_text=_("Which stage of the decision this evaluation covers, e.g. “the first phase, 2026–2027”."),
+    )
 
     def __init__(self, *args, organizations=None, **kwargs):
         super().__init__(*args, **kwargs)

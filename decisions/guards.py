@@ -1,10 +1,11 @@
-"""The ordering rules of DESIGN.md §2, each a function that returns the refusal (or None when satisfied).
+"""The ordering rules of the procedure, each a function that returns the refusal (or None when satisfied).
 
 Services raise the refusal; pages show it next to the disabled action. Messages name the rule and what is missing.
 """
 
 from collections.abc import Callable
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .errors import ProcedureError
@@ -31,6 +32,7 @@ def pre_discussion_steps_done(decision: Decision, steps: dict[str, Step]) -> Pro
                 "Not done: %(steps)s."
             )
             % {"steps": _labels(missing)},
+            missing=tuple(step.kind for step in missing),
         )
     waiting = [
         steps[kind] for kind in PRE_DISCUSSION_STEPS if kind in steps and steps[kind].status == StepStatus.SUBMITTED
@@ -40,19 +42,46 @@ def pre_discussion_steps_done(decision: Decision, steps: dict[str, Step]) -> Pro
             "rule1.steps_awaiting_approval",
             _("Rule 1: the head of the unit has not yet approved or returned: %(steps)s.")
             % {"steps": _labels(waiting)},
+            missing=tuple(step.kind for step in waiting),
         )
     return None
 
 
+def is_blocking_risk(step: Step) -> bool:
+    """Art. 24: a finding of high risk that is not controllable."""
+    return step.details.get("risk_level") == "high" and not step.details.get("controllable")
+
+
+def reassessment_refusal(blocking: Step, draft: dict | None) -> ProcedureError | None:
+    """Art. 24: a blocking finding is lifted only by assessing a changed draft, newer than the one assessed."""
+    assessed = blocking.details.get("assessed_draft") or {}
+    if draft and draft.get("version", 0) > assessed.get("version", 0) and draft.get("sha256") != assessed.get("sha256"):
+        return None
+    return ProcedureError(
+        "rule1.risk_same_draft",
+        _(
+            "Rule 1 (Decree 713 Art. 24): the high, uncontrollable risk was found on draft version %(version)s; only "
+            "an assessment of a changed draft (a newer version) can lift it. Upload the adjusted draft first."
+        )
+        % {"version": assessed.get("version", "—")},
+    )
+
+
 def risk_controllable(decision: Decision, steps: dict[str, Step]) -> ProcedureError | None:
     # The latest *completed* assessment counts: opening a new round does not make a finding go away.
-    completed = [
-        step
-        for step in decision.steps.all()
-        if step.kind == StepKind.RISK_ASSESSMENT and step.status == StepStatus.DONE
-    ]
-    latest = max(completed, key=lambda step: step.round, default=None)
-    if latest and latest.details.get("risk_level") == "high" and not latest.details.get("controllable"):
+    completed = sorted(
+        (
+            step
+            for step in decision.steps.all()
+            if step.kind == StepKind.RISK_ASSESSMENT and step.status == StepStatus.DONE
+        ),
+        key=lambda step: step.round,
+    )
+    blocking = [step for step in completed if is_blocking_risk(step)]
+    if blocking and completed[-1] is not blocking[-1]:
+        # A later assessment found the risk controllable: it counts only if it assessed a changed draft.
+        return reassessment_refusal(blocking[-1], completed[-1].details.get("assessed_draft"))
+    if blocking:
         return ProcedureError(
             "rule1.risk_uncontrollable",
             _(
@@ -95,6 +124,14 @@ def legality_changes_pending(decision: Decision, steps: dict[str, Step]) -> Proc
 
 def lawful_opinion(decision: Decision, steps: dict[str, Step]) -> ProcedureError | None:
     step = steps[StepKind.LEGALITY_REVIEW]
+    if step.status == StepStatus.APPROVED and step.details.get("opinion") == "lawful_with_changes":
+        return ProcedureError(
+            "rule1.changes_not_confirmed",
+            _(
+                "Rule 1 (Decree 713 Art. 28): the legal office found the draft lawful with changes; it goes to "
+                "discussion once the legal office confirms the changes were made."
+            ),
+        )
     if step.status != StepStatus.DONE or step.details.get("opinion") not in (
         "lawful",
         "lawful_with_changes",
@@ -178,6 +215,37 @@ def published_or_confidential(decision: Decision, steps: dict[str, Step]) -> Pro
     )
 
 
+def decision_text_uploaded(decision: Decision, steps: dict[str, Step]) -> ProcedureError | None:
+    texts = decision.documents.filter(kind="decision_text")
+    if decision.is_adjustment and decision.adjustment_started_at:
+        texts = texts.filter(uploaded_at__gt=decision.adjustment_started_at)  # the adjusted text, not the old one
+    if not texts.exists():
+        return ProcedureError(
+            "rule5.no_decision_text",
+            _(
+                "Rule 5 (Decree 713 Art. 32): what is published is the decision text; upload it first (a document "
+                "of the kind “Decision text”)."
+            ),
+        )
+    return None
+
+
+def execution_ended(decision: Decision, steps: dict[str, Step]) -> ProcedureError | None:
+    """Art. 33–37: a decision in execution is archived only once its execution ended through the procedure."""
+    if decision.status != State.IN_EXECUTION:
+        return None  # terminated, rejected or withdrawn: the procedure has already ended it
+    if decision.term_end and decision.term_end < timezone.localdate():
+        return None
+    return ProcedureError(
+        "rule7.execution_not_ended",
+        _(
+            "Rule 7 (Decree 713 Art. 37): the decision is in force; it is archived when its term is over "
+            "(%(term)s), or after it was stopped through the adjustment procedure."
+        )
+        % {"term": decision.term_end.isoformat() if decision.term_end else _("no term set")},
+    )
+
+
 GUARDS: dict[str, Callable[[Decision, dict[str, Step]], ProcedureError | None]] = {
     fn.__name__: fn
     for fn in (
@@ -193,6 +261,8 @@ GUARDS: dict[str, Callable[[Decision, dict[str, Step]], ProcedureError | None]] 
         congress_report_done,
         not_confidential,
         published_or_confidential,
+        decision_text_uploaded,
+        execution_ended,
     )
 }
 

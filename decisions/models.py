@@ -6,7 +6,7 @@ from simple_history.models import HistoricalRecords
 from accounts.models import Organization
 
 from .fields import NoBulkUpdateQuerySet, ProtectedStatusField, status_unlocked
-from .procedure import Requirement, State, StepKind, StepStatus
+from .procedure import ACTIVE_STATES, NOT_APPLICABLE_STATUSES, Requirement, State, StepKind, StepStatus
 
 
 def recorded_person(verbose_name):
@@ -43,6 +43,21 @@ class ProcedureProfile(models.Model):
         _("steps required by default"), default=default_required_steps, blank=True
     )
     reminder_days_before_due = models.JSONField(_("reminders (days before a due date)"), default=list, blank=True)
+    min_hearing_notice_days = models.PositiveSmallIntegerField(
+        _("hearing materials sent at least (days before the hearing)"), default=7
+    )
+    evaluation_after_months = models.PositiveSmallIntegerField(
+        _("evaluation no earlier than (months of execution)"), default=12
+    )
+    evaluation_within_months_after_term = models.PositiveSmallIntegerField(
+        _("evaluation of an expired decision within (months after its term)"), default=6
+    )
+    meeting_quorum_percent = models.PositiveSmallIntegerField(
+        _("meeting quorum: more than this percentage of members present"), default=50
+    )
+    adjustment_after_evaluation_days = models.PositiveSmallIntegerField(
+        _("an adjustment an evaluation calls for is decided within (days)"), default=90
+    )
 
     class Meta:
         verbose_name = _("procedure profile")
@@ -231,7 +246,12 @@ class Step(models.Model):
 
     @property
     def awaits_not_applicable_confirmation(self) -> bool:
-        return bool(self.not_applicable_proposed_by_id) and self.requirement == Requirement.REQUIRED
+        return (
+            bool(self.not_applicable_proposed_by_id)
+            and self.requirement == Requirement.REQUIRED
+            and self.status in NOT_APPLICABLE_STATUSES
+            and self.decision.status in ACTIVE_STATES
+        )
 
 
 def document_upload_path(instance, filename):

@@ -1,4 +1,4 @@
-"""The procedure as data: states, step kinds, and the transition table (DESIGN.md §2).
+"""The procedure as data: states, step kinds, and the transition table.
 
 Services in `decisions/services/` perform the transitions; the staff pages and `transition_options` render
 "what can I do next, and why not" from this table. `docs/procedure.md` is generated from it (`manage.py
@@ -35,6 +35,10 @@ class State(models.TextChoices):
 PUBLIC_STATES = frozenset(
     {State.PUBLISHED, State.IN_EXECUTION, State.EVALUATING, State.SUSPENDED, State.TERMINATED, State.ARCHIVED}
 )
+# States in which the procedure has ended: every act is refused (archiving a terminated, rejected or withdrawn
+# decision is the one transition the table still offers).
+ENDED_STATES = frozenset({State.ARCHIVED, State.WITHDRAWN, State.REJECTED, State.TERMINATED})
+ACTIVE_STATES = frozenset(set(State) - ENDED_STATES)
 # States in which the decision's own data (title, flags, term) may still be edited.
 EDITABLE_STATES = frozenset({State.PROPOSED, State.CATALOGED, State.DRAFTING})
 
@@ -65,6 +69,48 @@ class StepStatus(models.TextChoices):
     CLOSED = "closed", _("Closed (the procedure ended)")
 
 
+@dataclass(frozen=True)
+class StepMove:
+    """One row of the step-status table: by `name`, a step goes from one of `sources` to `target`."""
+
+    name: str
+    label: object
+    sources: frozenset[str]
+    target: str
+
+
+def _move(name, label, sources, target) -> StepMove:
+    return StepMove(name, label, frozenset(sources), target)
+
+
+SS = StepStatus
+# A step may be set (or confirmed) not applicable only while it is not done.
+NOT_APPLICABLE_STATUSES = (SS.PENDING, SS.OPEN, SS.RETURNED, SS.SUBMITTED)
+# Every change of a step's status goes through this table (`services.base.move_step`); nothing else sets it.
+STEP_MOVES: dict[str, StepMove] = {
+    move.name: move
+    for move in (
+        _move("open", _("Open the step"), [SS.PENDING], SS.OPEN),
+        _move("submit", _("Submit for approval"), [SS.OPEN, SS.RETURNED], SS.SUBMITTED),
+        # The legality review opens with its request: the request is its submission (Art. 26).
+        _move("request", _("Request the review"), [SS.PENDING], SS.SUBMITTED),
+        _move("approve", _("Approve"), [SS.SUBMITTED], SS.DONE),
+        _move("return", _("Return for rework"), [SS.SUBMITTED, SS.OPEN], SS.RETURNED),
+        # "Lawful with changes" (Art. 28): accepted, done once the changes are confirmed.
+        _move("accept_with_changes", _("Accept with changes"), [SS.SUBMITTED], SS.APPROVED),
+        _move("complete", _("Complete the step"), [SS.OPEN, SS.SUBMITTED, SS.APPROVED], SS.DONE),
+        # A step that does not apply waits for nothing; a done step is never rewritten.
+        _move("set_not_applicable", _("Set not applicable"), NOT_APPLICABLE_STATUSES, SS.PENDING),
+        _move(
+            "close",
+            _("Close (the procedure ended)"),
+            [SS.PENDING, SS.OPEN, SS.SUBMITTED, SS.RETURNED, SS.APPROVED],
+            SS.CLOSED,
+        ),
+    )
+}
+
+
 class Requirement(models.TextChoices):
     REQUIRED = "required", _("Required")
     OPTIONAL = "optional", _("Optional")
@@ -93,7 +139,7 @@ ADJUSTMENT_ROUND_STEPS = (
 )
 # States of a decision whose adjustment is under way while the decision in force is still executed.
 ADJUSTING_STATES = frozenset({State.DRAFTING, State.LEGALITY_REVIEW, State.AWAITING_DISCUSSION, State.DECIDED})
-# Every decision has one row of each of these from the start (DESIGN.md §2 table).
+# Every decision has one row of each of these from the start (docs/procedure.md).
 ALL_STEPS = tuple(StepKind)
 
 
@@ -244,6 +290,8 @@ class Transition:
     rule: object = ""
     help_text: object = ""
     inputs: tuple[str, ...] = field(default=())
+    # Guards whose refusal explains a wrong state better than "not possible while …" (it names the article).
+    explained_by: tuple[str, ...] = ()
 
 
 def _t(name, label, sources, targets, action, **kwargs) -> Transition:
@@ -312,9 +360,12 @@ TRANSITIONS: dict[str, Transition] = {
             "record_collective_decision",
             _("Record the collective decision"),
             [S.AWAITING_DISCUSSION],
-            [S.DECIDED, S.REJECTED, S.DRAFTING, S.TERMINATED, S.IN_EXECUTION],
+            # A rejected adjustment returns the decision in force to where it stood (in execution, evaluating,
+            # suspended).
+            [S.DECIDED, S.REJECTED, S.DRAFTING, S.TERMINATED, S.IN_EXECUTION, S.EVALUATING, S.SUSPENDED],
             Action.RECORD_COLLECTIVE_DECISION,
             guards=("lawful_opinion", "party_report_done"),
+            explained_by=("lawful_opinion",),
             rule=_("Rule 4; Decree 713 Art. 30–31"),
         ),
         _t(
@@ -323,7 +374,7 @@ TRANSITIONS: dict[str, Transition] = {
             [S.DECIDED],
             [S.PUBLISHED],
             Action.PUBLISH,
-            guards=("not_confidential", "congress_report_done"),
+            guards=("not_confidential", "congress_report_done", "decision_text_uploaded"),
             rule=_("Rule 5; Decree 713 Art. 32"),
         ),
         _t(
@@ -365,7 +416,8 @@ TRANSITIONS: dict[str, Transition] = {
             "complete_evaluation",
             _("Complete the evaluation"),
             [S.EVALUATING],
-            [S.IN_EXECUTION],
+            # "Continue": execution goes on; "adjust" or "stop": the adjustment procedure opens (Art. 36–37).
+            [S.IN_EXECUTION, S.DRAFTING],
             Action.COMPLETE_EVALUATION,
             rule=_("Decree 713 Art. 36"),
         ),
@@ -375,6 +427,7 @@ TRANSITIONS: dict[str, Transition] = {
             [S.IN_EXECUTION, S.TERMINATED, S.REJECTED, S.WITHDRAWN],
             [S.ARCHIVED],
             Action.ARCHIVE,
+            guards=("execution_ended",),
             needs_reason=True,
             rule=_("Decree 713 Art. 33"),
         ),

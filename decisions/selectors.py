@@ -10,7 +10,14 @@ from accounts.roles import ORGAN_WIDE_ROLES, Role
 
 from .models import Decision, Step
 from .permissions import UNIT_ROLES
-from .procedure import ADJUSTING_STATES, ALL_STEPS, PUBLIC_STATES, UNIT_RUN_STEPS
+from .procedure import (
+    ACTIVE_STATES,
+    ADJUSTING_STATES,
+    ALL_STEPS,
+    NOT_APPLICABLE_STATUSES,
+    PUBLIC_STATES,
+    UNIT_RUN_STEPS,
+)
 
 UNIT_STEP_KINDS = [kind.value for kind in UNIT_RUN_STEPS]
 
@@ -67,23 +74,6 @@ class Task:
     due_on: date | None = None
 
 
-def decision_list(
-    user, *, status: str = "", unit_id: int | None = None, year: int | None = None, keyword: str = ""
-) -> QuerySet[Decision]:
-    queryset = visible_decisions(user).select_related("undertaking_unit", "organ")
-    if status:
-        queryset = queryset.filter(status=status)
-    if unit_id:
-        queryset = queryset.filter(undertaking_unit_id=unit_id)
-    if year:
-        queryset = queryset.filter(year=year)
-    if keyword:
-        queryset = queryset.filter(
-            Q(title__icontains=keyword) | Q(number__icontains=keyword) | Q(summary__icontains=keyword)
-        )
-    return queryset.order_by("-year", "-id")
-
-
 def my_tasks(user, limit: int = 50) -> list[Task]:
     """What waits for this user, by role: steps to fill in or approve, opinions to give, meetings to record."""
     roles = set(user.role_names)
@@ -103,15 +93,30 @@ def my_tasks(user, limit: int = 50) -> list[Task]:
         for decision in visible.filter(status="cataloged").select_related("undertaking_unit")[:limit]:
             tasks.append(Task(str(_("Start the procedure")), decision))
     if Role.DEPT_HEAD in roles:
-        for step in steps.filter(status="submitted", kind__in=UNIT_STEP_KINDS)[:limit]:
+        # Two-person rule: a head is never offered the approval of their own submission.
+        own = steps.filter(submitted_by=user)
+        for step in steps.filter(status="submitted", kind__in=UNIT_STEP_KINDS).exclude(pk__in=own)[:limit]:
             tasks.append(Task(str(_("Approve or return")), step.decision, step, step.due_on))
     if Role.LEGAL_REVIEWER in roles:
-        for step in steps.filter(
-            kind="legality_review", status__in=["submitted", "approved"], decision__status="legality_review"
-        )[:limit]:
+        for step in (
+            steps.filter(
+                kind="legality_review", status__in=["submitted", "approved"], decision__status="legality_review"
+            )
+            .exclude(submitted_by=user)
+            .order_by("due_on", "pk")[:limit]
+        ):
             label = _("Give the legality opinion") if step.status == "submitted" else _("Confirm the changes")
             tasks.append(Task(str(label), step.decision, step, step.due_on))
-        for step in steps.filter(requirement="required", not_applicable_proposed_by__isnull=False)[:limit]:
+        for step in (
+            steps.filter(
+                requirement="required",
+                not_applicable_proposed_by__isnull=False,
+                status__in=NOT_APPLICABLE_STATUSES,
+                decision__status__in=list(ACTIVE_STATES),
+            )
+            .exclude(not_applicable_proposed_by=user)
+            .order_by("pk")[:limit]
+        ):
             tasks.append(Task(str(_("Confirm “not applicable”")), step.decision, step))
     if Role.GOV_OFFICE in roles:
         labels = {

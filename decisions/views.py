@@ -1,9 +1,5 @@
 """The staff workspace (/manage/). Thin: each view reads through selectors and acts through services."""
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
-from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponseNotAllowed
@@ -13,15 +9,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accountability.models import LedgerEvent
-from accounts.models import Organization
 
 from . import forms, services
 from .access import decision_for, document_for, step_for
 from .errors import ProcedureError
-from .models import Decision
+from .filters import DecisionFilter
 from .permissions import Action, can
 from .procedure import RECORDED_DETAIL_LABELS, STEP_SPECS, TRANSITIONS, StepKind
-from .selectors import current_steps, decision_list, my_tasks, ordered_current_steps
+from .selectors import current_steps, my_tasks, ordered_current_steps, visible_decisions
+from .transition_inputs import TRANSITION_INPUTS, independent_bodies
 
 PAGE_SIZE = 20
 
@@ -35,43 +31,37 @@ def home(request):
     )
 
 
-def _units_for(user):
-    organ = user.organization.organ if user.organization_id else None
-    if organ is None:
-        return Organization.objects.none()
-    return Organization.objects.filter(pk__in=organ.descendant_ids()).exclude(kind=Organization.Kind.GOVERNMENT)
-
-
 @login_required
 def decision_index(request):
-    filters = forms.DecisionFilterForm(request.GET or None, units=_units_for(request.user))
-    cleaned = filters.cleaned_data if filters.is_valid() else {}
-    queryset = decision_list(
-        request.user,
-        status=cleaned.get("status") or "",
-        unit_id=cleaned["unit"].pk if cleaned.get("unit") else None,
-        year=cleaned.get("year"),
-        keyword=cleaned.get("q") or "",
+    # The same FilterSet as the API's list (decisions/filters.py); the page leaves out the organ (always the user's).
+    filters = DecisionFilter(
+        request.GET or None,
+        queryset=visible_decisions(request.user).select_related("undertaking_unit", "organ"),
+        request=request,
+        omit=("organ",),
     )
+    # Bad filter values are shown on the form (400), never silently dropped.
+    valid = not filters.is_bound or filters.is_valid()
     # No COUNT(*) on every page: fetch one row more than a page to know whether there is a next one.
     try:
         page = max(1, int(request.GET.get("page", "1")))
     except ValueError:
         page = 1
-    rows = list(queryset[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
+    rows = list(filters.qs.order_by("-year", "-id")[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1]) if valid else []
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
         "decisions/decision_list.html",
         {
-            "filters": filters,
+            "filters": filters.form,
             "decisions": rows[:PAGE_SIZE],
             "page": page,
             "has_next": len(rows) > PAGE_SIZE,
             "query": query.urlencode(),
             "can_create": can(request.user, Action.CREATE_DECISION),
         },
+        status=200 if valid else 400,
     )
 
 
@@ -139,80 +129,7 @@ def decision_detail(request, pk: int):
 
 
 # ---------------------------------------------------------------- transitions
-
-
-@dataclass(frozen=True)
-class TransitionView:
-    form_class: type[django_forms.Form]
-    perform: Callable  # (decision, actor, cleaned_data) -> object
-    form_kwargs: Callable | None = None
-
-
-def _organ_units(decision: Decision):
-    return Organization.objects.filter(pk__in=decision.organ.descendant_ids()).filter(
-        kind__in=[
-            Organization.Kind.DEPARTMENT,
-            Organization.Kind.GOVERNMENT_OFFICE,
-            Organization.Kind.LEGAL_OFFICE,
-        ]
-    )
-
-
-def _independent_bodies(decision: Decision):
-    """Third-party bodies and expert institutions of the decision's organ (evaluators, assessors)."""
-    return Organization.objects.filter(
-        pk__in=decision.organ.descendant_ids(),
-        kind__in=[Organization.Kind.THIRD_PARTY, Organization.Kind.EXPERT_INSTITUTION],
-    )
-
-
-TRANSITION_VIEWS: dict[str, TransitionView] = {
-    "catalog": TransitionView(forms.ConfirmForm, lambda d, u, c: services.catalog_decision(decision=d, actor=u)),
-    "withdraw": TransitionView(
-        forms.ReasonForm, lambda d, u, c: services.withdraw_decision(decision=d, actor=u, reason=c["reason"])
-    ),
-    "start_drafting": TransitionView(forms.ConfirmForm, lambda d, u, c: services.start_drafting(decision=d, actor=u)),
-    "request_legality_review": TransitionView(
-        forms.RequestLegalityReviewForm,
-        lambda d, u, c: services.request_legality_review(decision=d, actor=u, **c),
-    ),
-    "give_legality_opinion": TransitionView(
-        forms.LegalityOpinionForm, lambda d, u, c: services.give_legality_opinion(decision=d, actor=u, **c)
-    ),
-    "confirm_legality_changes": TransitionView(
-        forms.ConfirmChangesForm, lambda d, u, c: services.confirm_legality_changes(decision=d, actor=u, **c)
-    ),
-    "record_collective_decision": TransitionView(
-        forms.CollectiveDecisionForm,
-        lambda d, u, c: services.record_collective_decision(
-            decision=d, actor=u, members=services.parse_member_views(c.pop("members")), **c
-        ),
-    ),
-    "publish": TransitionView(forms.PublishForm, lambda d, u, c: services.publish_decision(decision=d, actor=u, **c)),
-    "start_execution": TransitionView(
-        forms.StartExecutionForm,
-        lambda d, u, c: services.start_execution(decision=d, actor=u, **c),
-        lambda d: {"organizations": _organ_units(d)},
-    ),
-    "suspend": TransitionView(
-        forms.ReasonForm, lambda d, u, c: services.suspend_decision(decision=d, actor=u, reason=c["reason"])
-    ),
-    "start_adjustment": TransitionView(
-        forms.AdjustmentForm, lambda d, u, c: services.start_adjustment(decision=d, actor=u, **c)
-    ),
-    "start_evaluation": TransitionView(
-        forms.StartEvaluationForm,
-        lambda d, u, c: services.start_evaluation(decision=d, actor=u, **c),
-        lambda d: {"organizations": _independent_bodies(d)},
-    ),
-    "complete_evaluation": TransitionView(
-        forms.CompleteEvaluationForm, lambda d, u, c: services.complete_evaluation(decision=d, actor=u, **c)
-    ),
-    "archive": TransitionView(
-        forms.ReasonForm, lambda d, u, c: services.archive_decision(decision=d, actor=u, reason=c["reason"])
-    ),
-}
-assert set(TRANSITION_VIEWS) == set(TRANSITIONS), "every transition in procedure.py has a page"
+# Each transition's form and service: decisions/transition_inputs.py (one dispatch, shared with the API).
 
 
 # The step whose record the person deciding should see beside the form (e.g. the request under legality review).
@@ -227,11 +144,10 @@ TRANSITION_CONTEXT_STEPS = {
 @login_required
 def decision_transition(request, pk: int, name: str):
     decision = decision_for(request.user, pk, detailed=True)
-    if name not in TRANSITION_VIEWS:
+    if name not in TRANSITION_INPUTS:
         raise Http404
-    view = TRANSITION_VIEWS[name]
-    extra = view.form_kwargs(decision) if view.form_kwargs else {}
-    form = view.form_class(request.POST if request.method == "POST" else None, **extra)
+    view = TRANSITION_INPUTS[name]
+    form = view.form(decision, request.POST if request.method == "POST" else None)
     refusal = services.transition_refusal(decision, name, request.user)
     context_kind = TRANSITION_CONTEXT_STEPS.get(name)
     context_step = current_steps(decision)[context_kind] if context_kind else None
@@ -309,7 +225,7 @@ def step_detail(request, pk: int, details_form=None, document_form=None, status=
     refusals = services.step_action_refusals(step, request.user)
     kind = StepKind(step.kind)
     details_form = details_form or (
-        forms.step_details_form(kind, initial=_details_initial(step), organizations=_independent_bodies(step.decision))
+        forms.step_details_form(kind, initial=_details_initial(step), organizations=independent_bodies(step.decision))
         if STEP_SPECS[kind].fields
         else None
     )
@@ -366,7 +282,7 @@ def step_action(request, pk: int, action: str):
     try:
         if action == "details":
             form = forms.step_details_form(
-                StepKind(step.kind), data=post, organizations=_independent_bodies(step.decision)
+                StepKind(step.kind), data=post, organizations=independent_bodies(step.decision)
             )
             if not form.is_valid():
                 return step_detail(request, pk, details_form=form, status=400)

@@ -1,1 +1,1 @@
-"""Models arrive with the issue that builds this app (see DESIGN.md §3)."""
+"""Models arrive with the issue that builds this app (docs/architecture.md)."""

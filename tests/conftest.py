@@ -6,6 +6,7 @@ from django.db import connection
 from django.test import TransactionTestCase
 
 from accountability import triggers
+from config.test_settings import redis_db_url
 
 from .factories import make_decision, make_world
 
@@ -82,26 +83,35 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 def redis_test_url() -> str | None:
-    """The Redis database tests may use (db 15, never the application's), or None when no Redis answers."""
+    """The Redis database tests may use: db 15 on the server REDIS_URL names, or None when REDIS_URL is unset.
+
+    Tests never guess a Redis (no 127.0.0.1 default): with REDIS_URL unset none of them touches one.
+    """
+    base = os.environ.get("REDIS_URL", "")
+    return redis_db_url(base, 15) if base else None
+
+
+def require_redis(url: str) -> str:
+    """`url`, once its Redis answers; a Redis that REDIS_URL names but that does not answer fails (never skips)."""
     import redis
 
-    base = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
-    url = base.rsplit("/", 1)[0] + "/15" if base.count("/") >= 3 else base + "/15"
+    client = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
     try:
-        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
-    except redis.RedisError:
-        return None
+        client.ping()
+    except redis.RedisError as error:
+        pytest.fail(f"REDIS_URL names a Redis that does not answer ({error}): start it, or unset REDIS_URL")
+    finally:
+        client.close()
     return url
 
 
 @pytest.fixture
 def redis_url():
+    """db 15 on the server REDIS_URL names (tests needing Redis are skipped only when REDIS_URL is unset)."""
     url = redis_test_url()
     if url is None:
-        if IN_CI or os.environ.get("REDIS_URL"):
-            pytest.fail("Redis is not reachable; CI needs it")
-        pytest.skip("Redis is not running on 127.0.0.1:6379 (start it: service redis-server start)")
-    return url
+        pytest.skip("REDIS_URL is not set: tests use no Redis")
+    return require_redis(url)
 
 
 def chromium_available() -> bool:

@@ -6,8 +6,8 @@ from accounts.models import Organization, User
 from accounts.roles import Role
 from accounts.services import create_user
 from decisions import services
-from decisions.demo import Cast
 from decisions.models import Decision
+from demo.walkthrough import Cast
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -59,6 +59,15 @@ def make_world() -> SimpleNamespace:
         evaluator=w.evaluator,
     )
     return w
+
+
+def add_remaining_personas(world) -> SimpleNamespace:
+    """The roles make_world leaves out: an expert and the three separated administrators (三员分立)."""
+    world.expert = make_user("expert", world.institute, Role.EXPERT, name="钱专家")
+    world.system_admin = make_user("sysadmin", world.city, Role.SYSTEM_ADMIN, name="冯系统")
+    world.security_admin = make_user("secadmin", world.city, Role.SECURITY_ADMIN, name="陈安全")
+    world.audit_admin = make_user("auditadmin", world.city, Role.AUDIT_ADMIN, name="褚审计")
+    return world
 
 
 def make_decision(world, *, drafter=None, **fields) -> Decision:

@@ -1,4 +1,4 @@
-"""Every change of a decision, its steps and its documents (DESIGN.md §4), split by noun.
+"""Every change of a decision, its steps and its documents, split by noun.
 
 Each public function is one transaction: lock the decision (`select_for_update`), check permission, state and the
 ordering rules, make the change, write one ledger event, queue side effects with `transaction.on_commit`. Every

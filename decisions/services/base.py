@@ -15,7 +15,9 @@ from ..models import Decision, ProcedureProfile, Step
 from ..permissions import Action, acting_role, can
 from ..procedure import (
     DRAFTING_STEPS,
+    ENDED_STATES,
     PUBLIC_STATES,
+    STEP_MOVES,
     TRANSITIONS,
     Requirement,
     State,
@@ -61,6 +63,22 @@ def ensure_allowed(user: User, action: Action, obj) -> None:
         raise ProcedureError.from_verdict(verdict)
 
 
+def latest_draft_reference(decision: Decision) -> dict | None:
+    """The draft as it stands, fixed by its version and hash (what a review or assessment looked at)."""
+    draft = decision.documents.filter(kind="draft").order_by("-version").first()
+    return {"document": draft.pk, "version": draft.version, "sha256": draft.sha256} if draft else None
+
+
+def ensure_not_ended(decision: Decision) -> None:
+    """An archived, withdrawn, rejected or terminated decision refuses every act: its record is closed."""
+    if decision.status in ENDED_STATES:
+        raise ProcedureError(
+            "procedure.ended",
+            _("The decision is “%(state)s”: its procedure has ended and its record accepts no further act.")
+            % {"state": State(decision.status).label},
+        )
+
+
 def lock_decision(decision: Decision) -> Decision:
     locked = Decision.objects.select_for_update().get(pk=decision.pk)
     return locked
@@ -94,7 +112,10 @@ def transition_refusal(decision: Decision, name: str, user: User, steps=None) ->
     verdict = can(user, transition.action, decision)
     if not verdict:
         return ProcedureError.from_verdict(verdict)
-    return state_refusal(decision, transition) or first_failing_guard(decision, transition.guards, steps)
+    wrong_state = state_refusal(decision, transition)
+    if wrong_state is not None:
+        return first_failing_guard(decision, transition.explained_by, steps) or wrong_state
+    return first_failing_guard(decision, transition.guards, steps)
 
 
 def check_transition(decision: Decision, name: str, actor: User) -> Transition:
@@ -114,7 +135,14 @@ def move_to(
     after: dict | None = None,
     before: dict | None = None,
 ) -> None:
-    """Set the new status and write the transition's one ledger event."""
+    """Set the new status and write the transition's one ledger event. Only a target the transition declares
+    in the table may be set: the table is the truth, and the diagram drawn from it stays true."""
+    if target not in transition.targets:
+        raise ProcedureError(
+            "procedure.undeclared_target",
+            _("“%(action)s” does not lead to “%(state)s”.")
+            % {"action": transition.label, "state": State(target).label},
+        )
     previous = decision.status
     with status_unlocked(decision):
         decision.status = target
@@ -135,6 +163,18 @@ def move_to(
         transaction.on_commit(lambda: cache.delete(PUBLIC_LIST_CACHE_KEY))
 
 
+def move_step(step: Step, move: str) -> None:
+    """Change a step's status by a row of the step-status table (`procedure.STEP_MOVES`), or refuse."""
+    row = STEP_MOVES[move]
+    if step.status not in row.sources:
+        raise ProcedureError(
+            "step.wrong_status",
+            _("“%(move)s” is not possible on a step that is “%(status)s”.")
+            % {"move": row.label, "status": StepStatus(step.status).label},
+        )
+    step.status = row.target
+
+
 def save_step(step: Step, actor: User) -> None:
     step._history_user = actor
     step.save()
@@ -148,9 +188,12 @@ def new_round(step: Step, *, status: StepStatus, actor: User | None = None) -> S
         round=step.round + 1,
         adjustment_round=step.decision.adjustment_round,
         requirement=step.requirement,
-        status=status,
-        opened_at=timezone.now() if status == StepStatus.OPEN else None,
     )
+    if status == StepStatus.OPEN:
+        move_step(successor, "open")
+        successor.opened_at = timezone.now()
+    elif status != StepStatus.PENDING:
+        raise ValueError(status)  # a new round is born pending or open
     successor._history_user = actor
     successor.save()
     return successor
@@ -189,7 +232,7 @@ def close_unfinished_steps(decision: Decision, actor: User, kinds=None) -> list[
         if kinds is not None and kind not in kinds:
             continue
         if step.requirement != Requirement.NOT_APPLICABLE and step.status in UNFINISHED_STEP_STATUSES:
-            step.status = StepStatus.CLOSED
+            move_step(step, "close")
             save_step(step, actor)
             closed.append(kind)
     return closed
@@ -197,12 +240,13 @@ def close_unfinished_steps(decision: Decision, actor: User, kinds=None) -> list[
 
 def set_not_applicable(step: Step, reason: str) -> None:
     """A step that does not apply is not open either (it waits for nothing)."""
-    step.requirement, step.status = Requirement.NOT_APPLICABLE, StepStatus.PENDING
+    move_step(step, "set_not_applicable")
+    step.requirement = Requirement.NOT_APPLICABLE
     step.not_applicable_reason = reason
 
 
 def open_step(step: Step, actor: User) -> None:
-    step.status = StepStatus.OPEN
+    move_step(step, "open")
     step.opened_at = timezone.now()
     if step.kind == StepKind.PUBLIC_PARTICIPATION:
         # The organ's minimum as it stands when the consultation opens: a later profile change does not move it.

@@ -13,6 +13,7 @@ from ..procedure import EDITABLE_STATES, PUBLIC_STATES, UNIT_RUN_STEPS, Requirem
 from ..selectors import current_steps
 from ..uploads import check_upload
 from .base import (
+    ensure_not_ended,
     lock_decision,
     require_text,
 )
@@ -25,7 +26,6 @@ UPLOAD_ACTIONS = (
     Action.COMPLETE_EVALUATION,
     Action.REPORT_EXECUTION,
 )
-CLOSED_STATES = (State.ARCHIVED, State.WITHDRAWN, State.REJECTED)
 
 # Who attaches documents to a step: whoever records that step.
 STEP_UPLOAD_ACTIONS = {
@@ -136,6 +136,16 @@ def _placement_refusal(decision: Decision, actor: User, kind: str, step: Step | 
                     "legal office asks for changes; it cannot change now."
                 ),
             )
+    if kind == Document.Kind.DECISION_TEXT and decision.status in PUBLIC_STATES:
+        # Rule 7 (Art. 37): the published text changes only through an adjustment, which ends in a new publication.
+        return ProcedureError(
+            "rule7.decision_text_fixed",
+            _(
+                "Rule 7 (Decree 713 Art. 37): the decision is “%(state)s”; its text changes only through an "
+                "adjustment, which is decided and published again."
+            )
+            % {"state": State(decision.status).label},
+        )
     # (An adjustment's own consultation material is published by the unit again, as in the first round.)
     if is_public and decision.status in PUBLIC_STATES and not can(actor, Action.PUBLISH, decision):
         return ProcedureError(
@@ -151,8 +161,7 @@ def ensure_can_upload(decision: Decision, actor: User) -> None:
         # Say "another organization" when a role would allow it there, "your role" otherwise.
         scoped = [verdict for verdict in verdicts if verdict.code != "permission.role"]
         raise ProcedureError.from_verdict(scoped[0] if scoped else verdicts[0])
-    if decision.status in CLOSED_STATES:
-        raise ProcedureError("document.closed", _("The record of a closed decision cannot receive documents."))
+    ensure_not_ended(decision)
 
 
 def upload_refusal(decision: Decision, user: User) -> ProcedureError | None:

@@ -22,7 +22,9 @@ from .base import (
     LEGALITY_OPINIONS,
     check_transition,
     ensure_allowed,
+    latest_draft_reference,
     lock_decision,
+    move_step,
     move_to,
     new_round,
     open_step,
@@ -31,11 +33,6 @@ from .base import (
     save_step,
     set_aside_unused_optional_steps,
 )
-
-
-def _draft_reference(decision: Decision) -> dict | None:
-    draft = decision.documents.filter(kind=Document.Kind.DRAFT).order_by("-version").first()
-    return {"document": draft.pk, "version": draft.version, "sha256": draft.sha256} if draft else None
 
 
 @transaction.atomic
@@ -76,7 +73,7 @@ def request_legality_review(
         )
     step = current_steps(decision)[StepKind.LEGALITY_REVIEW]
     due = add_working_days(timezone.localdate(), days)
-    step.status = StepStatus.SUBMITTED
+    move_step(step, "request")
     step.opened_at = step.submitted_at = timezone.now()
     step.submitted_by = actor
     step.due_on, step.due_is_provisional = due.value, due.provisional
@@ -86,7 +83,7 @@ def request_legality_review(
         "review_working_days": days,
         "urgency_reason": urgency_reason,
         "shortened": days < minimum,
-        "reviewed_draft": _draft_reference(decision),  # the text under review, fixed by its hash
+        "reviewed_draft": latest_draft_reference(decision),  # the text under review, fixed by its hash
     }
     save_step(step, actor)
     set_aside = set_aside_unused_optional_steps(decision, actor, PRE_DISCUSSION_STEPS)
@@ -145,12 +142,13 @@ def give_legality_opinion(
     step.reviewed_at, step.reviewed_by = now, actor
     after = {"opinion": opinion}
     if opinion in ("lawful", "exploratory_reform"):
-        step.status, step.completed_at, step.completed_by = StepStatus.DONE, now, actor
+        move_step(step, "complete")
+        step.completed_at, step.completed_by = now, actor
         save_step(step, actor)
         open_step(current_steps(decision)[StepKind.COLLECTIVE_DISCUSSION], actor)
         move_to(decision, State.AWAITING_DISCUSSION, actor=actor, transition=transition, after=after)
     elif opinion == "lawful_with_changes":
-        step.status = StepStatus.APPROVED
+        move_step(step, "accept_with_changes")
         save_step(step, actor)
         record_event(
             actor=actor,
@@ -163,7 +161,7 @@ def give_legality_opinion(
             reason=required_changes,
         )
     else:  # unlawful, or returned for more material: back to drafting, a new review round awaits
-        step.status = StepStatus.RETURNED
+        move_step(step, "return")
         save_step(step, actor)
         new_round(step, status=StepStatus.PENDING, actor=actor)
         move_to(decision, State.DRAFTING, actor=actor, transition=transition, after=after, reason=opinion_text)
@@ -184,12 +182,23 @@ def confirm_legality_changes(*, decision: Decision, actor: User, comment: str = 
             "legality.no_revised_draft",
             _("The undertaking unit uploads the revised draft before the changes can be confirmed."),
         )
+    reviewed = step.details.get("reviewed_draft") or {}
+    if not revised.exclude(uploaded_by=actor).exclude(sha256=reviewed.get("sha256", "")).exists():
+        # The same file uploaded again is not a change (Art. 28: the changes asked for are made in the draft).
+        raise ProcedureError(
+            "legality.draft_unchanged",
+            _(
+                "Decree 713 Art. 28: the “revised” draft is identical to the draft reviewed (same SHA-256); upload "
+                "the draft with the changes the opinion asked for."
+            ),
+        )
     now = timezone.now()
-    step.status, step.completed_at, step.completed_by = StepStatus.DONE, now, actor
+    move_step(step, "complete")
+    step.completed_at, step.completed_by = now, actor
     step.details = step.details | {
         "changes_confirmed_at": now.isoformat(),
         "confirmation_comment": comment.strip(),
-        "confirmed_draft": _draft_reference(decision),
+        "confirmed_draft": latest_draft_reference(decision),
     }
     save_step(step, actor)
     open_step(current_steps(decision)[StepKind.COLLECTIVE_DISCUSSION], actor)

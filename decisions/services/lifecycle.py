@@ -1,6 +1,6 @@
 """The decision's own moves: proposal, catalog, drafting, publication, execution, adjustment, evaluation, archive."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -30,6 +30,7 @@ from .base import (
     close_unfinished_steps,
     ensure_allowed,
     lock_decision,
+    move_step,
     move_to,
     new_round,
     open_step,
@@ -209,7 +210,8 @@ def _rederive_requirements(decision: Decision, actor: User) -> dict[str, str]:
             step.not_applicable_reason = ""
             step.not_applicable_proposed_by = None
             if decision.status == State.DRAFTING and step.kind in DRAFTING_STEPS and step.status == StepStatus.PENDING:
-                step.status, step.opened_at = StepStatus.OPEN, timezone.now()
+                move_step(step, "open")
+                step.opened_at = timezone.now()
         save_step(step, actor)
         changed[step.kind] = derived.value
     return changed
@@ -352,7 +354,8 @@ def publish_decision(
         "link": link.strip(),
         "opinions_explanation": opinions_explanation.strip(),
     }
-    step.status, step.completed_at, step.completed_by = StepStatus.DONE, now, actor
+    move_step(step, "complete")
+    step.completed_at, step.completed_by = now, actor
     save_step(step, actor)
     set_aside_unused_optional_steps(decision, actor, (StepKind.CONGRESS_REPORT,))
     decision.published_at = now
@@ -369,9 +372,12 @@ def start_execution(*, decision: Decision, actor: User, execution_unit: Organiza
         raise ProcedureError("execution.unit", _("Choose an execution unit of this decision organ."))
     step = current_steps(decision)[StepKind.EXECUTION]
     if step.status == StepStatus.DONE:
-        step = new_round(step, status=StepStatus.OPEN, actor=actor)
+        step = new_round(step, status=StepStatus.PENDING, actor=actor)
     step.details = step.details | {"execution_unit": execution_unit.name}
-    open_step(step, actor)
+    if step.status == StepStatus.OPEN:  # an adjusted decision: its execution never stopped
+        save_step(step, actor)
+    else:
+        open_step(step, actor)
     set_aside_unused_optional_steps(decision, actor, (StepKind.CONGRESS_REPORT,))
     decision.execution_unit = execution_unit
     # Rule 6 counts from the first start of execution: an adjustment does not restart the clock.
@@ -439,22 +445,7 @@ def start_adjustment(*, decision: Decision, actor: User, purpose: str, reason: s
     if purpose not in (Decision.AdjustmentPurpose.CHANGE, Decision.AdjustmentPurpose.STOP):
         raise ProcedureError("adjustment.purpose", _("Say whether the adjustment changes or stops the decision."))
     reason = require_text(reason, "procedure.reason_required", _("An adjustment needs a reason."))
-    decision.adjustment_round += 1
-    decision.adjustment_purpose = purpose
-    decision.adjustment_from_state = decision.status  # where a rejected adjustment returns to
-    decision.adjustment_started_at = timezone.now()
-    # The organ decided to adjust: an evaluation still running ends here (its findings so far are in its record).
-    close_unfinished_steps(decision, actor, kinds=(StepKind.POST_EVALUATION,))
-    profile = profile_for(decision.organ)
-    for kind, step in current_steps(decision).items():
-        if kind in ADJUSTMENT_ROUND_STEPS:
-            successor = new_round(step, status=StepStatus.PENDING, actor=actor)
-            successor.requirement = derive_requirement(StepKind(kind), decision, profile.default_required)
-            successor.adjustment_round = decision.adjustment_round
-            if kind in DRAFTING_STEPS and successor.requirement != Requirement.NOT_APPLICABLE:
-                open_step(successor, actor)
-            else:
-                save_step(successor, actor)
+    _begin_adjustment(decision, actor, purpose)
     move_to(
         decision,
         State.DRAFTING,
@@ -464,6 +455,29 @@ def start_adjustment(*, decision: Decision, actor: User, purpose: str, reason: s
         after={"adjustment_round": decision.adjustment_round, "purpose": purpose},
     )
     return decision
+
+
+def _begin_adjustment(decision: Decision, actor: User, purpose: str) -> dict[str, Step]:
+    """A new round of the steps an adjustment runs again; returns the new rounds by kind."""
+    decision.adjustment_round += 1
+    decision.adjustment_purpose = purpose
+    decision.adjustment_from_state = decision.status  # where a rejected adjustment returns to
+    decision.adjustment_started_at = timezone.now()
+    # The organ decided to adjust: an evaluation still running ends here (its findings so far are in its record).
+    close_unfinished_steps(decision, actor, kinds=(StepKind.POST_EVALUATION,))
+    profile = profile_for(decision.organ)
+    rounds = {}
+    for kind, step in current_steps(decision).items():
+        if kind in ADJUSTMENT_ROUND_STEPS:
+            successor = new_round(step, status=StepStatus.PENDING, actor=actor)
+            successor.requirement = derive_requirement(StepKind(kind), decision, profile.default_required)
+            successor.adjustment_round = decision.adjustment_round
+            if kind in DRAFTING_STEPS and successor.requirement != Requirement.NOT_APPLICABLE:
+                open_step(successor, actor)
+            else:
+                save_step(successor, actor)
+            rounds[kind] = successor
+    return rounds
 
 
 # ---------------------------------------------------------------- evaluation (Art. 36) and archive (Art. 33)
@@ -499,17 +513,26 @@ def start_evaluation(
             "rule6.stage_reason", _("Rule 6: a staged evaluation states which stage of the decision it evaluates.")
         )
     today = timezone.localdate()
+    profile = profile_for(decision.organ)
     started = timezone.localdate(decision.execution_started_at) if decision.execution_started_at else today
-    one_year_in = _add_months(started, 12) <= today
-    term_expired_recently = bool(decision.term_end and decision.term_end < today <= _add_months(decision.term_end, 6))
+    earliest = _add_months(started, profile.evaluation_after_months)
+    one_year_in = earliest <= today
+    term_expired_recently = bool(
+        decision.term_end
+        and decision.term_end < today <= _add_months(decision.term_end, profile.evaluation_within_months_after_term)
+    )
     if not (staged or one_year_in or term_expired_recently):
         raise ProcedureError(
             "rule6.too_early",
             _(
-                "Rule 6: third-party evaluation starts no earlier than one year into execution (on %(date)s), "
-                "unless it is staged or the decision's term has expired."
+                "Rule 6: third-party evaluation starts no earlier than %(months)s months into execution (on "
+                "%(date)s), unless it is staged or the decision's term has expired (then within %(after)s months)."
             )
-            % {"date": _add_months(started, 12).isoformat()},
+            % {
+                "months": profile.evaluation_after_months,
+                "date": earliest.isoformat(),
+                "after": profile.evaluation_within_months_after_term,
+            },
         )
     steps = current_steps(decision)
     assessors = {
@@ -548,8 +571,9 @@ def start_evaluation(
 
 @transaction.atomic
 def complete_evaluation(*, decision: Decision, actor: User, conclusion: str, summary: str) -> Step:
-    """Art. 36: the evaluator's report and conclusion (continue, adjust or stop) — a basis for the organ, which
-    adjusts or stops the decision only through the adjustment procedure (rule 7)."""
+    """Art. 36: the evaluator's report and conclusion. "Continue" closes the evaluation and execution goes on;
+    "adjust" or "stop" opens the adjustment procedure (rule 7, Art. 37) at once, due to be decided within the
+    profile's days — the decision in force is changed or stopped only by that procedure."""
     decision = lock_decision(decision)
     transition = check_transition(decision, "complete_evaluation", actor)
     if conclusion not in EVALUATION_CONCLUSIONS:
@@ -561,10 +585,33 @@ def complete_evaluation(*, decision: Decision, actor: User, conclusion: str, sum
         raise ProcedureError("evaluation.report", _("The evaluation body uploads its evaluation report first."))
     now = timezone.now()
     step.details = step.details | {"conclusion": conclusion, "summary": summary}
-    step.status, step.submitted_at, step.submitted_by = StepStatus.DONE, now, actor
+    move_step(step, "complete")
+    step.submitted_at, step.submitted_by = now, actor
     step.completed_at, step.completed_by = now, actor
     save_step(step, actor)
-    move_to(decision, State.IN_EXECUTION, actor=actor, transition=transition, after={"conclusion": conclusion})
+    if conclusion == "continue":
+        move_to(decision, State.IN_EXECUTION, actor=actor, transition=transition, after={"conclusion": conclusion})
+        return step
+    purpose = Decision.AdjustmentPurpose.STOP if conclusion == "stop" else Decision.AdjustmentPurpose.CHANGE
+    decision.adjustment_from_state = State.IN_EXECUTION  # a rejected adjustment leaves the decision executed
+    rounds = _begin_adjustment(decision, actor, purpose)
+    due = timezone.localdate() + timedelta(days=profile_for(decision.organ).adjustment_after_evaluation_days)
+    meeting = rounds[StepKind.COLLECTIVE_DISCUSSION]
+    meeting.due_on = due
+    save_step(meeting, actor)
+    move_to(
+        decision,
+        State.DRAFTING,
+        actor=actor,
+        transition=transition,
+        reason=summary,
+        after={
+            "conclusion": conclusion,
+            "adjustment_round": decision.adjustment_round,
+            "purpose": purpose,
+            "adjustment_due_on": due,
+        },
+    )
     return step
 
 
@@ -578,7 +625,8 @@ def archive_decision(*, decision: Decision, actor: User, reason: str) -> Decisio
     )
     if decision.status == State.IN_EXECUTION:
         step = current_steps(decision)[StepKind.EXECUTION]
-        step.status, step.completed_at, step.completed_by = StepStatus.DONE, timezone.now(), actor
+        move_step(step, "complete")
+        step.completed_at, step.completed_by = timezone.now(), actor
         save_step(step, actor)
     closed = close_unfinished_steps(decision, actor)
     move_to(decision, State.ARCHIVED, actor=actor, transition=transition, reason=reason, after={"closed_steps": closed})

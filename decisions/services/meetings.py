@@ -24,9 +24,11 @@ from .base import (
     check_transition,
     close_unfinished_steps,
     lock_decision,
+    move_step,
     move_to,
     new_round,
     open_step,
+    profile_for,
     require_text,
     save_step,
     set_aside_unused_optional_steps,
@@ -52,6 +54,30 @@ def parse_member_views(text: str) -> list[dict]:
     return members
 
 
+def _check_head_speaks_last(members: list[dict], head_name: str) -> None:
+    """Art. 30: the head is not one of the members whose views form the majority, and speaks after all of them."""
+    spoken_by_head = [number for number, member in enumerate(members, start=1) if member["name"] == head_name]
+    if not spoken_by_head:
+        return
+    if spoken_by_head[-1] < len(members):
+        raise ProcedureError(
+            "rule4.head_speaks_last",
+            _(
+                "Rule 4 (Decree 713 Art. 30): the head speaks last; in this record %(head)s spoke before another "
+                "member (line %(line)s)."
+            )
+            % {"head": head_name, "line": spoken_by_head[0]},
+        )
+    raise ProcedureError(
+        "rule4.head_not_member",
+        _(
+            "Rule 4 (Decree 713 Art. 30): the head's view is the decision, not one of the members' views that form the "
+            "majority; record %(head)s only as the head."
+        )
+        % {"head": head_name},
+    )
+
+
 @transaction.atomic
 def record_collective_decision(
     *,
@@ -63,10 +89,12 @@ def record_collective_decision(
     head_name: str,
     head_statement: str,
     outcome: str,
+    members_total: int | None = None,
     head_departure_reason: str = "",
 ) -> Step:
     """Rule 4, Art. 30: every member's view in order, the head speaks last and decides; a decision against the
-    majority carries the head's reason; dissent is kept (it reduces liability under Art. 38)."""
+    majority carries the head's reason; dissent is kept (it reduces liability under Art. 38). The meeting needs its
+    quorum: more than the profile's share (half, by default) of its members present, the head included."""
     decision = lock_decision(decision)
     transition = check_transition(decision, "record_collective_decision", actor)
     meeting_name = require_text(meeting_name, "meeting.name", _("Name the meeting (e.g. the executive meeting)."))
@@ -86,6 +114,24 @@ def record_collective_decision(
         )
     if not members:
         raise ProcedureError("meeting.members", _("Record every member's view; the list is empty."))
+    _check_head_speaks_last(members, head_name)
+    present = len(members) + 1  # the members who spoke and the head
+    quorum_percent = profile_for(decision.organ).meeting_quorum_percent
+    if not members_total or members_total < present:
+        raise ProcedureError(
+            "meeting.members_total",
+            _("Give the number of the meeting's members (at least the %(present)s recorded as present).")
+            % {"present": present},
+        )
+    if present * 100 <= members_total * quorum_percent:
+        raise ProcedureError(
+            "rule4.quorum",
+            _(
+                "Rule 4 (Decree 713 Art. 30): the meeting needs more than %(percent)s%% of its %(total)s members "
+                "present; %(present)s were recorded."
+            )
+            % {"percent": quorum_percent, "total": members_total, "present": present},
+        )
     if outcome not in MEETING_OUTCOMES:
         raise ProcedureError("meeting.outcome", _("Choose the outcome: adopted, rejected or deferred."))
     agree = sum(1 for member in members if member["view"] == "agree")
@@ -106,6 +152,8 @@ def record_collective_decision(
         "meeting_name": meeting_name,
         "meeting_date": meeting_date.isoformat(),
         "members": members,
+        "members_total": members_total,
+        "present": present,
         "head_name": head_name,
         "head_statement": head_statement,
         "outcome": outcome,
@@ -118,13 +166,13 @@ def record_collective_decision(
     step.submitted_by = step.completed_by = actor
     after = {"outcome": outcome, "meeting_date": meeting_date}
     if outcome == "deferred":
-        step.status = StepStatus.RETURNED
+        move_step(step, "return")
         save_step(step, actor)
         new_round(step, status=StepStatus.PENDING, actor=actor)
         new_round(steps[StepKind.LEGALITY_REVIEW], status=StepStatus.PENDING, actor=actor)
         move_to(decision, State.DRAFTING, actor=actor, transition=transition, after=after)
         return step
-    step.status = StepStatus.DONE
+    move_step(step, "complete")
     save_step(step, actor)
     set_aside_unused_optional_steps(decision, actor, (StepKind.PARTY_REPORT,))
     if outcome == "adopted":
@@ -134,7 +182,8 @@ def record_collective_decision(
         if stopping:  # execution ends with the decision; whatever else waits is closed
             execution = steps[StepKind.EXECUTION]
             if execution.status == StepStatus.OPEN:
-                execution.status, execution.completed_at, execution.completed_by = StepStatus.DONE, now, actor
+                move_step(execution, "complete")
+                execution.completed_at, execution.completed_by = now, actor
                 execution.details = execution.details | {"ended_by": "termination"}
                 save_step(execution, actor)
             after["closed_steps"] = close_unfinished_steps(decision, actor)

@@ -21,6 +21,11 @@ PROFILE_FIELDS = (
     "min_review_working_days",
     "default_required_steps",
     "reminder_days_before_due",
+    "min_hearing_notice_days",
+    "evaluation_after_months",
+    "evaluation_within_months_after_term",
+    "meeting_quorum_percent",
+    "adjustment_after_evaluation_days",
 )
 
 
@@ -39,6 +44,17 @@ def update_procedure_profile(*, organ: Organization, actor: User | None, **field
         raise ProcedureError(
             "profile.review_days", _("Decree 713 Art. 26: legality review gets at least 7 working days.")
         )
+    if fields.get("min_hearing_notice_days") is not None and fields["min_hearing_notice_days"] < 7:
+        raise ProcedureError(
+            "profile.hearing_days", _("Decree 713 Art. 16: hearing materials reach participants 7 days ahead at least.")
+        )
+    if fields.get("meeting_quorum_percent") is not None and not 50 <= fields["meeting_quorum_percent"] < 100:
+        raise ProcedureError(
+            "profile.quorum", _("A meeting's quorum is more than half of its members (50 to 99 per cent).")
+        )
+    for name in ("evaluation_after_months", "evaluation_within_months_after_term", "adjustment_after_evaluation_days"):
+        if fields.get(name) is not None and not 1 <= fields[name] <= 365:
+            raise ProcedureError("profile.period", _("A period in the profile lies between 1 and 365."))
     unknown_steps = set(fields.get("default_required_steps") or []) - set(StepKind.values)
     if unknown_steps:
         raise ProcedureError(

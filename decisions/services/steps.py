@@ -6,15 +6,18 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accountability.ledger import record_event
 from accounts.models import Organization, User
 from workdays.calendar import period_end
 
 from ..errors import ProcedureError
+from ..guards import is_blocking_risk, reassessment_refusal
 from ..models import Decision, Step
 from ..permissions import Action, acting_role
 from ..procedure import (
+    NOT_APPLICABLE_STATUSES,
     STEP_SPECS,
     UNIT_RUN_STEPS,
     DetailField,
@@ -28,7 +31,10 @@ from .base import (
     ALWAYS_REQUIRED_STEPS,
     STEP_WORK_STATES,
     ensure_allowed,
+    ensure_not_ended,
+    latest_draft_reference,
     lock_step,
+    move_step,
     new_round,
     profile_for,
     refusal_of,
@@ -102,11 +108,30 @@ def _clean_value(spec: DetailField, value):
     return str(value).strip()
 
 
+# (start, end) pairs of a step's record: an end before its start is refused when saved, not only at submission.
+PERIODS = (
+    ("comment_start", "comment_end", gettext_lazy("The comment period must end after it starts.")),
+    (
+        "materials_sent_on",
+        "hearing_date",
+        gettext_lazy("The hearing materials are sent before the hearing, not after it."),
+    ),
+)
+
+
+def _check_periods(details: dict) -> None:
+    for start_name, end_name, message in PERIODS:
+        start, end = details.get(start_name), details.get(end_name)
+        if start and end and parse_date(end) < parse_date(start):
+            raise ProcedureError("step.period_order", message)
+
+
 @transaction.atomic
 def update_step_details(*, step: Step, actor: User, details: dict) -> Step:
     decision, step = lock_step(step)
     _ensure_unit_step_workable(decision, step, actor)
     cleaned = clean_step_details(StepKind(step.kind), details)
+    _check_periods(step.details | cleaned)
     before = {key: step.details.get(key) for key in cleaned if step.details.get(key) != cleaned[key]}
     step.details = step.details | cleaned
     save_step(step, actor)
@@ -135,6 +160,19 @@ def _submission_refusal(decision: Decision, step: Step) -> ProcedureError | None
     if spec.needs_document and not step.documents.exists():
         return ProcedureError("step.no_document", _("Attach the step's document (report, record or opinions) first."))
     details = step.details
+    if step.kind == StepKind.RISK_ASSESSMENT:
+        earlier_blocking = [
+            other
+            for other in decision.steps.all()
+            if other.kind == step.kind and other.round < step.round and other.status == StepStatus.DONE
+        ]
+        earlier_blocking = [other for other in earlier_blocking if is_blocking_risk(other)]
+        if earlier_blocking:
+            refusal = reassessment_refusal(
+                max(earlier_blocking, key=lambda other: other.round), latest_draft_reference(decision)
+            )
+            if refusal is not None:
+                return refusal
     if step.kind == StepKind.PUBLIC_PARTICIPATION:
         return _comment_period_refusal(decision, details)
     if step.kind == StepKind.HEARING:
@@ -145,14 +183,15 @@ def _submission_refusal(decision: Decision, step: Step) -> ProcedureError | None
                 _("The hearing is on %(date)s; its record is submitted after it is held.")
                 % {"date": hearing.isoformat()},
             )
-        if sent > hearing - timedelta(days=7):
+        notice_days = profile_for(decision.organ).min_hearing_notice_days
+        if sent > hearing - timedelta(days=notice_days):
             return ProcedureError(
                 "hearing.materials_late",
                 _(
-                    "Decree 713 Art. 16: hearing materials reach participants at least 7 days before the hearing "
-                    "(by %(date)s)."
+                    "Decree 713 Art. 16: hearing materials reach participants at least %(days)s days before the "
+                    "hearing (by %(date)s)."
                 )
-                % {"date": (hearing - timedelta(days=7)).isoformat()},
+                % {"days": notice_days, "date": (hearing - timedelta(days=notice_days)).isoformat()},
             )
         unmet = [str(field.label) for field in spec.fields if field.kind == "bool" and not details.get(field.name)]
         if unmet:
@@ -201,7 +240,10 @@ def submit_step(*, step: Step, actor: User) -> Step:
     decision, step = lock_step(step)
     _ensure_submittable(decision, step, actor)
     previous = step.status
-    step.status, step.submitted_at, step.submitted_by = StepStatus.SUBMITTED, timezone.now(), actor
+    move_step(step, "submit")
+    step.submitted_at, step.submitted_by = timezone.now(), actor
+    if step.kind == StepKind.RISK_ASSESSMENT:
+        step.details = step.details | {"assessed_draft": latest_draft_reference(decision)}  # Art. 24
     save_step(step, actor)
     record_event(
         actor=actor,
@@ -233,7 +275,7 @@ def approve_step(*, step: Step, actor: User, comment: str = "") -> Step:
     decision, step = lock_step(step)
     _ensure_reviewable(decision, step, actor)
     now = timezone.now()
-    step.status = StepStatus.DONE
+    move_step(step, "approve")
     step.reviewed_at = step.completed_at = now
     step.reviewed_by = step.completed_by = actor
     step.review_comment = comment.strip()
@@ -256,12 +298,8 @@ def return_step(*, step: Step, actor: User, comment: str) -> Step:
     decision, step = lock_step(step)
     _ensure_reviewable(decision, step, actor)
     comment = require_text(comment, "step.comment_required", _("Returning a step needs a comment saying what to fix."))
-    step.status, step.reviewed_at, step.reviewed_by, step.review_comment = (
-        StepStatus.RETURNED,
-        timezone.now(),
-        actor,
-        comment,
-    )
+    move_step(step, "return")
+    step.reviewed_at, step.reviewed_by, step.review_comment = timezone.now(), actor, comment
     save_step(step, actor)
     record_event(
         actor=actor,
@@ -376,6 +414,13 @@ def _ensure_reopenable(decision: Decision, step: Step, actor: User) -> None:
 
 def _ensure_confirmable(decision: Decision, step: Step, actor: User) -> None:
     ensure_allowed(actor, Action.CONFIRM_NOT_APPLICABLE, step)
+    ensure_not_ended(decision)
+    if step.not_applicable_proposed_by_id and step.status not in NOT_APPLICABLE_STATUSES:
+        raise ProcedureError(
+            "step.already_done",
+            _("“%(step)s” is “%(status)s”: a step that is done is never set not applicable afterwards.")
+            % {"step": StepKind(step.kind).label, "status": StepStatus(step.status).label},
+        )
     if not step.awaits_not_applicable_confirmation:
         raise ProcedureError("step.no_proposal", _("No proposal to set this step not applicable awaits confirmation."))
 

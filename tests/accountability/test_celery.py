@@ -1,9 +1,13 @@
-"""The ledger seal as a real Celery task: the project's app, a real worker thread, a real Redis (db 15)."""
+"""The ledger seal as a real Celery task: the project's app, a real worker thread, a real broker.
+
+Every run has one: kombu's filesystem broker in a temporary folder (what `make run` uses without Redis), and, when
+REDIS_URL is set, the Redis it names (db 15 there, never the application's).
+"""
 
 import json
+import os
 
 import pytest
-import redis
 from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 
@@ -12,6 +16,9 @@ from accountability.tasks import seal_ledger
 from config.celery import app
 from decisions import services
 from tests.factories import make_decision, make_world
+
+BROKERS = ["filesystem", "redis"] if os.environ.get("REDIS_URL") else ["filesystem"]
+CONF_NAMES = ("broker_url", "result_backend", "broker_transport_options", "result_backend_transport_options")
 
 
 def _forget_connections(celery_app) -> None:
@@ -26,27 +33,49 @@ def _forget_connections(celery_app) -> None:
         del celery_app._local.backend
 
 
-@pytest.fixture
-def celery_on_redis(redis_url):
-    """Point the project's Celery app at the test Redis database; restore its configuration afterwards."""
-    client = redis.Redis.from_url(redis_url)
-    client.flushdb()  # only the test database (15), never the whole server
-    names = ("broker_url", "result_backend", "broker_transport_options", "result_backend_transport_options")
-    saved = {name: app.conf.get(name) for name in names}
+def _filesystem_conf(folder) -> dict:
+    """The filesystem broker as config/settings.py sets it up without REDIS_URL, in `folder`."""
+    queue, processed, control, results = (folder / name for name in ("queue", "processed", "control", "results"))
+    for path in (queue, processed, control, results):
+        path.mkdir(parents=True)
+    return {
+        "broker_url": "filesystem://",
+        "broker_transport_options": {
+            "data_folder_in": str(queue),
+            "data_folder_out": str(queue),
+            "control_folder": str(control),
+            "processed_folder": str(processed),
+            "store_processed": False,
+        },
+        "result_backend": f"file://{results}",
+        "result_backend_transport_options": {},
+    }
+
+
+@pytest.fixture(params=BROKERS)
+def celery_app(request, tmp_path):
+    """The project's Celery app on one test broker; its own configuration is restored afterwards."""
+    client = None
+    if request.param == "redis":
+        import redis
+
+        url = request.getfixturevalue("redis_url")  # fails, never skips, when REDIS_URL's server does not answer
+        client = redis.Redis.from_url(url)
+        client.flushdb()  # only the test database (15), never the whole server
+        conf = {name: {} for name in CONF_NAMES} | {"broker_url": url, "result_backend": url}
+    else:
+        conf = _filesystem_conf(tmp_path / "celery")
+    saved = {name: app.conf.get(name) for name in CONF_NAMES}
     _forget_connections(app)
-    app.conf.update(
-        broker_url=redis_url,
-        result_backend=redis_url,
-        broker_transport_options={},
-        result_backend_transport_options={},
-    )
+    app.conf.update(conf)
     try:
         yield app
     finally:
         _forget_connections(app)
         app.conf.update(saved)
-        client.flushdb()
-        client.close()
+        if client is not None:
+            client.flushdb()
+            client.close()
 
 
 def test_beat_schedule_seals_the_ledger_hourly():
@@ -56,13 +85,13 @@ def test_beat_schedule_seals_the_ledger_hourly():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_seal_ledger_runs_on_a_real_worker_and_writes_the_head(celery_on_redis):
+def test_seal_ledger_runs_on_a_real_worker_and_writes_the_head(celery_app):
     world = make_world()
     decision = make_decision(world)
     services.catalog_decision(decision=decision, actor=world.gov)
     head = LedgerEvent.objects.order_by("-id").first()
 
-    with start_worker(celery_on_redis, pool="solo", perform_ping_check=False, shutdown_timeout=20):
+    with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=20):
         result = seal_ledger.delay()
         seal = result.get(timeout=20)
 

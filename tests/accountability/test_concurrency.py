@@ -14,10 +14,10 @@ from accountability.models import LedgerEvent
 from accounts.models import Organization, User
 from accounts.roles import Role
 from decisions import services
-from decisions.demo import drive_to, submit_unit_step
 from decisions.errors import ProcedureError
 from decisions.models import Step
 from decisions.procedure import State, StepKind, StepStatus
+from demo.walkthrough import drive_to, submit_unit_step
 from tests.factories import make_decision, make_user, make_world
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]

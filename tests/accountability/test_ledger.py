@@ -15,9 +15,9 @@ from accountability.hashing import GENESIS_HASH, canonical_json, epoch_microseco
 from accountability.ledger import verify_chain
 from accountability.models import LedgerEvent
 from decisions import services
-from decisions.demo import drive_to, pdf_file, step_forward
 from decisions.procedure import TRANSITIONS, State, StepKind
 from decisions.selectors import current_steps
+from demo.walkthrough import drive_to, pdf_file, step_forward, upload_decision_text
 from tests.factories import make_decision
 from tests.refusals import snapshot, status_of
 
@@ -61,13 +61,16 @@ def test_every_transition_writes_exactly_one_event_named_for_it(world, decision)
     services.add_document(
         decision=decision,
         actor=world.drafter,
-        uploaded_file=pdf_file("revised.pdf"),
+        uploaded_file=pdf_file("revised.pdf", "第五条已删除"),
         kind="draft",
         title="修改稿",
     )
     with one_event("confirm_legality_changes"):
         services.confirm_legality_changes(decision=decision, actor=world.legal_reviewer)
-    for name in ("record_collective_decision", "publish", "start_execution"):
+    with one_event("record_collective_decision"):
+        step_forward(decision, cast)
+    upload_decision_text(decision, gov)
+    for name in ("publish", "start_execution"):
         with one_event(name):
             step_forward(decision, cast)
     with one_event("start_evaluation"):
@@ -89,7 +92,7 @@ def test_every_transition_writes_exactly_one_event_named_for_it(world, decision)
     )
     with one_event("complete_evaluation"):
         services.complete_evaluation(
-            decision=decision, actor=world.evaluator, conclusion="adjust", summary="建议调整。"
+            decision=decision, actor=world.evaluator, conclusion="continue", summary="继续执行。"
         )
     with one_event("suspend"):
         services.suspend_decision(decision=decision, actor=gov, reason="紧急情况，暂停执行。")
@@ -277,9 +280,9 @@ def test_failure_writing_the_event_rolls_back_the_business_change(world, decisio
 def test_each_event_records_the_role_the_actor_acted_in(world, decision):
     from accounts.roles import Role
     from accounts.services import assign_role
-    from decisions.demo import drive_to, step_details
     from decisions.procedure import State, StepKind
     from decisions.selectors import current_steps
+    from demo.walkthrough import drive_to, step_details
 
     both = world.head
     assign_role(user=both, role=Role.DRAFTER, actor=None)  # a head who also drafts (not their own approvals)

@@ -14,6 +14,7 @@ CONTRACTS = {
     "The ledger is a leaf: accountability.ledger imports no business app",
     "The procedure (decisions) imports no step app and nothing of the portal",
     "No app imports the portal",
+    "No app imports the demo",
 }
 
 
@@ -42,6 +43,7 @@ def test_every_contract_is_kept():
         ("decisions/uses_a_step_app.py", "review"),
         ("accounts/uses_the_procedure.py", "decisions"),
         ("review/uses_the_portal.py", "portal"),
+        ("decisions/uses_the_demo.py", "demo"),
     ],
 )
 def test_an_import_against_the_arrow_is_caught(tmp_path, module, imported):

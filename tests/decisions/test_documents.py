@@ -9,10 +9,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accountability.models import LedgerEvent
 from decisions import services
-from decisions.demo import pdf_file
 from decisions.errors import ProcedureError
 from decisions.models import Document
 from decisions.procedure import State
+from demo.walkthrough import pdf_file
 from tests.refusals import refused, status_of
 
 
@@ -135,7 +135,7 @@ def test_another_organizations_drafter_cannot_upload(world, decision):
 
 def test_closed_decision_receives_no_documents(world, decision):
     services.withdraw_decision(decision=decision, actor=world.gov, reason="目录调整。")
-    with refused("document.closed", decision):
+    with refused("procedure.ended", decision):
         upload(world, decision, pdf_file("draft.pdf"))
     assert stored_files() == []
 

@@ -7,10 +7,10 @@ from django.utils import timezone
 from accountability.ledger import verify_chain
 from accountability.models import LedgerEvent
 from decisions import services
-from decisions.demo import drive_to, pdf_file
 from decisions.models import Decision
 from decisions.procedure import State, StepKind, StepStatus
 from decisions.selectors import current_steps
+from demo.walkthrough import drive_to, pdf_file
 from tests.factories import make_decision
 
 
@@ -22,7 +22,9 @@ def _statuses(decision):
     )
 
 
-def test_happy_path_through_execution_evaluation_and_archive(world, decision):
+def test_happy_path_through_execution_evaluation_and_archive(world):
+    # A one-year measure whose term has just ended: evaluated within six months, then archived (Art. 33, 36).
+    decision = make_decision(world, term_end=timezone.localdate() - timedelta(days=1))
     drive_to(decision, State.IN_EXECUTION, world.cast)
     decision.refresh_from_db()
     assert decision.execution_unit == world.transport
@@ -103,6 +105,7 @@ def test_withdrawn_and_rejected(world):
             {"name": "甲", "view": "disagree", "remarks": ""},
             {"name": "乙", "view": "disagree", "remarks": ""},
         ],
+        members_total=5,
         head_name="王市长",
         head_statement="不同意。",
         outcome="rejected",
@@ -122,7 +125,7 @@ def test_suspend_then_adjust_to_stop_terminates(world, decision):
     assert decision.adjustment_round == 1
     assert current_steps(decision)[StepKind.LEGALITY_REVIEW].round == 2
     drive_to(decision, State.AWAITING_DISCUSSION, world.cast)
-    from decisions.demo import step_forward
+    from demo.walkthrough import step_forward
 
     step_forward(decision, world.cast)
     decision.refresh_from_db()

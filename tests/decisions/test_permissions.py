@@ -5,10 +5,10 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from decisions import services
-from decisions.demo import drive_to, pdf_file, step_details, submit_unit_step
 from decisions.permissions import Action, can
 from decisions.procedure import TRANSITIONS, State, StepKind
 from decisions.selectors import current_steps, visible_decisions
+from demo.walkthrough import drive_to, pdf_file, step_details, submit_unit_step
 from tests.factories import make_decision, make_user
 from tests.refusals import refused
 
@@ -173,6 +173,7 @@ def supervisor_attempts(world, decision, step):
             meeting_name="会",
             meeting_date=today,
             members=[{"name": "甲", "view": "agree"}],
+            members_total=5,
             head_name="乙",
             head_statement="同意。",
             outcome="adopted",
@@ -212,9 +213,9 @@ def test_supervisor_reads_but_every_change_is_refused(world, decision):
 
 
 def test_execution_unit_may_view_and_report_but_not_run_the_undertaking_units_steps(world, decision):
-    from decisions.demo import drive_to
     from decisions.permissions import Action, can
     from decisions.procedure import State
+    from demo.walkthrough import drive_to
 
     drive_to(decision, State.PUBLISHED, world.cast)
     from decisions import services

@@ -7,10 +7,10 @@ from django.utils import timezone, translation
 
 from accountability.models import LedgerEvent
 from decisions import services
-from decisions.demo import drive_to, pdf_file
 from decisions.errors import ProcedureError
 from decisions.procedure import State, StepKind
 from decisions.selectors import current_steps
+from demo.walkthrough import drive_to, pdf_file
 from workdays.calendar import period_end
 
 

@@ -1,4 +1,4 @@
-"""The ordering rules 1–7 of DESIGN.md §2: each refused with a message naming the rule; nothing changed."""
+"""The ordering rules 1–7 of the procedure: each refused with a message naming the rule; nothing changed."""
 
 from datetime import date, timedelta
 
@@ -7,7 +7,6 @@ from django.utils import timezone
 
 from accountability.models import LedgerEvent
 from decisions import services
-from decisions.demo import complete_required_steps, drive_to, meeting_members, pdf_file, step_details
 from decisions.errors import ProcedureError
 from decisions.models import Decision, Document, ProcedureProfile, Step
 from decisions.procedure import (
@@ -19,6 +18,14 @@ from decisions.procedure import (
     transitions_from,
 )
 from decisions.selectors import current_steps
+from demo.walkthrough import (
+    complete_required_steps,
+    drive_to,
+    meeting_members,
+    pdf_file,
+    step_details,
+    upload_decision_text,
+)
 from tests.factories import make_decision
 from tests.refusals import refused, status_of
 from workdays.calendar import add_working_days, period_end
@@ -26,11 +33,11 @@ from workdays.calendar import add_working_days, period_end
 # ---------------------------------------------------------------- helpers
 
 
-def upload_draft(world, decision, name="draft.pdf"):
+def upload_draft(world, decision, name="draft.pdf", text="Juece"):
     return services.add_document(
         decision=decision,
         actor=world.drafter,
-        uploaded_file=pdf_file(name),
+        uploaded_file=pdf_file(name, text),
         kind=Document.Kind.DRAFT,
         title="决策草案（送审稿）",
     )
@@ -69,6 +76,7 @@ def record_meeting(world, decision, **kwargs):
         "meeting_name": "市政府常务会议",
         "meeting_date": timezone.localdate(),
         "members": meeting_members(),
+        "members_total": 5,
         "head_name": "王市长",
         "head_statement": "原则同意。",
         "outcome": "adopted",
@@ -152,7 +160,7 @@ def test_legality_review_request_needs_legal_basis(world, decision):
 
 def test_discussion_is_impossible_from_drafting(world, decision):
     ready_for_review(world, decision)
-    with refused("procedure.wrong_state", decision, says=("Record the collective decision", "Drafting")):
+    with refused("rule1.no_lawful_opinion", decision, says=("Art. 25", "not reviewed")):
         record_meeting(world, decision)
     with refused("procedure.wrong_state", decision, says="Drafting"):
         give_opinion(world, decision)
@@ -165,7 +173,7 @@ def test_unlawful_opinion_sends_the_draft_back_and_discussion_stays_impossible(w
     assert status_of(decision) == State.DRAFTING
     review = current_steps(decision)[StepKind.LEGALITY_REVIEW]
     assert (review.round, review.status) == (2, StepStatus.PENDING)
-    with refused("procedure.wrong_state", decision):
+    with refused("rule1.no_lawful_opinion", decision, says="Art. 25"):
         record_meeting(world, decision)
     request_review(world, decision)
     give_opinion(world, decision)
@@ -177,11 +185,14 @@ def test_lawful_with_changes_waits_for_confirmed_changes(world, decision):
     request_review(world, decision)
     give_opinion(world, decision, opinion="lawful_with_changes", required_changes="删除第五条。")
     assert status_of(decision) == State.LEGALITY_REVIEW
-    with refused("procedure.wrong_state", decision, says="Legality review"):
+    with refused("rule1.changes_not_confirmed", decision, says=("Art. 28", "changes")):
         record_meeting(world, decision)
     with refused("legality.no_revised_draft", decision):
         services.confirm_legality_changes(decision=decision, actor=world.legal_reviewer)
-    upload_draft(world, decision, "revised.pdf")
+    upload_draft(world, decision, "same-again.pdf")  # the reviewed file once more: no change at all
+    with refused("legality.draft_unchanged", decision, says=("Art. 28", "identical")):
+        services.confirm_legality_changes(decision=decision, actor=world.legal_reviewer)
+    upload_draft(world, decision, "revised.pdf", text="第五条已删除")
     services.confirm_legality_changes(decision=decision, actor=world.legal_reviewer, comment="已按意见修改。")
     assert status_of(decision) == State.AWAITING_DISCUSSION
 
@@ -414,6 +425,7 @@ def test_decision_on_congress_list_is_published_only_after_the_report(world):
             opinions_explanation="已说明。",
         )
     complete_required_steps(decision, world.cast, (StepKind.CONGRESS_REPORT,))
+    upload_decision_text(decision, world.gov)
     services.publish_decision(
         decision=decision,
         actor=world.gov,
@@ -429,7 +441,7 @@ def test_decision_on_congress_list_is_published_only_after_the_report(world):
 
 def test_evaluation_cannot_start_in_the_first_year_unless_staged(world, decision):
     drive_to(decision, State.IN_EXECUTION, world.cast)
-    with refused("rule6.too_early", decision, says=("Rule 6", "one year")):
+    with refused("rule6.too_early", decision, says=("Rule 6", "12 months")):
         services.start_evaluation(decision=decision, actor=world.gov, evaluator_org=world.evaluator_body)
     services.start_evaluation(
         decision=decision,
@@ -613,7 +625,8 @@ def test_withdraw_needs_a_reason(world, decision):
 
 
 @pytest.mark.parametrize("move", ["suspend", "archive", "start_adjustment"])
-def test_moves_out_of_execution_need_a_reason(world, decision, move):
+def test_moves_out_of_execution_need_a_reason(world, move):
+    decision = make_decision(world, term_end=timezone.localdate() - timedelta(days=1))  # archivable: term over
     drive_to(decision, State.IN_EXECUTION, world.cast)
     call = {
         "suspend": lambda: services.suspend_decision(decision=decision, actor=world.gov, reason=""),

@@ -8,10 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from decisions import services
-from decisions.demo import drive_to, pdf_file, step_details, step_forward
 from decisions.models import Document
 from decisions.procedure import State, StepKind, StepStatus
 from decisions.selectors import current_steps, public_decisions
+from demo.walkthrough import drive_to, pdf_file, step_details, step_forward, upload_decision_text
 from tests.decisions.test_rules import high_risk, ready_for_review, request_review, run_unit_step, upload_draft
 from tests.factories import make_decision
 from tests.refusals import refused, status_of
@@ -221,11 +221,37 @@ def test_after_publication_only_the_government_office_publishes_documents(world,
         decision=decision,
         actor=world.gov,
         uploaded_file=pdf_file("y.pdf"),
-        kind="decision_text",
-        title="正式文本",
+        kind="explanation",
+        title="政策解读",
         is_public=True,
     )
     assert document.is_public
+
+
+def test_published_decision_text_changes_only_through_an_adjustment(world, decision):
+    drive_to(decision, State.PUBLISHED, world.cast)
+    with refused("rule7.decision_text_fixed", decision, says=("Rule 7", "Art. 37", "adjustment")):
+        services.add_document(
+            decision=decision,
+            actor=world.gov,
+            uploaded_file=pdf_file("new.pdf", "revised text"),
+            kind="decision_text",
+            title="新的决策文本",
+            is_public=True,
+        )
+
+
+def test_publication_needs_the_decision_text(world, decision):
+    drive_to(decision, State.AWAITING_DISCUSSION, world.cast)
+    step_forward(decision, world.cast)  # the meeting adopts it
+    with refused("rule5.no_decision_text", decision, says=("Rule 5", "Art. 32", "Decision text")):
+        services.publish_decision(
+            decision=decision,
+            actor=world.gov,
+            channels="网站",
+            published_on=timezone.localdate(),
+            opinions_explanation="已说明",
+        )
 
 
 def test_documents_of_a_done_step_cannot_change(world, decision):
@@ -324,8 +350,8 @@ def test_a_decision_in_force_is_neither_edited_nor_withdrawn_during_its_adjustme
 
 def test_an_adjustment_is_reviewed_on_its_new_draft(world, decision):
     adjusting(world, decision)
-    from decisions.demo import complete_required_steps
     from decisions.procedure import UNIT_RUN_STEPS
+    from demo.walkthrough import complete_required_steps
 
     complete_required_steps(decision, world.cast, UNIT_RUN_STEPS)
     with refused("rule1.no_draft", decision, says="Rule 1"):
@@ -337,7 +363,7 @@ def test_an_adjustment_is_reviewed_on_its_new_draft(world, decision):
 
 def test_the_meeting_cannot_predate_the_legality_opinion(world, decision):
     drive_to(decision, State.AWAITING_DISCUSSION, world.cast)
-    from decisions.demo import meeting_members
+    from demo.walkthrough import meeting_members
 
     with refused("meeting.date_before_review", decision, says="Rule 1"):
         services.record_collective_decision(
@@ -346,6 +372,7 @@ def test_the_meeting_cannot_predate_the_legality_opinion(world, decision):
             meeting_name="常务会议",
             meeting_date=timezone.localdate() - timedelta(days=400),
             members=meeting_members(),
+            members_total=5,
             head_name="市长",
             head_statement="同意",
             outcome="adopted",
@@ -354,6 +381,7 @@ def test_the_meeting_cannot_predate_the_legality_opinion(world, decision):
 
 def test_publication_date_lies_between_the_decision_and_today(world, decision):
     drive_to(decision, State.DECIDED, world.cast)
+    upload_decision_text(decision, world.gov)
     for published_on in (timezone.localdate() - timedelta(days=30), timezone.localdate() + timedelta(days=1)):
         with refused("publication.date", decision):
             services.publish_decision(

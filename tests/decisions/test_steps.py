@@ -6,10 +6,10 @@ from django.utils import timezone
 from accountability.models import LedgerEvent
 from accounts.roles import Role
 from decisions import services
-from decisions.demo import complete_required_steps, drive_to, pdf_file, step_details
 from decisions.models import Document, Step
 from decisions.procedure import UNIT_RUN_STEPS, Requirement, State, StepKind, StepStatus
 from decisions.selectors import current_steps
+from demo.walkthrough import complete_required_steps, drive_to, pdf_file, step_details
 from tests.factories import make_user
 from tests.refusals import refused, status_of
 

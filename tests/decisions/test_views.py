@@ -7,10 +7,10 @@ from django.utils import translation
 
 from accountability.models import LedgerEvent
 from decisions import services
-from decisions.demo import drive_to, pdf_file
 from decisions.models import Decision, Document
 from decisions.procedure import State, StepKind
 from decisions.selectors import current_steps
+from demo.walkthrough import drive_to, pdf_file
 from tests.factories import make_decision
 
 

@@ -4,8 +4,8 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from decisions.demo import drive_to, step_forward
 from decisions.procedure import State
+from demo.walkthrough import drive_to, step_forward
 from tests.factories import make_decision
 
 

@@ -78,7 +78,7 @@ def test_one_holiday_row_does_not_erase_the_packages_other_holidays():
 
 
 def first_unknown_year() -> int:
-    """2027 with chinesecalendar 1.11; later after the yearly bump (DESIGN.md §5), so the tests follow it."""
+    """2027 with chinesecalendar 1.11; later after the yearly bump, so the tests follow it."""
     year = 2027
     while True:
         try:

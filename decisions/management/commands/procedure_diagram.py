@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils import translation
 
-from decisions.procedure import STEP_SPECS, TRANSITIONS, State
+from decisions.procedure import STEP_MOVES, STEP_SPECS, TRANSITIONS, State, StepStatus
 
 
 def render_procedure_markdown() -> str:
@@ -34,6 +34,27 @@ def render_procedure_markdown() -> str:
                 f"{', '.join(s.value for s in t.targets)} | {t.action.value} | {', '.join(t.guards) or '—'}"
                 f"{' + reason' if t.needs_reason else ''} | {t.rule} |"
             )
+        lines += [
+            "",
+            "## Step statuses",
+            "",
+            "Every change of a step's status is a row of this table (`STEP_MOVES`); services refuse any other.",
+            "",
+            "```mermaid",
+            "stateDiagram-v2",
+            f"    [*] --> {StepStatus.PENDING.value}",
+        ]
+        for move in STEP_MOVES.values():
+            for source in sorted(move.sources):
+                lines.append(f"    {source} --> {move.target}: {move.name}")
+        lines += [
+            "```",
+            "",
+            "| move | from | to |",
+            "|---|---|---|",
+        ]
+        for move in STEP_MOVES.values():
+            lines.append(f"| `{move.name}` ({move.label}) | {', '.join(sorted(move.sources))} | {move.target} |")
         lines += ["", "## Steps", "", "| step | law | core fields | needs a document |", "|---|---|---|---|"]
         for kind, spec in STEP_SPECS.items():
             fields = ", ".join(f"`{f.name}`" for f in spec.fields) or "recorded by the decision's own actions"

@@ -1,0 +1,156 @@
+"""The one dispatch of a transition's input: which form checks it and which service performs it.
+
+The staff page (`views.decision_transition`) and the API (`api.DecisionTransitionView`) both look a transition up
+here, bind its form to what was sent (form fields, or the same names as JSON), and call `perform` with the cleaned
+data — so a transition has the same input checks and the same service call wherever it is made from.
+
+Input or rule? A refused transition is either a refusal of the *input* (the client fixes what it sent) or of the
+*rule or state* (nothing the client sends now would help). The rule is explicit:
+
+* a form error is always an input error;
+* a `ProcedureError` is an input error exactly when its code is a key of `INPUT_ERROR_FIELDS`, which names the form
+  fields it is about (they go into the API's `missing`);
+* every other `ProcedureError` — permission (`permission.*`), state (`procedure.wrong_state`), the guards of
+  `guards.py` (`rule1.steps_not_done`, …) and the service's own checks of the record (`rule6.too_early`,
+  `legality.no_revised_draft`, …) — is a refusal of the rule or state.
+
+A new service check of an input adds its code here (tests/api checks every transition's form against the table).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django import forms as django_forms
+
+from accounts.models import Organization
+
+from . import forms, services
+from .errors import ProcedureError
+from .models import Decision
+from .procedure import TRANSITIONS
+
+
+@dataclass(frozen=True)
+class TransitionInput:
+    form_class: type[django_forms.Form]
+    perform: Callable  # (decision, actor, cleaned_data) -> object
+    form_kwargs: Callable | None = None  # (decision) -> extra keyword arguments of the form
+
+    def form(self, decision: Decision, data=None) -> django_forms.Form:
+        extra = self.form_kwargs(decision) if self.form_kwargs else {}
+        return self.form_class(data, **extra)
+
+
+def organ_units(decision: Decision):
+    return Organization.objects.filter(pk__in=decision.organ.descendant_ids()).filter(
+        kind__in=[
+            Organization.Kind.DEPARTMENT,
+            Organization.Kind.GOVERNMENT_OFFICE,
+            Organization.Kind.LEGAL_OFFICE,
+        ]
+    )
+
+
+def independent_bodies(decision: Decision):
+    """Third-party bodies and expert institutions of the decision's organ (evaluators, assessors)."""
+    return Organization.objects.filter(
+        pk__in=decision.organ.descendant_ids(),
+        kind__in=[Organization.Kind.THIRD_PARTY, Organization.Kind.EXPERT_INSTITUTION],
+    )
+
+
+TRANSITION_INPUTS: dict[str, TransitionInput] = {
+    "catalog": TransitionInput(forms.ConfirmForm, lambda d, u, c: services.catalog_decision(decision=d, actor=u)),
+    "withdraw": TransitionInput(
+        forms.ReasonForm, lambda d, u, c: services.withdraw_decision(decision=d, actor=u, reason=c["reason"])
+    ),
+    "start_drafting": TransitionInput(forms.ConfirmForm, lambda d, u, c: services.start_drafting(decision=d, actor=u)),
+    "request_legality_review": TransitionInput(
+        forms.RequestLegalityReviewForm,
+        lambda d, u, c: services.request_legality_review(decision=d, actor=u, **c),
+    ),
+    "give_legality_opinion": TransitionInput(
+        forms.LegalityOpinionForm, lambda d, u, c: services.give_legality_opinion(decision=d, actor=u, **c)
+    ),
+    "confirm_legality_changes": TransitionInput(
+        forms.ConfirmChangesForm, lambda d, u, c: services.confirm_legality_changes(decision=d, actor=u, **c)
+    ),
+    "record_collective_decision": TransitionInput(
+        forms.CollectiveDecisionForm,
+        lambda d, u, c: services.record_collective_decision(
+            decision=d, actor=u, members=services.parse_member_views(c.pop("members")), **c
+        ),
+    ),
+    "publish": TransitionInput(forms.PublishForm, lambda d, u, c: services.publish_decision(decision=d, actor=u, **c)),
+    "start_execution": TransitionInput(
+        forms.StartExecutionForm,
+        lambda d, u, c: services.start_execution(decision=d, actor=u, **c),
+        lambda d: {"organizations": organ_units(d)},
+    ),
+    "suspend": TransitionInput(
+        forms.ReasonForm, lambda d, u, c: services.suspend_decision(decision=d, actor=u, reason=c["reason"])
+    ),
+    "start_adjustment": TransitionInput(
+        forms.AdjustmentForm, lambda d, u, c: services.start_adjustment(decision=d, actor=u, **c)
+    ),
+    "start_evaluation": TransitionInput(
+        forms.StartEvaluationForm,
+        lambda d, u, c: services.start_evaluation(decision=d, actor=u, **c),
+        lambda d: {"organizations": independent_bodies(d)},
+    ),
+    "complete_evaluation": TransitionInput(
+        forms.CompleteEvaluationForm, lambda d, u, c: services.complete_evaluation(decision=d, actor=u, **c)
+    ),
+    "archive": TransitionInput(
+        forms.ReasonForm, lambda d, u, c: services.archive_decision(decision=d, actor=u, reason=c["reason"])
+    ),
+}
+assert set(TRANSITION_INPUTS) == set(TRANSITIONS), "every transition in procedure.py has its input here"
+
+
+# Codes of the services' refusals that are about a value sent with the transition → the form fields concerned.
+INPUT_ERROR_FIELDS: dict[str, tuple[str, ...]] = {
+    "procedure.reason_required": ("reason",),
+    "rule2.materials": ("legal_basis", "procedure_statement"),
+    "rule2.period": ("review_working_days",),
+    "rule2.period_too_short": ("review_working_days", "urgency_reason"),
+    "legality.opinion": ("opinion",),
+    "legality.opinion_text": ("opinion_text",),
+    "legality.legal_risk": ("legal_risk",),
+    "legality.changes": ("required_changes",),
+    "meeting.name": ("meeting_name",),
+    "meeting.head": ("head_name",),
+    "meeting.head_statement": ("head_statement",),
+    "meeting.date": ("meeting_date",),
+    "meeting.date_before_review": ("meeting_date",),
+    "meeting.member_line": ("members",),
+    "meeting.members": ("members",),
+    "meeting.members_total": ("members_total",),
+    "rule4.head_speaks_last": ("members",),
+    "rule4.head_not_member": ("members", "head_name"),
+    "meeting.outcome": ("outcome",),
+    "meeting.departure_reason": ("head_departure_reason",),
+    "publication.channels": ("channels",),
+    "publication.date": ("published_on",),
+    "publication.explanation": ("opinions_explanation",),
+    "execution.unit": ("execution_unit",),
+    "adjustment.purpose": ("purpose",),
+    "evaluation.evaluator": ("evaluator_org",),
+    "rule6.stage_reason": ("staged",),
+    "rule6.not_independent": ("evaluator_org",),
+    "evaluation.conclusion": ("conclusion",),
+    "evaluation.summary": ("summary",),
+}
+
+
+def is_input_error(error: ProcedureError) -> bool:
+    return error.code in INPUT_ERROR_FIELDS
+
+
+def input_error_fields(error: ProcedureError, data: dict | None = None) -> tuple[str, ...]:
+    """The fields an input refusal is about; of several, those left empty in `data` when any is."""
+    fields = INPUT_ERROR_FIELDS.get(error.code, ())
+    if data is not None and len(fields) > 1:
+        empty = tuple(name for name in fields if not str(data.get(name) or "").strip())
+        return empty or fields
+    return fields

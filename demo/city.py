@@ -1,0 +1,252 @@
+"""The demo city (示例市人民政府): its organizations, one person per role and about thirty decisions spread over every
+state of the procedure, built from the scenario data in demo/scenario/city.json.
+
+The data says who is who and what happens to each decision (a named scenario: a list of moves such as
+`{"do": "drive_to", "target": "published"}`); every move is a method of the one walkthrough (`demo.walkthrough`),
+i.e. a service call by the person whose role makes it, so the steps, documents and ledger events are exactly what
+the procedure would record. People are created through `accounts.services.create_user`, so each role assignment is
+checked and recorded in the ledger. Building again adds nothing: organizations are matched by code, people by
+username, decisions by title.
+"""
+
+import json
+import time
+import unicodedata
+import zlib
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Permission
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Organization, User
+from accounts.roles import Role
+from accounts.services import create_user
+from decisions import services
+from decisions.models import Decision, ProcedureProfile
+from decisions.procedure import State, StepKind
+
+from .walkthrough import Cast, Walkthrough, Wording
+
+SCENARIO = Path(__file__).resolve().parent / "scenario" / "city.json"
+PASSWORD = "juece-demo-2026"  # noqa: S105 - the demo's published password
+SITE_URL = "http://127.0.0.1:8000/"
+# The scenario's moves: the walkthrough's methods that a scenario may name (nothing else is called).
+MOVES = frozenset(
+    {
+        "drive_to",
+        "work_on_step",
+        "propose_not_applicable",
+        "confirm_not_applicable",
+        "return_step",
+        "request_review",
+        "give_opinion",
+        "upload_draft",
+        "confirm_legality_changes",
+        "meet",
+        "report",
+        "start_evaluation",
+        "evaluate",
+        "withdraw",
+        "suspend",
+        "start_adjustment",
+        "archive",
+    }
+)
+
+
+@cache
+def scenario() -> dict:
+    """The scenario data (plain JSON: no code)."""
+    return json.loads(SCENARIO.read_text(encoding="utf-8"))
+
+
+@dataclass
+class Result:
+    created: list[Decision] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+class DemoCity:
+    """Builds the demo city; every decision move is a walkthrough move by the person whose role makes it."""
+
+    def __init__(self, data: dict | None = None):
+        self.data = data or scenario()
+        self.today = timezone.localdate()
+        self.orgs: dict[str, Organization] = {}
+        self.users: dict[str, User] = {}
+
+    @property
+    def city(self) -> Organization:
+        return self.orgs[self.data["city"]]
+
+    def build(self, on_created=None) -> Result:
+        """Everything that is not there yet; `on_created(decision)` is called after each new decision."""
+        started = time.monotonic()
+        self.organizations()
+        self.people()
+        existing = set(Decision.objects.filter(organ=self.city).values_list("title", flat=True))
+        result = Result()
+        for spec in self.data["decisions"]:
+            if spec["title"] in existing:
+                continue
+            with transaction.atomic():
+                decision = self.decision(spec)
+            result.created.append(decision)
+            if on_created:
+                on_created(decision)
+        result.seconds = time.monotonic() - started
+        return result
+
+    # ------------------------------------------------------------ organizations and people
+
+    @transaction.atomic
+    def organizations(self) -> None:
+        for org in self.data["organizations"]:
+            self.orgs[org["code"]], _created = Organization.objects.get_or_create(
+                code=org["code"],
+                defaults={
+                    "name": org["name"],
+                    "short_name": org["short_name"],
+                    "kind": org["kind"],
+                    "parent": self.orgs.get(org["parent"]) if org["parent"] else None,
+                },
+            )
+        if not ProcedureProfile.objects.filter(organ=self.city).exists():
+            services.update_procedure_profile(organ=self.city, actor=None, **self.data["procedure_profile"])
+
+    def people(self) -> None:
+        password_hash = None  # hashed once: twenty slow hashes of the same demo password would only cost time
+        for person in self.data["people"]:
+            user = User.objects.filter(username=person["username"]).first()
+            if user is None:
+                password_hash = password_hash or make_password(PASSWORD)
+                with transaction.atomic():
+                    user = create_user(  # each role assigned by `assign_role` and recorded in the ledger
+                        username=person["username"],
+                        organization=self.orgs[person["organization"]],
+                        roles=[Role(person["role"])],
+                        display_name=person["name"],
+                        title=person["title"],
+                    )
+                    user.password = password_hash
+                    user.email = f"{person['username']}@example.gov.cn"
+                    user.save(update_fields=["password", "email"])
+                    if person["role"] == Role.SYSTEM_ADMIN:
+                        admin_site_access(user)
+            self.users[person["username"]] = user
+
+    def cast(self, unit: str) -> Cast:
+        department = self.data["departments"][unit]
+        return Cast(
+            drafter=self.users[department["drafter"]],
+            dept_head=self.users[department["head"]],
+            legal_reviewer=self.users["legal"],
+            gov_office=self.users["gov"],
+            evaluator=self.users["evaluator"],
+        )
+
+    # ------------------------------------------------------------ one decision
+
+    def wording(self, spec: dict) -> Wording:
+        """The city's wording, with the unit's own step details and this decision's comment figures."""
+        values = dict(self.data["wording"])
+        values["step_documents"] = {kind: tuple(pair) for kind, pair in values["step_documents"].items()}
+        details = {
+            kind: dict(fields) for kind, fields in self.data["departments"][spec["unit"]]["step_details"].items()
+        }
+        details[StepKind.PUBLIC_PARTICIPATION] = details.get(StepKind.PUBLIC_PARTICIPATION, {}) | self.comments(spec)
+        return Wording(step_details=details, **values)
+
+    def comments(self, spec: dict) -> dict:
+        """How many comments the consultation received and how they were used: varied by title, stable per run."""
+        seed = zlib.crc32(spec["title"].encode())
+        received = 40 + seed % 260
+        adopted, partly = received * (20 + seed % 15) // 100, received * (10 + seed % 10) // 100
+        summary = self.data["participation_feedback"].format(
+            received=received, adopted=adopted, partly=partly, rejected=received - adopted - partly
+        )
+        return {"comments_received": received, "feedback_summary": summary}
+
+    def decision(self, spec: dict) -> Decision:
+        cast = self.cast(spec["unit"])
+        fields = dict.fromkeys(spec.get("flags", ()), True)
+        if spec.get("confidential_reason"):
+            fields |= {"is_confidential": True, "confidential_reason": spec["confidential_reason"]}
+        decision = services.create_decision(
+            actor=cast.drafter,
+            undertaking_unit=self.orgs[self.data["departments"][spec["unit"]]["organization"]],
+            title=spec["title"],
+            summary=spec["summary"],
+            year=spec["year"],
+            scope_category=spec["scope"],
+            term_end=date.fromisoformat(spec["term_end"]) if spec.get("term_end") else None,
+            **fields,
+        )
+        walk = Walkthrough(cast, self.wording(spec), today=self.today)
+        for move in self.data["scenarios"][spec["scenario"]]:
+            arguments = dict(move)
+            name = arguments.pop("do")
+            if name not in MOVES:
+                raise ValueError(f"{spec['scenario']}: unknown move {name!r}")
+            if name == "report":
+                arguments.setdefault("reports", spec.get("reports", self.data["default_reports"]))
+            getattr(walk, name)(decision, **arguments)
+        decision.refresh_from_db()
+        return decision
+
+
+def admin_site_access(user: User) -> None:
+    """The Django admin is the system administrator's: users, organizations and the holiday calendar."""
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    user.user_permissions.set(
+        Permission.objects.filter(
+            content_type__app_label__in=["accounts", "review"],
+            content_type__model__in=["user", "organization", "holiday"],
+        )
+    )
+
+
+# ---------------------------------------------------------------- what seed_demo prints
+
+
+def summary_lines(city: DemoCity, result: Result) -> list[str]:
+    """The decisions by state, where to open the site and the demo logins."""
+    lines = []
+    counts = Counter(Decision.objects.filter(organ=city.city).values_list("status", flat=True))
+    lines.append(_("Decisions by state (%(total)s in all):") % {"total": sum(counts.values())})
+    for state in State:
+        if counts[state]:
+            lines.append(f"  {_pad(str(state.label), 34)}{counts[state]:>3}")
+    lines.append("")
+    lines.append(
+        _("Open %(url)s — the public portal; the staff workspace is %(manage)s.")
+        % {"url": SITE_URL, "manage": f"{SITE_URL}manage/"}
+    )
+    lines.append(_("Demo logins (every account's password is %(password)s):") % {"password": PASSWORD})
+    rows = [(_("Username"), _("Role"), _("Organization"), _("Name"))]
+    for person in city.data["people"]:
+        user = city.users[person["username"]]
+        organization = user.organization.name if user.organization_id else ""
+        name = f"{user.display_name}（{user.title}）" if user.title else user.display_name
+        rows.append((user.username, str(Role(person["role"]).label), organization, name))
+    widths = [max(_width(row[column]) for row in rows) + 2 for column in range(3)]
+    for row in rows:
+        cells = "".join(_pad(cell, width) for cell, width in zip(row[:3], widths, strict=True))
+        lines.append(f"  {cells}{row[3]}")
+    return lines
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * max(width - _width(text), 0)

@@ -1,0 +1,455 @@
+"""The one walkthrough: a decision driven through the real procedure services, for `seed_demo`, the tests and the
+benchmarks.
+
+Nothing here bypasses a rule: every move is a service call by the person whose role makes it (the `Cast`), so the
+history it leaves (steps, documents, ledger events) is exactly what the procedure would have recorded. What those
+people write on the way is a `Wording`: plain defaults for the tests, the demo city's own texts for `seed_demo`
+(demo/scenario/city.json).
+
+    walk = Walkthrough(cast)                     # or Walkthrough(cast, wording, today=...)
+    walk.drive_to(decision, State.PUBLISHED)     # along the main path, required steps done on the way
+    walk.work_on_step(decision, StepKind.HEARING, until="submitted")
+    walk.meet(decision, "deferred", "暂缓决定。")
+
+The module-level `drive_to`, `step_forward`, `complete_required_steps`, `submit_unit_step` and `upload_decision_text`
+are the same moves with the default wording, for tests that only need a decision in some state.
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from accounts.models import User
+from decisions import services
+from decisions.guards import decision_text_uploaded
+from decisions.models import Decision, Document, Step
+from decisions.procedure import UNIT_RUN_STEPS, Requirement, State, StepKind, StepStatus
+from decisions.selectors import current_steps
+from workdays.calendar import period_end
+
+MAIN_PATH = (
+    State.PROPOSED,
+    State.CATALOGED,
+    State.DRAFTING,
+    State.LEGALITY_REVIEW,
+    State.AWAITING_DISCUSSION,
+    State.DECIDED,
+    State.PUBLISHED,
+    State.IN_EXECUTION,
+)
+# `drive_to` reaches these: the main path, and the end of an adjustment that stops the decision.
+DRIVABLE = frozenset({*MAIN_PATH, State.TERMINATED})
+MOST_MOVES = 12  # more than the main path is long, adjustments included
+
+
+@dataclass
+class Cast:
+    """The people who move one decision: its unit's drafter and head, the organ's legal office and government office,
+    and the evaluation body's evaluator."""
+
+    drafter: User
+    dept_head: User | None = None
+    legal_reviewer: User | None = None
+    gov_office: User | None = None
+    evaluator: User | None = None
+
+
+@dataclass(frozen=True)
+class Wording:
+    """What the cast writes on the way. `{title}` in a document title stands for the decision's title.
+
+    The defaults are the tests' plain texts; the demo city passes its own (demo/scenario/city.json, "wording")."""
+
+    # step kind → core fields laid over `step_details`' defaults
+    step_details: Mapping[str, Mapping] = field(default_factory=dict)
+    # step kind → (document kind, title) of the document a unit-run step is completed with; default: a report
+    step_documents: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    consultation_draft_title: str = ""  # if given, public participation publishes the draft under this title
+    review_draft_title: str = "决策草案（送审稿）"
+    adjustment_draft_title: str = "调整方案（送审稿）"
+    explanation_title: str = ""  # if given, an explanation of the draft goes with the draft for review
+    approval_comment: str = "同意。"
+    confidentiality_comment: str = ""
+    legal_basis: str = "《重大行政决策程序暂行条例》；相关法律法规"
+    procedure_statement: str = "已完成公众参与、专家论证、风险评估等法定程序。"
+    lawful_opinion_text: str = "经审查，该决策草案符合法定权限和程序，内容合法。"
+    advisers_consulted: str = "法律顾问王律师"
+    meeting_name: str = "市政府常务会议"
+    meeting_members_total: int = 7
+    head_name: str = "王市长"
+    head_statement: str = "原则同意，按会议意见修改后印发。"
+    stop_statement: str = "同意停止执行，请做好善后工作。"
+    decision_text_title: str = "{title}"
+    publication_channels: str = "市政府门户网站、《示例日报》"
+    publication_link: str = "https://www.example.gov.cn/zwgk/"
+    opinions_explanation: str = "对公众和专家意见的采纳情况已在起草说明中逐条说明。"
+    evaluation_stage_reason: str = "第一阶段评估：实施满半年的阶段性效果"
+    evaluation_report_title: str = "《{title}》实施情况第三方评估报告"
+
+
+def pdf_file(name: str, text: str = "Juece") -> SimpleUploadedFile:
+    """A small but well-formed PDF (enough for type and content checks)."""
+    body = (
+        "%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+        "3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+        f"% {text}\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+    )
+    return SimpleUploadedFile(name, body.encode("utf-8"), content_type="application/pdf")
+
+
+def step_details(kind: StepKind, today: date) -> dict:
+    """Core fields that satisfy each step's rules (Decree 713's numbers)."""
+    comment_start = today - timedelta(days=60)
+    return {
+        StepKind.PUBLIC_PARTICIPATION: {
+            "comment_start": comment_start,
+            "comment_end": period_end(comment_start, 30).value,
+            "channels": "市政府门户网站“意见征集”专栏、《示例日报》",
+            "comments_received": 126,
+            "feedback_summary": "共收到意见126条，采纳41条，部分采纳23条，未采纳62条并说明理由。",
+        },
+        StepKind.HEARING: {
+            "hearing_date": today - timedelta(days=20),
+            "materials_sent_on": today - timedelta(days=30),
+            "selection_method_published": True,
+            "participants_published": True,
+            "record_signed": True,
+        },
+        StepKind.EXPERT_REVIEW: {
+            "experts": "王建国（示例大学交通学院教授）、李红（市规划设计研究院高级工程师）、张伟（律师）",
+            "conflicts_declared": True,
+            "opinion_summary": "专家一致认为方案总体可行，建议分阶段实施，意见均已采纳。",
+        },
+        StepKind.RISK_ASSESSMENT: {
+            "risk_level": "medium",
+            "controllable": True,
+            "measures": "风险点：部分群众出行成本增加。措施：过渡期优惠、分步实施、舆情监测与应急预案。",
+        },
+        StepKind.FAIR_COMPETITION_REVIEW: {"conclusion": "经审查，不含排除、限制竞争的内容。"},
+        StepKind.DEPARTMENT_CONSULTATION: {
+            "units_consulted": "市发展改革委：无意见；市财政局：同意；市公安局：建议加强执法衔接，已采纳。",
+            "disagreements": "",
+        },
+        StepKind.PARTY_REPORT: {
+            "reported_on": today - timedelta(days=5),
+            "summary": "市委原则同意，按程序推进。",
+        },
+        StepKind.CONGRESS_REPORT: {
+            "reported_on": today - timedelta(days=3),
+            "summary": "市人大常委会主任会议听取报告。",
+        },
+    }[kind]
+
+
+def meeting_members(outcome: str = "adopted") -> list[dict]:
+    view = "agree" if outcome != "rejected" else "disagree"
+    return [
+        {"name": "陈副市长", "view": view, "remarks": "同意承办单位意见。"},
+        {"name": "刘副市长", "view": view, "remarks": ""},
+        {
+            "name": "赵秘书长",
+            "view": "disagree" if view == "agree" else "agree",
+            "remarks": "建议延长过渡期。",
+        },
+    ]
+
+
+class Walkthrough:
+    """One person's act per method, each a service call by the member of the cast whose role makes it."""
+
+    def __init__(self, cast: Cast, wording: Wording | None = None, *, today: date | None = None):
+        self.cast = cast
+        self.wording = wording or Wording()
+        self.today = today or timezone.localdate()
+
+    # ------------------------------------------------------------ the undertaking unit's steps
+
+    def details(self, kind: str) -> dict:
+        return step_details(StepKind(kind), self.today) | dict(self.wording.step_details.get(kind, {}))
+
+    def work_on_step(self, decision: Decision, kind: str, *, until: str = "done") -> Step:
+        """The drafter fills in a unit-run step and attaches its document ("filled"), submits it ("submitted") and
+        the head approves it ("done"). A step already done or not applicable is left as it is."""
+        kind = StepKind(kind)
+        step = current_steps(decision)[kind]
+        if step.status == StepStatus.DONE or step.requirement == Requirement.NOT_APPLICABLE:
+            return step
+        drafter, wording = self.cast.drafter, self.wording
+        services.update_step_details(step=step, actor=drafter, details=self.details(kind))
+        if kind == StepKind.PUBLIC_PARTICIPATION and wording.consultation_draft_title:
+            self.upload(decision, Document.Kind.DRAFT, wording.consultation_draft_title, "draft.pdf", is_public=True)
+        document_kind, title = wording.step_documents.get(kind, (Document.Kind.REPORT, f"{kind.label}材料"))
+        self.upload(
+            decision, document_kind, title, f"{kind}.pdf", step=step, is_public=kind == StepKind.PUBLIC_PARTICIPATION
+        )
+        if until in ("submitted", "done"):
+            step = services.submit_step(step=step, actor=drafter)
+        if until == "done":
+            step = services.approve_step(step=step, actor=self.cast.dept_head, comment=wording.approval_comment)
+        return step
+
+    def complete_required_steps(self, decision: Decision, kinds: Iterable[str] = UNIT_RUN_STEPS) -> None:
+        """Every required unit-run step among `kinds`, except those waiting for the legal office to confirm that
+        they do not apply."""
+        kinds = set(kinds)
+        for kind, step in current_steps(decision).items():
+            if (
+                kind in kinds
+                and step.requirement == Requirement.REQUIRED
+                and not step.awaits_not_applicable_confirmation
+            ):
+                self.work_on_step(decision, kind)
+
+    def propose_not_applicable(self, decision: Decision, kind: str, reason: str) -> Step:
+        step = current_steps(decision)[StepKind(kind)]
+        return services.propose_not_applicable(step=step, actor=self.cast.drafter, reason=reason)
+
+    def confirm_not_applicable(self, decision: Decision, kind: str, comment: str = "") -> Step:
+        step = current_steps(decision)[StepKind(kind)]
+        return services.confirm_not_applicable(step=step, actor=self.cast.legal_reviewer, confirm=True, comment=comment)
+
+    def return_step(self, decision: Decision, kind: str, comment: str) -> Step:
+        step = current_steps(decision)[StepKind(kind)]
+        return services.return_step(step=step, actor=self.cast.dept_head, comment=comment)
+
+    # ------------------------------------------------------------ documents
+
+    def upload(
+        self,
+        decision: Decision,
+        kind: str,
+        title: str,
+        name: str = "document.pdf",
+        *,
+        actor: User | None = None,
+        step: Step | None = None,
+        is_public: bool = False,
+    ) -> Document:
+        title = title.replace("{title}", decision.title)
+        return services.add_document(
+            decision=decision,
+            actor=actor or self.cast.drafter,
+            uploaded_file=pdf_file(name, f"{decision.title} {title}"),
+            kind=kind,
+            title=title,
+            step=step,
+            is_public=is_public,
+        )
+
+    def upload_draft(self, decision: Decision, title: str) -> Document:
+        """The unit's (revised) draft, e.g. after the legal office asked for changes."""
+        return self.upload(decision, Document.Kind.DRAFT, title, "draft.pdf")
+
+    # ------------------------------------------------------------ legality review
+
+    def request_review(self, decision: Decision, **kwargs) -> Step:
+        """The required steps done, the draft for review sent (unless the unit sent one since drafting began) with
+        its explanation, and the legality review requested. `kwargs`: e.g. review_working_days, urgency_reason."""
+        self.complete_required_steps(decision)
+        decision.refresh_from_db()
+        wording = self.wording
+        sent = decision.documents.filter(kind=Document.Kind.DRAFT, is_public=False)
+        if decision.status_changed_at:
+            sent = sent.filter(uploaded_at__gte=decision.status_changed_at)
+        if not sent.exists():
+            title = wording.adjustment_draft_title if decision.is_adjustment else wording.review_draft_title
+            self.upload_draft(decision, title)
+            if wording.explanation_title:
+                self.upload(decision, Document.Kind.EXPLANATION, wording.explanation_title, "explanation.pdf")
+        return services.request_legality_review(
+            decision=decision,
+            actor=self.cast.drafter,
+            legal_basis=wording.legal_basis,
+            procedure_statement=wording.procedure_statement,
+            **kwargs,
+        )
+
+    def give_opinion(self, decision: Decision, opinion: str = "lawful", opinion_text: str = "", **kwargs) -> Step:
+        """The legal office's opinion. `kwargs`: required_changes, legal_risk, advisers_consulted."""
+        kwargs.setdefault("advisers_consulted", self.wording.advisers_consulted)
+        return services.give_legality_opinion(
+            decision=decision,
+            actor=self.cast.legal_reviewer,
+            opinion=opinion,
+            opinion_text=opinion_text or self.wording.lawful_opinion_text,
+            **kwargs,
+        )
+
+    def confirm_legality_changes(self, decision: Decision, comment: str = "") -> Step:
+        return services.confirm_legality_changes(decision=decision, actor=self.cast.legal_reviewer, comment=comment)
+
+    # ------------------------------------------------------------ collective decision, publication, execution
+
+    def meet(
+        self,
+        decision: Decision,
+        outcome: str = "adopted",
+        head_statement: str = "",
+        members: list[dict] | None = None,
+    ) -> Step:
+        """The executive meeting, recorded by the government office: each member's view, the head last."""
+        wording = self.wording
+        if not head_statement:
+            stopping = decision.adjustment_purpose == Decision.AdjustmentPurpose.STOP and outcome == "adopted"
+            head_statement = wording.stop_statement if stopping else wording.head_statement
+        members = members or meeting_members(outcome)
+        return services.record_collective_decision(
+            decision=decision,
+            actor=self.cast.gov_office,
+            meeting_name=wording.meeting_name,
+            meeting_date=self.today,
+            members=members,
+            members_total=max(wording.meeting_members_total, len(members) + 1),
+            head_name=wording.head_name,
+            head_statement=head_statement,
+            outcome=outcome,
+        )
+
+    def publish(self, decision: Decision) -> Step:
+        """The government office uploads the decision text (unless there is one) and publishes it."""
+        wording = self.wording
+        if decision_text_uploaded(decision, {}) is not None:
+            upload_decision_text(decision, self.cast.gov_office, wording.decision_text_title)
+        return services.publish_decision(
+            decision=decision,
+            actor=self.cast.gov_office,
+            channels=wording.publication_channels,
+            published_on=self.today,
+            link=wording.publication_link,
+            opinions_explanation=wording.opinions_explanation,
+        )
+
+    def start_execution(self, decision: Decision) -> Step:
+        return services.start_execution(
+            decision=decision, actor=self.cast.gov_office, execution_unit=decision.undertaking_unit
+        )
+
+    def report(self, decision: Decision, reports: Iterable[str]) -> None:
+        for progress in reports:
+            services.report_execution(decision=decision, actor=self.cast.drafter, progress=progress)
+
+    def start_evaluation(self, decision: Decision, stage_reason: str = "") -> Step:
+        """A staged third-party evaluation by the evaluator's body."""
+        return services.start_evaluation(
+            decision=decision,
+            actor=self.cast.gov_office,
+            evaluator_org=self.cast.evaluator.organization,
+            staged=True,
+            stage_reason=stage_reason or self.wording.evaluation_stage_reason,
+        )
+
+    def complete_evaluation(self, decision: Decision, conclusion: str, summary: str) -> Step:
+        """The evaluator uploads the report and gives the conclusion (continue, adjust or stop)."""
+        evaluator = self.cast.evaluator
+        self.upload(
+            decision,
+            Document.Kind.REPORT,
+            self.wording.evaluation_report_title,
+            "evaluation.pdf",
+            actor=evaluator,
+            step=current_steps(decision)[StepKind.POST_EVALUATION],
+        )
+        return services.complete_evaluation(decision=decision, actor=evaluator, conclusion=conclusion, summary=summary)
+
+    def evaluate(self, decision: Decision, conclusion: str, summary: str) -> Step:
+        self.start_evaluation(decision)
+        return self.complete_evaluation(decision, conclusion, summary)
+
+    # ------------------------------------------------------------ the government office's other acts
+
+    def withdraw(self, decision: Decision, reason: str) -> Decision:
+        return services.withdraw_decision(decision=decision, actor=self.cast.gov_office, reason=reason)
+
+    def suspend(self, decision: Decision, reason: str) -> Decision:
+        return services.suspend_decision(decision=decision, actor=self.cast.gov_office, reason=reason)
+
+    def start_adjustment(self, decision: Decision, purpose: str, reason: str) -> Decision:
+        return services.start_adjustment(decision=decision, actor=self.cast.gov_office, purpose=purpose, reason=reason)
+
+    def archive(self, decision: Decision, reason: str) -> Decision:
+        return services.archive_decision(decision=decision, actor=self.cast.gov_office, reason=reason)
+
+    # ------------------------------------------------------------ along the main path
+
+    def step_forward(self, decision: Decision, *, outcome: str = "adopted") -> Decision:
+        """The next move on the main path (proposed → … → in_execution; an adjustment that stops the decision ends
+        in terminated). `outcome`: the executive meeting's, when the decision awaits discussion."""
+        decision.refresh_from_db()
+        status = decision.status
+        cast = self.cast
+        if status == State.PROPOSED:
+            services.catalog_decision(decision=decision, actor=cast.gov_office)
+        elif status == State.CATALOGED:
+            services.start_drafting(decision=decision, actor=cast.drafter)
+        elif status == State.DRAFTING:
+            if decision.is_confidential and not decision.is_lawfully_confidential:
+                services.confirm_confidentiality(
+                    decision=decision,
+                    actor=cast.legal_reviewer,
+                    confirm=True,
+                    comment=self.wording.confidentiality_comment,
+                )
+                decision.refresh_from_db()
+            self.request_review(decision)
+        elif status == State.LEGALITY_REVIEW:
+            self.give_opinion(decision)
+        elif status == State.AWAITING_DISCUSSION:
+            self.meet(decision, outcome)
+        elif status == State.DECIDED:
+            if decision.is_confidential:  # decided → in execution: nothing is published
+                self.start_execution(decision)
+            else:
+                self.publish(decision)
+        elif status == State.PUBLISHED:
+            self.start_execution(decision)
+        else:
+            raise ValueError(f"no main-path move from {status}")
+        decision.refresh_from_db()
+        return decision
+
+    def drive_to(self, decision: Decision, target: str) -> Decision:
+        """Move a decision along the main path until it is in `target`, completing the required steps on the way."""
+        if target not in DRIVABLE:
+            raise ValueError(f"{target} is not on the main path")
+        for _move in range(MOST_MOVES):
+            decision.refresh_from_db()
+            if decision.status == target:
+                return decision
+            self.step_forward(decision)
+        raise RuntimeError(f"{decision.title}: could not reach {target}; it is {decision.status}")
+
+
+# ---------------------------------------------------------------- the same moves with the default wording
+
+
+def drive_to(decision: Decision, target: str, cast: Cast) -> Decision:
+    return Walkthrough(cast).drive_to(decision, target)
+
+
+def step_forward(decision: Decision, cast: Cast, *, adjustment_outcome: str = "adopted") -> Decision:
+    return Walkthrough(cast).step_forward(decision, outcome=adjustment_outcome)
+
+
+def complete_required_steps(decision: Decision, cast: Cast, kinds: Iterable[str] = UNIT_RUN_STEPS) -> None:
+    Walkthrough(cast).complete_required_steps(decision, kinds)
+
+
+def upload_decision_text(decision: Decision, actor: User, title: str = "{title}") -> Document:
+    """The decision text (what is published, Art. 32), uploaded by the government office before publication."""
+    title = title.replace("{title}", decision.title)
+    return services.add_document(
+        decision=decision,
+        actor=actor,
+        uploaded_file=pdf_file("decision.pdf", title),
+        kind=Document.Kind.DECISION_TEXT,
+        title=title,
+        is_public=True,
+    )
+
+
+def submit_unit_step(decision: Decision, kind: StepKind, drafter: User, today: date | None = None) -> Step:
+    """The drafter fills in the step's core fields, attaches its document and submits it to the head."""
+    return Walkthrough(Cast(drafter=drafter), today=today).work_on_step(decision, kind, until="submitted")

@@ -1,0 +1,187 @@
+"""`manage.py seed_demo` (the demo app): every state present, idempotent, people made through the accounts services,
+a history the procedure would have written; and the scenario data is data, not code."""
+
+import ast
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import call_command, get_commands
+
+from accountability.ledger import verify_chain
+from accountability.models import LedgerEvent
+from accounts.models import Organization, User
+from accounts.roles import Role
+from decisions.models import Decision, Document, Step
+from decisions.procedure import Requirement, State, StepKind, StepStatus
+from decisions.selectors import current_steps
+from demo import walkthrough
+from demo.city import MOVES, PASSWORD, SCENARIO, SITE_URL, scenario
+
+DECISIONS = 33
+PEOPLE = 20
+
+
+def _counts() -> dict[str, int]:
+    return {
+        model.__name__: model.objects.count() for model in (Organization, User, Decision, Step, Document, LedgerEvent)
+    }
+
+
+def _seed() -> str:
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_seed_demo():
+    """One seeding (a few seconds), every check on it; then a second run adds nothing."""
+    output = _seed()
+    _check_states_and_situations()
+    _check_history()
+    _check_people_and_output(output)
+    before = _counts()
+    assert before["Decision"] == DECISIONS
+    again = _seed()
+    assert _counts() == before
+    assert SITE_URL in again and PASSWORD in again
+    assert verify_chain().ok
+
+
+def _check_states_and_situations():
+    decisions = list(Decision.objects.prefetch_related("steps"))
+    assert len(decisions) == DECISIONS
+    assert {decision.status for decision in decisions} == set(State.values)  # all 14 states
+    assert {decision.title for decision in decisions} == {spec["title"] for spec in scenario()["decisions"]}
+    assert {decision.year for decision in decisions} == {2025, 2026}
+    assert len({decision.undertaking_unit_id for decision in decisions}) >= 5
+
+    adjusting = [d for d in decisions if d.status == State.DRAFTING and d.adjustment_round == 1]
+    assert adjusting
+
+    confidential = [d for d in decisions if d.is_confidential and d.status == State.IN_EXECUTION]
+    assert confidential
+    for decision in confidential:
+        assert current_steps(decision)[StepKind.PUBLICATION].requirement == Requirement.NOT_APPLICABLE
+        assert not LedgerEvent.objects.filter(decision_id=decision.pk, action="decision.publish").exists()
+
+    current = [step for decision in decisions for step in current_steps(decision).values()]
+    assert any(
+        step.kind == StepKind.LEGALITY_REVIEW
+        and step.status == StepStatus.APPROVED
+        and step.details.get("opinion") == "lawful_with_changes"
+        for step in current
+    )
+    assert any(step.status == StepStatus.SUBMITTED and step.kind != StepKind.LEGALITY_REVIEW for step in current)
+    assert any(step.status == StepStatus.RETURNED for step in current)
+    assert any(step.awaits_not_applicable_confirmation for step in current)
+    assert any(step.kind == StepKind.EXECUTION and step.details.get("reports") for step in current)
+    flags = (
+        "is_technical",
+        "has_stability_risk",
+        "affects_market_entities",
+        "touches_other_departments",
+        "requires_hearing",
+        "in_congress_report_list",
+    )
+    for flag in flags:
+        assert {getattr(decision, flag) for decision in decisions} == {True, False}, flag
+
+
+def _check_history():
+    assert verify_chain().ok
+    for decision in Decision.objects.all():
+        statuses = [
+            event.after["status"]
+            for event in LedgerEvent.objects.filter(decision_id=decision.pk, action__startswith="decision.").order_by(
+                "id"
+            )
+            if "status" in event.after
+        ]
+        assert statuses[0] == State.PROPOSED
+        assert statuses[-1] == decision.status, decision.title
+
+
+def _check_people_and_output(output):
+    people = scenario()["people"]
+    assert len(people) == PEOPLE and User.objects.count() == PEOPLE
+    for person in people:
+        user = User.objects.get(username=person["username"])
+        assert user.role_names == {person["role"]}, person["username"]
+        assert user.organization.code == person["organization"]
+        assert (user.display_name, user.title) == (person["name"], person["title"])
+        assert user.check_password(PASSWORD)
+        # made through accounts.services.create_user: the role was assigned by assign_role, in the ledger
+        event = LedgerEvent.objects.get(action="accounts.role_assigned", object_id=str(user.pk))
+        assert event.after == {"roles": [person["role"]]}
+        assert person["username"] in output
+    for role in Role:
+        assert User.objects.filter(groups__name=role.value).exists(), role
+    admins = [
+        User.objects.get(groups__name=role) for role in (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN)
+    ]
+    assert len({admin.pk for admin in admins}) == 3
+    assert User.objects.get(groups__name=Role.SYSTEM_ADMIN).is_staff
+    city = Organization.objects.get(code="sz-gov")
+    assert city.procedure_profile.min_comment_days == 30
+    assert Organization.objects.filter(parent=city, kind=Organization.Kind.DEPARTMENT).count() >= 5
+    assert PASSWORD in output
+
+
+# ---------------------------------------------------------------- the scenario is data
+
+
+def test_the_scenario_file_is_plain_json():
+    """The Chinese scenario is kept apart from the code, as data: a JSON document with no Python in it."""
+    data = json.loads(SCENARIO.read_text(encoding="utf-8"))
+    assert SCENARIO.suffix == ".json" and not SCENARIO.with_suffix(".py").exists()
+    assert data == scenario()
+
+    def leaves(value):
+        if isinstance(value, dict):
+            for item in value.values():
+                yield from leaves(item)
+        elif isinstance(value, list):
+            for item in value:
+                yield from leaves(item)
+        else:
+            yield value
+
+    assert all(isinstance(leaf, str | int | bool) or leaf is None for leaf in leaves(data))
+
+
+def test_the_scenario_names_only_what_exists():
+    data = scenario()
+    usernames = {person["username"] for person in data["people"]}
+    codes = {org["code"] for org in data["organizations"]}
+    assert {Role(person["role"]) for person in data["people"]} == set(Role)
+    assert {person["organization"] for person in data["people"]} <= codes
+    for unit in data["departments"].values():
+        assert unit["organization"] in codes and {unit["drafter"], unit["head"]} <= usernames
+        for kind in unit["step_details"]:
+            assert StepKind(kind)
+    assert len(data["decisions"]) == DECISIONS
+    assert {spec["scenario"] for spec in data["decisions"]} == set(data["scenarios"])
+    for spec in data["decisions"]:
+        assert spec["unit"] in data["departments"]
+        assert Decision.ScopeCategory(spec["scope"])
+    for moves in data["scenarios"].values():
+        for move in moves:
+            assert move["do"] in MOVES
+            assert callable(getattr(walkthrough.Walkthrough, move["do"]))
+            if "target" in move:
+                assert move["target"] in walkthrough.DRIVABLE
+            if "kind" in move:
+                assert StepKind(move["kind"])
+
+
+def test_the_walkthrough_module_holds_the_one_path():
+    """seed_demo lives in the demo app and builds through demo.city; decisions keeps no walkthrough of its own."""
+    assert get_commands()["seed_demo"] == "demo"
+    import importlib.util
+
+    assert importlib.util.find_spec("decisions.demo") is None
+    source = (SCENARIO.parents[1] / "management" / "commands" / "seed_demo.py").read_text(encoding="utf-8")
+    defined = {node.name for node in ast.walk(ast.parse(source)) if isinstance(node, ast.FunctionDef)}
+    assert defined <= {"add_arguments", "handle", "created"}  # thin: parse the arguments, call the builder

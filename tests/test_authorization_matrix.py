@@ -1,0 +1,226 @@
+"""Who gets what from every URL of the project: each URL pattern × each role (and anonymous) → the status code.
+
+The table below has a row for every named URL pattern of the URLconf (the staff workspace /manage/, the API /api/,
+the portal /, the auth and language plumbing); `test_every_url_pattern_has_a_row` fails when a pattern has none, so
+every new page or endpoint adds its rows here. Only Django's admin is left out (see SKIPPED_ROUTES).
+
+The objects: `decision` is a decision of the drafter's unit in drafting (the unit roles' own; the organ-wide roles
+see it; the expert, the evaluator and the administrators without an organ-wide role do not), with one of its steps
+and its (non-public) draft; `published` is a published decision with a public document; `foreign` is a decision
+of another city, proposed there, with its draft (404 for everyone here). POST rows send no data and are chosen
+never to succeed, so the shared world stays as it is.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from django.db import transaction
+from django.urls import URLResolver, get_resolver, reverse
+
+from decisions import services
+from decisions.models import Document
+from decisions.procedure import State, StepKind
+from decisions.selectors import current_steps
+from demo.walkthrough import drive_to, pdf_file
+from tests.factories import add_remaining_personas, make_decision, make_world
+
+ROLES = (
+    "anonymous",
+    "drafter",
+    "dept_head",
+    "gov_office",
+    "legal_reviewer",
+    "expert",
+    "evaluator",
+    "supervisor",
+    "system_admin",
+    "security_admin",
+    "audit_admin",
+)
+PERSONAS = {
+    "drafter": "drafter",
+    "dept_head": "head",
+    "gov_office": "gov",
+    "legal_reviewer": "legal_reviewer",
+    "expert": "expert",
+    "evaluator": "evaluator",
+    "supervisor": "supervisor",
+    "system_admin": "system_admin",
+    "security_admin": "security_admin",
+    "audit_admin": "audit_admin",
+}
+
+# Routes not in the matrix, and why.
+SKIPPED_ROUTES = {
+    "admin/": "Django's admin: for is_staff accounts only, with its own login; no role of the procedure reaches it",
+    "static/": "static files, routed only with DEBUG on (WhiteNoise serves them otherwise)",
+    "media/": "never routed: documents are served only through the permission-checked download views",
+}
+
+
+@dataclass(frozen=True)
+class Row:
+    pattern: str  # namespace:name of the URL pattern
+    method: str
+    args: tuple  # names of objects of the world (below), or literal slugs prefixed with "="
+    statuses: str  # the expected status codes, in ROLES order
+    note: str = ""
+
+    @property
+    def expected(self) -> tuple[int, ...]:
+        return tuple(int(code) for code in self.statuses.split())
+
+    @property
+    def id(self) -> str:
+        objects = ",".join(self.args)
+        return f"{self.pattern}({objects}) {self.method}{' ' + self.note if self.note else ''}"
+
+
+# fmt: off
+MATRIX = [
+    # roles:                                                           ano drf hed gov leg exp evl sup sys sec aud
+    Row("manage:home", "GET", (),                                     "302 200 200 200 200 200 200 200 200 200 200"),
+    Row("manage:decisions", "GET", (),                                "302 200 200 200 200 200 200 200 200 200 200"),
+    Row("manage:decision_create", "GET", (),                          "302 200 302 302 302 302 302 302 302 302 302"),
+    Row("manage:decision", "GET", ("decision",),                      "302 200 200 200 200 404 404 200 404 404 200"),
+    Row("manage:decision", "GET", ("foreign",),                       "302 404 404 404 404 404 404 404 404 404 404"),
+    Row("manage:decision_edit", "GET", ("decision",),                 "302 200 302 302 302 404 404 302 404 404 302"),
+    Row("manage:decision_edit", "GET", ("foreign",),                  "302 404 404 404 404 404 404 404 404 404 404"),
+    Row("manage:transition", "GET", ("decision", "=withdraw"),        "302 200 200 200 200 404 404 200 404 404 200"),
+    Row("manage:transition", "GET", ("decision", "=teleport"),        "302 404 404 404 404 404 404 404 404 404 404"),
+    Row("manage:transition", "GET", ("foreign", "=withdraw"),         "302 404 404 404 404 404 404 404 404 404 404"),
+    Row("manage:transition", "POST", ("decision", "=withdraw"),       "302 400 400 400 400 404 404 400 404 404 400",
+        "no reason: refused by the service"),
+    Row("manage:execution_report", "GET", ("decision",),              "302 405 405 405 405 405 405 405 405 405 405"),
+    Row("manage:execution_report", "POST", ("decision",),             "302 302 302 302 302 404 404 302 404 404 302",
+        "refused: not in execution"),
+    Row("manage:confidentiality", "GET", ("decision",),               "302 405 405 405 405 405 405 405 405 405 405"),
+    Row("manage:confidentiality", "POST", ("decision",),              "302 302 302 302 302 404 404 302 404 404 302",
+        "refused: nothing claimed"),
+    Row("manage:document_upload", "GET", ("decision",),               "302 405 405 405 405 405 405 405 405 405 405"),
+    Row("manage:document_upload", "POST", ("decision",),              "302 302 302 302 302 404 404 302 404 404 302",
+        "no file: form error"),
+    Row("manage:document_upload", "POST", ("foreign",),               "302 404 404 404 404 404 404 404 404 404 404"),
+    Row("manage:step", "GET", ("step",),                              "302 200 200 200 200 404 404 200 404 404 200"),
+    Row("manage:step", "GET", ("foreign_step",),                      "302 404 404 404 404 404 404 404 404 404 404"),
+    Row("manage:step_action", "GET", ("step", "=submit"),             "302 405 405 405 405 405 405 405 405 405 405"),
+    Row("manage:step_action", "POST", ("step", "=submit"),            "302 400 400 400 400 404 404 400 404 404 400",
+        "refused: incomplete, or not the role"),
+    Row("manage:step_action", "POST", ("foreign_step", "=submit"),    "302 404 404 404 404 404 404 404 404 404 404"),
+    Row("manage:document_download", "GET", ("draft",),                "302 200 200 200 200 404 404 200 404 404 200"),
+    Row("manage:document_download", "GET", ("foreign_draft",),        "302 404 404 404 404 404 404 404 404 404 404"),
+
+    Row("api:decisions", "GET", (),                                   "403 200 200 200 200 200 200 200 200 200 200"),
+    Row("api:decision", "GET", ("decision",),                         "403 200 200 200 200 404 404 200 404 404 200"),
+    Row("api:decision", "GET", ("foreign",),                          "403 404 404 404 404 404 404 404 404 404 404"),
+    Row("api:decision_ledger", "GET", ("decision",),                  "403 403 403 403 403 404 404 200 404 404 200"),
+    Row("api:decision_ledger", "GET", ("foreign",),                   "403 404 404 404 404 404 404 404 404 404 404"),
+    Row("api:decision_transitions", "GET", ("decision",),             "403 200 200 200 200 404 404 200 404 404 200"),
+    Row("api:decision_transitions", "GET", ("foreign",),              "403 404 404 404 404 404 404 404 404 404 404"),
+    Row("api:decision_transition", "GET", ("decision", "=withdraw"),  "403 405 405 405 405 405 405 405 405 405 405"),
+    Row("api:decision_transition", "POST", ("decision", "=withdraw"), "403 403 403 400 403 404 404 403 404 404 403",
+        "no reason: 400 for the role that may withdraw"),
+    Row("api:decision_transition", "POST", ("decision", "=teleport"), "403 404 404 404 404 404 404 404 404 404 404"),
+    Row("api:decision_transition", "POST", ("foreign", "=withdraw"),  "403 404 404 404 404 404 404 404 404 404 404"),
+    Row("api-schema", "GET", (),                                      "403 200 200 200 200 200 200 200 200 200 200"),
+    Row("api-docs", "GET", (),                                        "403 200 200 200 200 200 200 200 200 200 200"),
+
+    Row("portal:home", "GET", (),                                     "200 200 200 200 200 200 200 200 200 200 200"),
+    Row("portal:decision", "GET", ("published",),                     "200 200 200 200 200 200 200 200 200 200 200"),
+    Row("portal:decision", "GET", ("decision",),                      "404 404 404 404 404 404 404 404 404 404 404",
+        "not published"),
+    Row("portal:document", "GET", ("public_document",),               "200 200 200 200 200 200 200 200 200 200 200"),
+    Row("portal:document", "GET", ("draft",),                         "404 404 404 404 404 404 404 404 404 404 404",
+        "not public"),
+
+    Row("login", "GET", (),                                           "200 302 302 302 302 302 302 302 302 302 302"),
+    Row("logout", "GET", (),                                          "405 405 405 405 405 405 405 405 405 405 405"),
+    Row("logout", "POST", (),                                         "302 302 302 302 302 302 302 302 302 302 302"),
+    Row("set_language", "POST", (),                                   "302 302 302 302 302 302 302 302 302 302 302"),
+]
+# fmt: on
+
+
+def url_patterns(patterns=None, prefix="", namespaces=()):
+    """(route, namespaced name) of every URL pattern of the project's URLconf, recursively."""
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            inner = (*namespaces, pattern.namespace) if pattern.namespace else namespaces
+            yield from url_patterns(pattern.url_patterns, route, inner)
+        else:
+            yield route, ":".join((*namespaces, pattern.name)) if pattern.name else None
+
+
+def test_every_url_pattern_has_a_row():
+    routed = {}
+    for route, name in url_patterns():
+        if any(route.startswith(skipped) for skipped in SKIPPED_ROUTES):
+            continue
+        assert name, f"the URL pattern {route!r} has no name: name it and give it a row in MATRIX"
+        routed[name] = route
+    covered = {row.pattern for row in MATRIX}
+    missing = sorted(set(routed) - covered)
+    assert not missing, f"URL patterns without a row in the authorization matrix: {missing}"
+    assert not covered - set(routed), f"rows for URL patterns that no longer exist: {sorted(covered - set(routed))}"
+    assert all(len(row.expected) == len(ROLES) for row in MATRIX)
+
+
+@pytest.fixture(scope="module")
+def _matrix_media(tmp_path_factory):
+    return tmp_path_factory.mktemp("matrix-media")
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, _matrix_media, tmp_path):
+    """One MEDIA_ROOT for the whole module (conftest's is per test), where the shared world's documents are."""
+    settings.MEDIA_ROOT = _matrix_media
+    settings.LEDGER_SEAL_DIR = tmp_path / "seals"
+
+
+@pytest.fixture(scope="module")
+def matrix_world(django_db_setup, django_db_blocker, _matrix_media):
+    """One world for the module, built once in a transaction rolled back at the end (each test adds a savepoint)."""
+    from django.test import override_settings
+
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=_matrix_media), transaction.atomic():
+        world = add_remaining_personas(make_world())
+        decision = drive_to(make_decision(world), State.DRAFTING, world.cast)
+        draft = services.add_document(
+            decision=decision, actor=world.drafter, uploaded_file=pdf_file("draft.pdf"), kind="draft", title="草案"
+        )
+        published = drive_to(make_decision(world, title="关于公布的决定"), State.PUBLISHED, world.cast)
+        foreign = make_decision(world, drafter=world.outsider, title="邻市决定")  # proposed in the other city
+        foreign_draft = services.add_document(
+            decision=foreign, actor=world.outsider, uploaded_file=pdf_file("f.pdf"), kind="draft", title="邻市草案"
+        )
+        world.objects = {
+            "decision": decision,
+            "step": current_steps(decision)[StepKind.PARTY_REPORT],
+            "draft": draft,
+            "published": published,
+            "public_document": Document.objects.filter(decision=published, is_public=True).first(),
+            "foreign": foreign,
+            "foreign_step": current_steps(foreign)[StepKind.PARTY_REPORT],
+            "foreign_draft": foreign_draft,
+        }
+        yield world
+        transaction.set_rollback(True)
+
+
+def _url(row: Row, world) -> str:
+    args = [arg[1:] if arg.startswith("=") else world.objects[arg].pk for arg in row.args]
+    return reverse(row.pattern, args=args)
+
+
+CASES = [pytest.param(row, role, id=f"{row.id} {role}") for row in MATRIX for role in ROLES]
+
+
+@pytest.mark.parametrize(("row", "role"), CASES)
+def test_authorization_matrix(row: Row, role: str, matrix_world, db, client):
+    if role != "anonymous":
+        client.force_login(getattr(matrix_world, PERSONAS[role]))
+    url = _url(row, matrix_world)
+    response = client.get(url) if row.method == "GET" else client.post(url)
+    expected = row.expected[ROLES.index(role)]
+    assert response.status_code == expected, f"{row.method} {url} as {role}: {response.status_code}, not {expected}"
