@@ -38,6 +38,7 @@ from .models import Decision, Step
 from .permissions import Action, can
 from .procedure import Requirement, StepKind, StepStatus, event_label
 from .selectors import ordered_current_steps, visible_decisions
+from .services.lifecycle import DECISION_FLAGS
 from .transition_inputs import TRANSITION_INPUTS, input_error_fields, is_input_error
 
 ERRORS = {
@@ -66,18 +67,7 @@ class DecisionFlagsSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Decision
-        fields = [
-            "affects_public_interest",
-            "is_technical",
-            "has_stability_risk",
-            "affects_market_entities",
-            "touches_other_departments",
-            "requires_hearing",
-            "in_congress_report_list",
-            "is_confidential",
-            "is_lawfully_confidential",
-            "is_adjustment",
-        ]
+        fields = [*DECISION_FLAGS, "is_confidential", "is_lawfully_confidential", "is_adjustment"]
         read_only_fields = fields
 
 

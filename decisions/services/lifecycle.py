@@ -41,11 +41,8 @@ from .base import (
     set_not_applicable,
 )
 
-DECISION_FIELDS = (
-    "title",
-    "summary",
-    "year",
-    "scope_category",
+# The flags from which the step requirements are derived (procedure.derive_requirement).
+DECISION_FLAGS = (
     "affects_public_interest",
     "is_technical",
     "has_stability_risk",
@@ -53,6 +50,13 @@ DECISION_FIELDS = (
     "touches_other_departments",
     "requires_hearing",
     "in_congress_report_list",
+)
+DECISION_FIELDS = (
+    "title",
+    "summary",
+    "year",
+    "scope_category",
+    *DECISION_FLAGS,
     "is_confidential",
     "confidential_reason",
     "term_end",
