@@ -4,10 +4,10 @@ With nothing set, Juece runs on SQLite under var/ and needs no Redis (Celery use
 """
 
 import os
+import secrets
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -26,16 +26,13 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", False)
-# SECRET_KEY signs sessions and password-reset links: with DEBUG off it must come from the environment, and Juece
-# refuses to start without it. Only development (DEBUG on, as `make run` sets) falls back to a known, insecure key.
+# SECRET_KEY signs sessions and password-reset links: with DEBUG off it must come from the environment, and the web
+# and Celery processes refuse to start without it (config/secret_key.py). Tooling that signs nothing still runs, on a
+# random key of its own process. Only development (DEBUG on, as `make run` sets) uses a known, insecure key.
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
+SECRET_KEY_FROM_ENVIRONMENT = bool(SECRET_KEY)
 if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured(
-            "The SECRET_KEY environment variable is not set, and DEBUG is off: set SECRET_KEY to a long random value "
-            "(e.g. python -c 'import secrets; print(secrets.token_urlsafe(50))'), or set DEBUG=1 for local development."
-        )
-    SECRET_KEY = "django-insecure-juece-development-only-key-change-me"  # noqa: S105 (DEBUG only)
+    SECRET_KEY = "django-insecure-juece-development-only-key-change-me" if DEBUG else secrets.token_urlsafe(50)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
@@ -277,3 +274,5 @@ LOGGING = {
 }
 
 SITE_NAME = _("Juece — Major Administrative Decisions")
+
+from config import secret_key as _secret_key_check  # noqa: E402, F401 (registers the juece.E001 deploy check)

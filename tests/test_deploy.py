@@ -1,10 +1,13 @@
-"""Production settings pass Django's deployment checks; without SECRET_KEY they refuse to start at all."""
+"""Production settings pass Django's deployment checks; without SECRET_KEY the web and Celery processes refuse to
+start, `check --deploy` reports it, and tooling that signs nothing still runs."""
 
 import os
 import secrets
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -35,6 +38,7 @@ def test_check_deploy_is_clean_with_production_settings():
 def test_check_deploy_refuses_the_development_key():
     result = _check_deploy(DEBUG="false", ALLOWED_HOSTS="juece.example.gov.cn")
     assert result.returncode != 0
+    assert "juece.E001" in result.stdout + result.stderr
     assert "SECRET_KEY" in result.stdout + result.stderr
 
 
@@ -57,11 +61,35 @@ def _setup_django(**env):
     )
 
 
-def test_settings_refuse_to_start_with_debug_off_and_no_secret_key():
-    result = _setup_django()
+def _run_clean(*command, **env):
+    """A command in a fresh interpreter whose environment holds only PATH, HOME and `env`."""
+    environment = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": "/tmp"} | env  # noqa: S108
+    return subprocess.run(  # noqa: S603 - our own interpreter and commands
+        command, cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+@pytest.mark.parametrize("entry_point", ["config.wsgi", "config.asgi"])
+def test_the_web_server_refuses_to_start_without_a_secret_key(entry_point):
+    result = _run_clean(sys.executable, "-c", f"import {entry_point}", DJANGO_SETTINGS_MODULE="config.settings")
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert "The SECRET_KEY environment variable is not set" in result.stderr
+
+
+@pytest.mark.parametrize("program", ["worker --pool=solo", "beat"])
+def test_celery_refuses_to_start_without_a_secret_key(program, tmp_path):
+    celery = str(Path(sys.executable).with_name("celery"))
+    extra = ["-s", str(tmp_path / "schedule")] if program == "beat" else []
+    result = _run_clean(celery, "-A", "config", *program.split(), *extra, "-l", "warning")
+    assert result.returncode == 1
+    assert "The SECRET_KEY environment variable is not set" in result.stderr
+
+
+def test_tooling_that_signs_nothing_runs_without_a_secret_key():
+    result = _run_clean(sys.executable, "manage.py", "makemigrations", "--check", "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
 
 
 def test_settings_start_with_a_secret_key_and_serve_hashed_static_files():
