@@ -3,10 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
-# With DEBUG off the settings refuse to start without SECRET_KEY. The development commands below run with DEBUG on
-# unless the environment says otherwise (as `make run` does); the benchmarks keep DEBUG off with a throwaway key.
-MANAGE := DEBUG="$${DEBUG:-true}" $(PY) manage.py
-THROWAWAY_KEY := SECRET_KEY="$${SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')}"
+MANAGE := $(PY) manage.py
 
 .PHONY: run test bench install install-test browser lint format migrate seed messages compile-messages diagram clean
 
@@ -35,7 +32,7 @@ test: install-test  ## the whole test suite (DATABASE_URL / REDIS_URL select Pos
 	$(PY) -m pytest
 
 bench: install-test  ## benchmarks on PostgreSQL (see docs/benchmarks.md)
-	$(THROWAWAY_KEY) $(PY) -m bench
+	$(PY) -m bench
 
 migrate: install
 	$(MANAGE) migrate

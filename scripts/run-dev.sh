@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 # DEBUG on (unless set): the settings' development SECRET_KEY, and runserver serves static files as they are. With
-# DEBUG off the settings refuse to start without SECRET_KEY, and static files need `manage.py collectstatic`.
+# DEBUG off the web server and Celery refuse to start without SECRET_KEY, and static files need `collectstatic`.
 export DEBUG="${DEBUG:-true}"
 HOST="${HOST:-127.0.0.1}"
 PORT="${PORT:-8000}"
