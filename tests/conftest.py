@@ -4,6 +4,7 @@ import shutil
 import pytest
 from django.db import connection
 from django.test import TransactionTestCase
+from django.utils import translation
 
 from accountability import triggers
 from config.test_settings import redis_db_url
@@ -56,6 +57,13 @@ def _empty_cache():
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.LEDGER_SEAL_DIR = tmp_path / "seals"
+
+
+@pytest.fixture
+def english():
+    """Messages in English, so tests can assert on their words (modules opt in with `usefixtures`)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -78,3 +78,10 @@ def make_decision(world, *, drafter=None, **fields) -> Decision:
         "scope_category": Decision.ScopeCategory.PUBLIC_POLICY,
     } | fields
     return services.create_decision(actor=drafter or world.drafter, **values)
+
+
+def log_in_in_english(client, user):
+    """A staff member's browser session, with English pages (tests assert on the words)."""
+    client.force_login(user)
+    client.cookies["django_language"] = "en"
+    return client

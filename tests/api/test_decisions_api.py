@@ -4,7 +4,6 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
 
 from accountability.models import LedgerEvent
 from decisions import services
@@ -12,19 +11,10 @@ from decisions.models import Decision
 from decisions.procedure import State, StepKind
 from decisions.transition_inputs import INPUT_ERROR_FIELDS, TRANSITION_INPUTS
 from demo.walkthrough import drive_to
+from tests.factories import log_in_in_english as login
 from tests.factories import make_decision
 
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
-
-
-def login(client, user):
-    client.force_login(user)
-    client.cookies["django_language"] = "en"
-    return client
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def list_url(**params):

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from accountability.models import LedgerEvent
 from decisions import services
@@ -13,11 +13,7 @@ from decisions.selectors import current_steps
 from demo.walkthrough import drive_to, pdf_file
 from workdays.calendar import period_end
 
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def test_legal_office_tightens_the_profile_and_it_is_recorded(world):

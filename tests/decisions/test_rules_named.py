@@ -12,7 +12,7 @@ from decisions.models import ProcedureProfile
 from decisions.procedure import STEP_MOVES, TRANSITIONS, State, StepKind, StepStatus
 from decisions.selectors import current_steps, my_tasks
 from decisions.services.base import move_step, move_to
-from demo.walkthrough import drive_to, meeting_members, pdf_file, step_details
+from demo.walkthrough import Walkthrough, drive_to, meeting_members, pdf_file, step_details
 from tests.decisions.test_rules import (
     give_opinion,
     high_risk,
@@ -93,19 +93,7 @@ def test_the_quorum_comes_from_the_organ_profile(world, decision):
 
 def evaluated(world, decision, conclusion: str):
     drive_to(decision, State.IN_EXECUTION, world.cast)
-    services.start_evaluation(
-        decision=decision, actor=world.gov, evaluator_org=world.evaluator_body, staged=True, stage_reason="第一阶段"
-    )
-    decision.refresh_from_db()
-    services.add_document(
-        decision=decision,
-        actor=world.evaluator,
-        uploaded_file=pdf_file("report.pdf"),
-        kind="report",
-        title="第三方评估报告",
-        step=current_steps(decision)[StepKind.POST_EVALUATION],
-    )
-    return services.complete_evaluation(decision=decision, actor=world.evaluator, conclusion=conclusion, summary="结论")
+    return Walkthrough(world.cast).evaluate(decision, conclusion, summary="结论")
 
 
 def test_an_evaluation_concluding_continue_only_closes_the_evaluation(world, decision):

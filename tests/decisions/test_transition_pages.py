@@ -11,7 +11,7 @@ from django.utils import timezone
 from decisions import services
 from decisions.procedure import TRANSITIONS, State, StepKind
 from decisions.selectors import current_steps
-from demo.walkthrough import Walkthrough, drive_to, pdf_file, upload_decision_text
+from demo.walkthrough import Walkthrough, drive_to, upload_decision_text
 from tests.decisions.test_rules import give_opinion, ready_for_review, request_review, upload_draft
 from tests.factories import make_decision
 from tests.refusals import status_of
@@ -94,15 +94,10 @@ def confirm_changes_ready(world, decision):
 
 def evaluating_with_report(world, decision):
     drive_to(decision, State.IN_EXECUTION, world.cast)
-    Walkthrough(world.cast).start_evaluation(decision, stage_reason="第一阶段")
-    services.add_document(
-        decision=decision,
-        actor=world.evaluator,
-        uploaded_file=pdf_file("report.pdf"),
-        kind="report",
-        title="评估报告",
-        step=current_steps(decision)[StepKind.POST_EVALUATION],
-    )
+    walkthrough = Walkthrough(world.cast)
+    walkthrough.start_evaluation(decision)
+    step = current_steps(decision)[StepKind.POST_EVALUATION]
+    walkthrough.upload(decision, "report", "评估报告", "report.pdf", actor=world.evaluator, step=step)
 
 
 def decided_with_text(world, decision):

@@ -3,7 +3,6 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import translation
 
 from accountability.models import LedgerEvent
 from decisions import services
@@ -11,19 +10,10 @@ from decisions.models import Decision, Document
 from decisions.procedure import State, StepKind
 from decisions.selectors import current_steps
 from demo.walkthrough import drive_to, pdf_file
+from tests.factories import log_in_in_english as login
 from tests.factories import make_decision
 
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
-
-
-def login(client, user):
-    client.force_login(user)
-    client.cookies["django_language"] = "en"
-    return client
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def test_it_requires_login(client, decision):
