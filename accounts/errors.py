@@ -10,11 +10,17 @@ from django.utils.functional import Promise
 class Refusal(Exception):
     """A refused action that changed nothing; the message says which rule and what is missing."""
 
-    def __init__(self, code: str, message: str | Promise, missing: tuple[str, ...] = ()):
+    def __init__(self, code: str, message: str | Promise, missing: tuple[str, ...] = (), fields: tuple[str, ...] = ()):
         super().__init__(str(message))
         self.code = code
         self.message = message
         self.missing = tuple(missing)  # what the rule lacks, as stable codes (e.g. step kinds); empty when unknown
+        # The inputs the refusal is about, when a value sent was wrong (a bad input, not a rule of the procedure).
+        self.fields = tuple(fields)
+
+    @property
+    def is_input_error(self) -> bool:
+        return bool(self.fields)
 
     def __str__(self) -> str:
         return str(self.message)

@@ -8,8 +8,8 @@ from the services. Answers of a transition (POST …/transitions/{name}/):
 * 403 — a permission refusal (`permission.*`), e.g. the role may not make this transition;
 * 409 — a refusal of the rule or state (`procedure.wrong_state`, the guards' `rule1.steps_not_done`, …), with
   `missing` naming what the rule lacks (e.g. the step kinds not yet done);
-* 400 — bad input: the form is invalid (`input.invalid`), or the service refused a value sent (its code is in
-  `transition_inputs.INPUT_ERROR_FIELDS`); `missing` names the fields;
+* 400 — bad input: the form is invalid (`input.invalid`), or the service refused a value sent (the refusal names
+  its `fields`); `missing` names the fields;
 * 404 — no such decision for this user, or no such transition.
 
 Nothing changes on a refusal: each service is one transaction.
@@ -39,7 +39,7 @@ from .permissions import Action, can
 from .procedure import Requirement, StepKind, StepStatus, event_label
 from .selectors import ordered_current_steps, visible_decisions
 from .services.lifecycle import DECISION_FLAGS
-from .transition_inputs import TRANSITION_INPUTS, input_error_fields, is_input_error
+from .transition_inputs import TRANSITION_INPUTS
 
 ERRORS = {
     400: OpenApiResponse(ErrorSerializer, description=_("Bad input (code input.invalid, or the service's code).")),
@@ -236,12 +236,12 @@ def _detailed(pk: int) -> Decision:
     )
 
 
-def _refusal(error: ProcedureError, data: dict | None = None) -> ApiRefusal:
+def _refusal(error: ProcedureError) -> ApiRefusal:
     """The API's answer to a refusal of the services (see the module docstring)."""
     if error.code.startswith("permission."):
         return ApiRefusal.from_refusal(error, 403)
-    if is_input_error(error):
-        return ApiRefusal.from_refusal(error, 400, missing=input_error_fields(error, data))
+    if error.is_input_error:
+        return ApiRefusal.from_refusal(error, 400, missing=error.fields)
     return ApiRefusal.from_refusal(error, 409)
 
 
@@ -366,5 +366,5 @@ class DecisionTransitionView(APIView):
         try:
             entry.perform(decision, request.user, dict(form.cleaned_data))
         except ProcedureError as error:
-            raise _refusal(error, form.cleaned_data) from error
+            raise _refusal(error) from error
         return Response(DecisionDetailSerializer(_detailed(decision.pk), context={"request": request}).data)

@@ -52,6 +52,24 @@ def is_blocking_risk(step: Step) -> bool:
     return step.details.get("risk_level") == "high" and not step.details.get("controllable")
 
 
+def completed_risk_assessments(decision: Decision, before_round: int | None = None) -> list[Step]:
+    """The decision's completed risk assessments, oldest round first (those before `before_round`, if given)."""
+    return sorted(
+        (
+            step
+            for step in decision.steps.all()
+            if step.kind == StepKind.RISK_ASSESSMENT
+            and step.status == StepStatus.DONE
+            and (before_round is None or step.round < before_round)
+        ),
+        key=lambda step: step.round,
+    )
+
+
+def latest_blocking_risk(assessments: list[Step]) -> Step | None:
+    return next((step for step in reversed(assessments) if is_blocking_risk(step)), None)
+
+
 def reassessment_refusal(blocking: Step, draft: dict | None) -> ProcedureError | None:
     """Art. 24: a blocking finding is lifted only by assessing a changed draft, newer than the one assessed."""
     assessed = blocking.details.get("assessed_draft") or {}
@@ -69,18 +87,11 @@ def reassessment_refusal(blocking: Step, draft: dict | None) -> ProcedureError |
 
 def risk_controllable(decision: Decision, steps: dict[str, Step]) -> ProcedureError | None:
     # The latest *completed* assessment counts: opening a new round does not make a finding go away.
-    completed = sorted(
-        (
-            step
-            for step in decision.steps.all()
-            if step.kind == StepKind.RISK_ASSESSMENT and step.status == StepStatus.DONE
-        ),
-        key=lambda step: step.round,
-    )
-    blocking = [step for step in completed if is_blocking_risk(step)]
-    if blocking and completed[-1] is not blocking[-1]:
+    completed = completed_risk_assessments(decision)
+    blocking = latest_blocking_risk(completed)
+    if blocking and completed[-1] is not blocking:
         # A later assessment found the risk controllable: it counts only if it assessed a changed draft.
-        return reassessment_refusal(blocking[-1], completed[-1].details.get("assessed_draft"))
+        return reassessment_refusal(blocking, completed[-1].details.get("assessed_draft"))
     if blocking:
         return ProcedureError(
             "rule1.risk_uncontrollable",

@@ -5,7 +5,7 @@ Services in `decisions/services/` perform the transitions; the staff pages and `
 procedure_diagram`).
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -289,7 +289,6 @@ class Transition:
     needs_reason: bool = False
     rule: object = ""
     help_text: object = ""
-    inputs: tuple[str, ...] = field(default=())
     # Guards whose refusal explains a wrong state better than "not possible while …" (it names the article).
     explained_by: tuple[str, ...] = ()
 
@@ -336,7 +335,6 @@ TRANSITIONS: dict[str, Transition] = {
             Action.REQUEST_LEGALITY_REVIEW,
             guards=("pre_discussion_steps_done", "confidentiality_settled", "risk_controllable", "draft_uploaded"),
             rule=_("Rule 1 and 2; Decree 713 Art. 25–26"),
-            inputs=("legal_basis", "procedure_statement"),
         ),
         _t(
             "give_legality_opinion",

@@ -94,8 +94,7 @@ def my_tasks(user, limit: int = 50) -> list[Task]:
             tasks.append(Task(str(_("Start the procedure")), decision))
     if Role.DEPT_HEAD in roles:
         # Two-person rule: a head is never offered the approval of their own submission.
-        own = steps.filter(submitted_by=user)
-        for step in steps.filter(status="submitted", kind__in=UNIT_STEP_KINDS).exclude(pk__in=own)[:limit]:
+        for step in steps.filter(status="submitted", kind__in=UNIT_STEP_KINDS).exclude(submitted_by=user)[:limit]:
             tasks.append(Task(str(_("Approve or return")), step.decision, step, step.due_on))
     if Role.LEGAL_REVIEWER in roles:
         for step in (

@@ -8,13 +8,14 @@ Input or rule? A refused transition is either a refusal of the *input* (the clie
 *rule or state* (nothing the client sends now would help). The rule is explicit:
 
 * a form error is always an input error;
-* a `ProcedureError` is an input error exactly when its code is a key of `INPUT_ERROR_FIELDS`, which names the form
-  fields it is about (they go into the API's `missing`);
+* a `ProcedureError` is an input error exactly when the service that raised it named the `fields` it is about
+  (`ProcedureError(code, message, fields=("reason",))`; they go into the API's `missing`, and onto the page's field);
 * every other `ProcedureError` — permission (`permission.*`), state (`procedure.wrong_state`), the guards of
   `guards.py` (`rule1.steps_not_done`, …) and the service's own checks of the record (`rule6.too_early`,
   `legality.no_revised_draft`, …) — is a refusal of the rule or state.
 
-A new service check of an input adds its code here (tests/api checks every transition's form against the table).
+The service knows which of its arguments was wrong, so it says so; tests/api checks that every field a service names
+is a field of a transition's form.
 """
 
 from collections.abc import Callable
@@ -25,7 +26,6 @@ from django import forms as django_forms
 from accounts.models import Organization
 
 from . import forms, services
-from .errors import ProcedureError
 from .models import Decision
 from .procedure import TRANSITIONS
 
@@ -106,51 +106,3 @@ TRANSITION_INPUTS: dict[str, TransitionInput] = {
     ),
 }
 assert set(TRANSITION_INPUTS) == set(TRANSITIONS), "every transition in procedure.py has its input here"
-
-
-# Codes of the services' refusals that are about a value sent with the transition → the form fields concerned.
-INPUT_ERROR_FIELDS: dict[str, tuple[str, ...]] = {
-    "procedure.reason_required": ("reason",),
-    "rule2.materials": ("legal_basis", "procedure_statement"),
-    "rule2.period": ("review_working_days",),
-    "rule2.period_too_short": ("review_working_days", "urgency_reason"),
-    "legality.opinion": ("opinion",),
-    "legality.opinion_text": ("opinion_text",),
-    "legality.legal_risk": ("legal_risk",),
-    "legality.changes": ("required_changes",),
-    "meeting.name": ("meeting_name",),
-    "meeting.head": ("head_name",),
-    "meeting.head_statement": ("head_statement",),
-    "meeting.date": ("meeting_date",),
-    "meeting.date_before_review": ("meeting_date",),
-    "meeting.member_line": ("members",),
-    "meeting.members": ("members",),
-    "meeting.members_total": ("members_total",),
-    "rule4.head_speaks_last": ("members",),
-    "rule4.head_not_member": ("members", "head_name"),
-    "meeting.outcome": ("outcome",),
-    "meeting.departure_reason": ("head_departure_reason",),
-    "publication.channels": ("channels",),
-    "publication.date": ("published_on",),
-    "publication.explanation": ("opinions_explanation",),
-    "execution.unit": ("execution_unit",),
-    "adjustment.purpose": ("purpose",),
-    "evaluation.evaluator": ("evaluator_org",),
-    "rule6.stage_reason": ("staged",),
-    "rule6.not_independent": ("evaluator_org",),
-    "evaluation.conclusion": ("conclusion",),
-    "evaluation.summary": ("summary",),
-}
-
-
-def is_input_error(error: ProcedureError) -> bool:
-    return error.code in INPUT_ERROR_FIELDS
-
-
-def input_error_fields(error: ProcedureError, data: dict | None = None) -> tuple[str, ...]:
-    """The fields an input refusal is about; of several, those left empty in `data` when any is."""
-    fields = INPUT_ERROR_FIELDS.get(error.code, ())
-    if data is not None and len(fields) > 1:
-        empty = tuple(name for name in fields if not str(data.get(name) or "").strip())
-        return empty or fields
-    return fields

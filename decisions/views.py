@@ -157,7 +157,9 @@ def decision_transition(request, pk: int, name: str):
             try:
                 view.perform(decision, request.user, dict(form.cleaned_data))
             except ProcedureError as error:
-                form.add_error(None, error.message)
+                # A refused value is shown at its field; a refusal of the rule above the form.
+                field = next((name for name in error.fields if name in form.fields), None)
+                form.add_error(field, error.message)
                 status = 400
             else:
                 messages.success(request, _("Done: %(action)s.") % {"action": TRANSITIONS[name].label})

@@ -208,7 +208,7 @@ def admin_site_access(user: User) -> None:
     user.save(update_fields=["is_staff"])
     user.user_permissions.set(
         Permission.objects.filter(
-            content_type__app_label__in=["accounts", "review"],
+            content_type__app_label__in=["accounts", "workdays"],
             content_type__model__in=["user", "organization", "holiday"],
         )
     )

@@ -89,10 +89,10 @@ def lock_step(step: Step) -> tuple[Decision, Step]:
     return decision, Step.objects.select_for_update().select_related("decision").get(pk=step.pk)
 
 
-def require_text(value: str, code: str, message: str) -> str:
+def require_text(value: str, code: str, message: str, fields: tuple[str, ...] = ()) -> str:
     value = (value or "").strip()
     if not value:
-        raise ProcedureError(code, message)
+        raise ProcedureError(code, message, fields=fields)
     return value
 
 

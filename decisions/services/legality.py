@@ -50,17 +50,23 @@ def request_legality_review(
     decision = lock_decision(decision)
     transition = check_transition(decision, "request_legality_review", actor)
     legal_basis = require_text(
-        legal_basis, "rule2.materials", _("Decree 713 Art. 26: the request must state the legal basis.")
+        legal_basis,
+        "rule2.materials",
+        _("Decree 713 Art. 26: the request must state the legal basis."),
+        fields=("legal_basis",),
     )
     procedure_statement = require_text(
         procedure_statement,
         "rule2.materials",
         _("Decree 713 Art. 26: the request must state the procedures followed."),
+        fields=("procedure_statement",),
     )
     minimum = profile_for(decision.organ).min_review_working_days
     days = review_working_days or minimum
     if days < 1:
-        raise ProcedureError("rule2.period", _("The review period must be at least one working day."))
+        raise ProcedureError(
+            "rule2.period", _("The review period must be at least one working day."), fields=("review_working_days",)
+        )
     urgency_reason = (urgency_reason or "").strip()
     if days < minimum and not urgency_reason:
         raise ProcedureError(
@@ -70,6 +76,7 @@ def request_legality_review(
                 "reason."
             )
             % {"min": minimum, "days": days},
+            fields=("review_working_days", "urgency_reason"),
         )
     step = current_steps(decision)[StepKind.LEGALITY_REVIEW]
     due = add_working_days(timezone.localdate(), days)
@@ -122,15 +129,18 @@ def give_legality_opinion(
     step = Step.objects.select_for_update().get(pk=current_steps(decision)[StepKind.LEGALITY_REVIEW].pk)
     ensure_allowed(actor, Action.GIVE_LEGALITY_OPINION, step)  # two-person rule against the requester
     if opinion not in LEGALITY_OPINIONS:
-        raise ProcedureError("legality.opinion", _("Choose one of the legality review opinions."))
-    opinion_text = require_text(opinion_text, "legality.opinion_text", _("Write the review opinion."))
+        raise ProcedureError("legality.opinion", _("Choose one of the legality review opinions."), fields=("opinion",))
+    opinion_text = require_text(
+        opinion_text, "legality.opinion_text", _("Write the review opinion."), fields=("opinion_text",)
+    )
     if opinion == "exploratory_reform" and not legal_risk.strip():
         raise ProcedureError(
             "legality.legal_risk",
             _("Decree 713 Art. 25: an exploratory reform goes to discussion only with its legal risk stated."),
+            fields=("legal_risk",),
         )
     if opinion == "lawful_with_changes" and not required_changes.strip():
-        raise ProcedureError("legality.changes", _("State the changes the draft needs."))
+        raise ProcedureError("legality.changes", _("State the changes the draft needs."), fields=("required_changes",))
     now = timezone.now()
     step.details = step.details | {
         "opinion": opinion,

@@ -286,7 +286,9 @@ def catalog_decision(*, decision: Decision, actor: User) -> Decision:
 def withdraw_decision(*, decision: Decision, actor: User, reason: str) -> Decision:
     decision = lock_decision(decision)
     transition = check_transition(decision, "withdraw", actor)
-    reason = require_text(reason, "procedure.reason_required", _("Withdrawing a decision needs a reason."))
+    reason = require_text(
+        reason, "procedure.reason_required", _("Withdrawing a decision needs a reason."), fields=("reason",)
+    )
     closed = close_unfinished_steps(decision, actor)
     move_to(
         decision, State.WITHDRAWN, actor=actor, transition=transition, reason=reason, after={"closed_steps": closed}
@@ -333,13 +335,16 @@ def publish_decision(
     """Rule 5, Art. 32: publish a decided decision; explain how public and expert opinions were used."""
     decision = lock_decision(decision)
     transition = check_transition(decision, "publish", actor)
-    channels = require_text(channels, "publication.channels", _("Name the channels of publication."))
+    channels = require_text(
+        channels, "publication.channels", _("Name the channels of publication."), fields=("channels",)
+    )
     decided_on = timezone.localdate(decision.decided_at) if decision.decided_at else None
     if published_on is None or published_on > timezone.localdate() or (decided_on and published_on < decided_on):
         raise ProcedureError(
             "publication.date",
             _("The date of publication lies between the decision (%(decided)s) and today.")
             % {"decided": decided_on.isoformat() if decided_on else "—"},
+            fields=("published_on",),
         )
     steps = current_steps(decision)
     consulted = any(
@@ -349,6 +354,7 @@ def publish_decision(
         raise ProcedureError(
             "publication.explanation",
             _("Decree 713 Art. 32: explain how the public's and the experts' opinions were adopted."),
+            fields=("opinions_explanation",),
         )
     step = steps[StepKind.PUBLICATION]
     now = timezone.now()
@@ -373,7 +379,9 @@ def start_execution(*, decision: Decision, actor: User, execution_unit: Organiza
     decision = lock_decision(decision)
     transition = check_transition(decision, "start_execution", actor)
     if execution_unit is None or execution_unit.organ != decision.organ:
-        raise ProcedureError("execution.unit", _("Choose an execution unit of this decision organ."))
+        raise ProcedureError(
+            "execution.unit", _("Choose an execution unit of this decision organ."), fields=("execution_unit",)
+        )
     step = current_steps(decision)[StepKind.EXECUTION]
     if step.status == StepStatus.DONE:
         step = new_round(step, status=StepStatus.PENDING, actor=actor)
@@ -436,7 +444,9 @@ def suspend_decision(*, decision: Decision, actor: User, reason: str) -> Decisio
     """Rule 7, Art. 37: in an emergency the head suspends at once, with a reason; an adjustment must follow."""
     decision = lock_decision(decision)
     transition = check_transition(decision, "suspend", actor)
-    reason = require_text(reason, "procedure.reason_required", _("Suspending execution needs a reason."))
+    reason = require_text(
+        reason, "procedure.reason_required", _("Suspending execution needs a reason."), fields=("reason",)
+    )
     move_to(decision, State.SUSPENDED, actor=actor, transition=transition, reason=reason)
     return decision
 
@@ -447,9 +457,11 @@ def start_adjustment(*, decision: Decision, actor: User, purpose: str, reason: s
     decision = lock_decision(decision)
     transition = check_transition(decision, "start_adjustment", actor)
     if purpose not in (Decision.AdjustmentPurpose.CHANGE, Decision.AdjustmentPurpose.STOP):
-        raise ProcedureError("adjustment.purpose", _("Say whether the adjustment changes or stops the decision."))
-    reason = require_text(reason, "procedure.reason_required", _("An adjustment needs a reason."))
-    _begin_adjustment(decision, actor, purpose)
+        raise ProcedureError(
+            "adjustment.purpose", _("Say whether the adjustment changes or stops the decision."), fields=("purpose",)
+        )
+    reason = require_text(reason, "procedure.reason_required", _("An adjustment needs a reason."), fields=("reason",))
+    _begin_adjustment(decision, actor, purpose, from_state=decision.status)
     move_to(
         decision,
         State.DRAFTING,
@@ -461,11 +473,11 @@ def start_adjustment(*, decision: Decision, actor: User, purpose: str, reason: s
     return decision
 
 
-def _begin_adjustment(decision: Decision, actor: User, purpose: str) -> dict[str, Step]:
+def _begin_adjustment(decision: Decision, actor: User, purpose: str, *, from_state: State) -> dict[str, Step]:
     """A new round of the steps an adjustment runs again; returns the new rounds by kind."""
     decision.adjustment_round += 1
     decision.adjustment_purpose = purpose
-    decision.adjustment_from_state = decision.status  # where a rejected adjustment returns to
+    decision.adjustment_from_state = from_state  # where a rejected adjustment returns to
     decision.adjustment_started_at = timezone.now()
     # The organ decided to adjust: an evaluation still running ends here (its findings so far are in its record).
     close_unfinished_steps(decision, actor, kinds=(StepKind.POST_EVALUATION,))
@@ -509,12 +521,16 @@ def start_evaluation(
     independent_kinds = (Organization.Kind.THIRD_PARTY, Organization.Kind.EXPERT_INSTITUTION)
     if evaluator_org is None or evaluator_org.kind not in independent_kinds:
         raise ProcedureError(
-            "evaluation.evaluator", _("Choose a third-party body or an expert institution as the evaluation body.")
+            "evaluation.evaluator",
+            _("Choose a third-party body or an expert institution as the evaluation body."),
+            fields=("evaluator_org",),
         )
     stage_reason = (stage_reason or "").strip()
     if staged and not stage_reason:
         raise ProcedureError(
-            "rule6.stage_reason", _("Rule 6: a staged evaluation states which stage of the decision it evaluates.")
+            "rule6.stage_reason",
+            _("Rule 6: a staged evaluation states which stage of the decision it evaluates."),
+            fields=("stage_reason",),
         )
     today = timezone.localdate()
     profile = profile_for(decision.organ)
@@ -556,6 +572,7 @@ def start_evaluation(
                 "evaluate it."
             )
             % {"org": evaluator_org.name},
+            fields=("evaluator_org",),
         )
     step = steps[StepKind.POST_EVALUATION]
     if step.status != StepStatus.PENDING:
@@ -581,8 +598,12 @@ def complete_evaluation(*, decision: Decision, actor: User, conclusion: str, sum
     decision = lock_decision(decision)
     transition = check_transition(decision, "complete_evaluation", actor)
     if conclusion not in EVALUATION_CONCLUSIONS:
-        raise ProcedureError("evaluation.conclusion", _("Choose the conclusion: continue, adjust or stop."))
-    summary = require_text(summary, "evaluation.summary", _("Summarize the evaluation's findings."))
+        raise ProcedureError(
+            "evaluation.conclusion", _("Choose the conclusion: continue, adjust or stop."), fields=("conclusion",)
+        )
+    summary = require_text(
+        summary, "evaluation.summary", _("Summarize the evaluation's findings."), fields=("summary",)
+    )
     step = current_steps(decision)[StepKind.POST_EVALUATION]
     evaluators = decision.evaluator_org.descendant_ids()
     if not step.documents.filter(uploaded_by__organization_id__in=evaluators).exists():
@@ -597,8 +618,8 @@ def complete_evaluation(*, decision: Decision, actor: User, conclusion: str, sum
         move_to(decision, State.IN_EXECUTION, actor=actor, transition=transition, after={"conclusion": conclusion})
         return step
     purpose = Decision.AdjustmentPurpose.STOP if conclusion == "stop" else Decision.AdjustmentPurpose.CHANGE
-    decision.adjustment_from_state = State.IN_EXECUTION  # a rejected adjustment leaves the decision executed
-    rounds = _begin_adjustment(decision, actor, purpose)
+    # The evaluation is over: a rejected adjustment leaves the decision in execution, not under evaluation.
+    rounds = _begin_adjustment(decision, actor, purpose, from_state=State.IN_EXECUTION)
     due = timezone.localdate() + timedelta(days=profile_for(decision.organ).adjustment_after_evaluation_days)
     meeting = rounds[StepKind.COLLECTIVE_DISCUSSION]
     meeting.due_on = due
@@ -625,7 +646,10 @@ def archive_decision(*, decision: Decision, actor: User, reason: str) -> Decisio
     decision = lock_decision(decision)
     transition = check_transition(decision, "archive", actor)
     reason = require_text(
-        reason, "procedure.reason_required", _("Archiving needs a reason (e.g. execution completed).")
+        reason,
+        "procedure.reason_required",
+        _("Archiving needs a reason (e.g. execution completed)."),
+        fields=("reason",),
     )
     if decision.status == State.IN_EXECUTION:
         step = current_steps(decision)[StepKind.EXECUTION]

@@ -49,6 +49,7 @@ def parse_member_views(text: str) -> list[dict]:
                 "meeting.member_line",
                 _("Line %(line)s of the members' views should read “name | agree, disagree or abstain | remarks”.")
                 % {"line": number},
+                fields=("members",),
             )
         members.append({"name": parts[0], "view": view, "remarks": parts[2] if len(parts) > 2 else ""})
     return members
@@ -67,6 +68,7 @@ def _check_head_speaks_last(members: list[dict], head_name: str) -> None:
                 "member (line %(line)s)."
             )
             % {"head": head_name, "line": spoken_by_head[0]},
+            fields=("members",),
         )
     raise ProcedureError(
         "rule4.head_not_member",
@@ -75,6 +77,7 @@ def _check_head_speaks_last(members: list[dict], head_name: str) -> None:
             "majority; record %(head)s only as the head."
         )
         % {"head": head_name},
+        fields=("members", "head_name"),
     )
 
 
@@ -97,11 +100,19 @@ def record_collective_decision(
     quorum: more than the profile's share (half, by default) of its members present, the head included."""
     decision = lock_decision(decision)
     transition = check_transition(decision, "record_collective_decision", actor)
-    meeting_name = require_text(meeting_name, "meeting.name", _("Name the meeting (e.g. the executive meeting)."))
-    head_name = require_text(head_name, "meeting.head", _("Record who presided and decided (the head)."))
-    head_statement = require_text(head_statement, "meeting.head_statement", _("Record the head's concluding view."))
+    meeting_name = require_text(
+        meeting_name, "meeting.name", _("Name the meeting (e.g. the executive meeting)."), fields=("meeting_name",)
+    )
+    head_name = require_text(
+        head_name, "meeting.head", _("Record who presided and decided (the head)."), fields=("head_name",)
+    )
+    head_statement = require_text(
+        head_statement, "meeting.head_statement", _("Record the head's concluding view."), fields=("head_statement",)
+    )
     if meeting_date is None or meeting_date > timezone.localdate():
-        raise ProcedureError("meeting.date", _("The meeting date must be given and cannot be in the future."))
+        raise ProcedureError(
+            "meeting.date", _("The meeting date must be given and cannot be in the future."), fields=("meeting_date",)
+        )
     steps = current_steps(decision)
     legality = steps[StepKind.LEGALITY_REVIEW]
     reviewed_on = timezone.localdate(legality.completed_at) if legality.completed_at else None
@@ -111,9 +122,12 @@ def record_collective_decision(
             "meeting.date_before_review",
             _("Rule 1: the meeting (%(meeting)s) cannot predate the legality review opinion (%(review)s).")
             % {"meeting": meeting_date.isoformat(), "review": reviewed_on.isoformat()},
+            fields=("meeting_date",),
         )
     if not members:
-        raise ProcedureError("meeting.members", _("Record every member's view; the list is empty."))
+        raise ProcedureError(
+            "meeting.members", _("Record every member's view; the list is empty."), fields=("members",)
+        )
     _check_head_speaks_last(members, head_name)
     present = len(members) + 1  # the members who spoke and the head
     quorum_percent = profile_for(decision.organ).meeting_quorum_percent
@@ -122,6 +136,7 @@ def record_collective_decision(
             "meeting.members_total",
             _("Give the number of the meeting's members (at least the %(present)s recorded as present).")
             % {"present": present},
+            fields=("members_total",),
         )
     if present * 100 <= members_total * quorum_percent:
         raise ProcedureError(
@@ -133,7 +148,9 @@ def record_collective_decision(
             % {"percent": quorum_percent, "total": members_total, "present": present},
         )
     if outcome not in MEETING_OUTCOMES:
-        raise ProcedureError("meeting.outcome", _("Choose the outcome: adopted, rejected or deferred."))
+        raise ProcedureError(
+            "meeting.outcome", _("Choose the outcome: adopted, rejected or deferred."), fields=("outcome",)
+        )
     agree = sum(1 for member in members if member["view"] == "agree")
     disagree = sum(1 for member in members if member["view"] == "disagree")
     majority = "adopted" if agree > disagree else ("rejected" if disagree > agree else "")
@@ -145,6 +162,7 @@ def record_collective_decision(
                 "Rule 4 (Decree 713 Art. 30): the head's decision differs from the majority of members; state the "
                 "reason."
             ),
+            fields=("head_departure_reason",),
         )
     step = steps[StepKind.COLLECTIVE_DISCUSSION]
     now = timezone.now()

@@ -13,7 +13,7 @@ from accounts.models import Organization, User
 from workdays.calendar import period_end
 
 from ..errors import ProcedureError
-from ..guards import is_blocking_risk, reassessment_refusal
+from ..guards import completed_risk_assessments, is_blocking_risk, latest_blocking_risk, reassessment_refusal
 from ..models import Decision, Step
 from ..permissions import Action, acting_role
 from ..procedure import (
@@ -109,21 +109,27 @@ def _clean_value(spec: DetailField, value):
 
 
 # (start, end) pairs of a step's record: an end before its start is refused when saved, not only at submission.
+# (start, end, whether the end must fall after the start rather than on or after it, the refusal).
 PERIODS = (
-    ("comment_start", "comment_end", gettext_lazy("The comment period must end after it starts.")),
+    ("comment_start", "comment_end", True, gettext_lazy("The comment period must end after it starts.")),
     (
         "materials_sent_on",
         "hearing_date",
+        False,
         gettext_lazy("The hearing materials are sent before the hearing, not after it."),
     ),
 )
 
 
-def _check_periods(details: dict) -> None:
-    for start_name, end_name, message in PERIODS:
+def period_order_refusal(details: dict) -> ProcedureError | None:
+    for start_name, end_name, strictly_after, message in PERIODS:
         start, end = details.get(start_name), details.get(end_name)
-        if start and end and parse_date(end) < parse_date(start):
-            raise ProcedureError("step.period_order", message)
+        if not (start and end):
+            continue
+        days = (parse_date(end) - parse_date(start)).days
+        if days < 0 or (strictly_after and days == 0):
+            return ProcedureError("step.period_order", message, fields=(end_name,))
+    return None
 
 
 @transaction.atomic
@@ -131,7 +137,9 @@ def update_step_details(*, step: Step, actor: User, details: dict) -> Step:
     decision, step = lock_step(step)
     _ensure_unit_step_workable(decision, step, actor)
     cleaned = clean_step_details(StepKind(step.kind), details)
-    _check_periods(step.details | cleaned)
+    refusal = period_order_refusal(step.details | cleaned)
+    if refusal is not None:
+        raise refusal
     before = {key: step.details.get(key) for key in cleaned if step.details.get(key) != cleaned[key]}
     step.details = step.details | cleaned
     save_step(step, actor)
@@ -160,19 +168,15 @@ def _submission_refusal(decision: Decision, step: Step) -> ProcedureError | None
     if spec.needs_document and not step.documents.exists():
         return ProcedureError("step.no_document", _("Attach the step's document (report, record or opinions) first."))
     details = step.details
+    refusal = period_order_refusal(details)
+    if refusal is not None:
+        return refusal
     if step.kind == StepKind.RISK_ASSESSMENT:
-        earlier_blocking = [
-            other
-            for other in decision.steps.all()
-            if other.kind == step.kind and other.round < step.round and other.status == StepStatus.DONE
-        ]
-        earlier_blocking = [other for other in earlier_blocking if is_blocking_risk(other)]
-        if earlier_blocking:
-            refusal = reassessment_refusal(
-                max(earlier_blocking, key=lambda other: other.round), latest_draft_reference(decision)
-            )
-            if refusal is not None:
-                return refusal
+        # Art. 24: refused here already, not only when legality review is requested (the guard checks it again).
+        blocking = latest_blocking_risk(completed_risk_assessments(decision, before_round=step.round))
+        refusal = reassessment_refusal(blocking, latest_draft_reference(decision)) if blocking else None
+        if refusal is not None:
+            return refusal
     if step.kind == StepKind.PUBLIC_PARTICIPATION:
         return _comment_period_refusal(decision, details)
     if step.kind == StepKind.HEARING:
@@ -210,8 +214,6 @@ def _submission_refusal(decision: Decision, step: Step) -> ProcedureError | None
 def _comment_period_refusal(decision: Decision, details: dict) -> ProcedureError | None:
     """Rule 3: at least the profile's days (30 under Decree 713), start day not counted, ending on a working day."""
     start, end = parse_date(details["comment_start"]), parse_date(details["comment_end"])
-    if end <= start:
-        return ProcedureError("rule3.period", _("The comment period must end after it starts."))
     if end >= timezone.localdate():
         # Art. 18: opinions are studied and answered once the consultation has closed.
         return ProcedureError(
@@ -321,13 +323,9 @@ def reopen_step(*, step: Step, actor: User, reason: str) -> Step:
     _ensure_reopenable(decision, step, actor)
     if current_steps(decision)[step.kind].pk != step.pk:
         raise ProcedureError("step.not_current", _("Only the latest round of a step can be redone."))
-    reason = require_text(reason, "procedure.reason_required", _("Redoing a step needs a reason."))
+    reason = require_text(reason, "procedure.reason_required", _("Redoing a step needs a reason."), fields=("reason",))
     successor = new_round(step, status=StepStatus.OPEN, actor=actor)
-    if (
-        step.kind == StepKind.RISK_ASSESSMENT
-        and step.details.get("risk_level") == "high"
-        and not step.details.get("controllable")
-    ):
+    if step.kind == StepKind.RISK_ASSESSMENT and is_blocking_risk(step):
         # Art. 24: after a high, uncontrollable finding the new assessment is required, whatever the flags say.
         successor.requirement = Requirement.REQUIRED
         save_step(successor, actor)

@@ -1,24 +1,24 @@
 """The REST API (/api/v1/decisions/…): the same reads and the same services as the staff pages, answered as JSON."""
 
+import ast
+from pathlib import Path
+
 import pytest
 from django.contrib.staticfiles import finders
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from accountability.models import LedgerEvent
 from decisions import services
 from decisions.models import Decision
-from decisions.procedure import State, StepKind
-from decisions.transition_inputs import INPUT_ERROR_FIELDS, TRANSITION_INPUTS
+from decisions.procedure import STEP_SPECS, State, StepKind
+from decisions.transition_inputs import TRANSITION_INPUTS
 from demo.walkthrough import drive_to
 from tests.factories import log_in_in_english as login
 from tests.factories import make_decision
 
 pytestmark = pytest.mark.usefixtures("english")
-
-
-def list_url(**params):
-    return reverse("api:decisions"), params
 
 
 def ids(response) -> list[int]:
@@ -283,10 +283,42 @@ def test_anonymous_is_refused_everywhere(client, decision):
     assert transition(client, decision, "catalog").status_code == 403
 
 
-def test_every_input_error_names_fields_of_a_transition_form():
+def test_every_input_error_a_service_raises_names_fields_of_a_transition_form():
+    """The services mark a refusal of a value sent with `fields=(…)`; each must be a field someone can send."""
     fields = {name for entry in TRANSITION_INPUTS.values() for name in entry.form_class.base_fields}
-    for code, names in INPUT_ERROR_FIELDS.items():
-        assert set(names) <= fields, code
+    fields |= {field.name for spec in STEP_SPECS.values() for field in spec.fields}  # a step's own record
+    named = []
+    for path in (Path(services.__file__).parent).glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.keyword) and node.arg == "fields" and isinstance(node.value, ast.Tuple):
+                names = {element.value for element in node.value.elts if isinstance(element, ast.Constant)}
+                named.append((path.name, node.lineno, names))
+    assert len(named) > 25
+    for file, line, names in named:
+        assert names <= fields, f"{file}:{line} names {names - fields}"
+
+
+def test_a_staged_evaluation_without_its_stage_is_bad_input_and_a_missed_quorum_is_a_rule(client, world, decision):
+    drive_to(decision, State.IN_EXECUTION, world.cast)
+    login(client, world.gov)
+    data = {"evaluator_org": world.evaluator_body.pk, "staged": True, "stage_reason": ""}
+    response = transition(client, decision, "start_evaluation", data)
+    assert response.status_code == 400
+    assert (response.json()["code"], response.json()["missing"]) == ("rule6.stage_reason", ["stage_reason"])
+    other = make_decision(world, title="另一事项")
+    drive_to(other, State.AWAITING_DISCUSSION, world.cast)
+    data = {
+        "meeting_name": "常务会议",
+        "meeting_date": timezone.localdate().isoformat(),
+        "members": "甲 | 同意 | \n乙 | 同意 | ",
+        "members_total": 9,
+        "head_name": "市长",
+        "head_statement": "同意。",
+        "outcome": "adopted",
+    }
+    response = transition(client, other, "record_collective_decision", data)
+    assert (response.status_code, response.json()["code"]) == (409, "rule4.quorum")
+    assert Decision.objects.get(pk=other.pk).status == State.AWAITING_DISCUSSION
 
 
 # ---------------------------------------------------------------- schema and docs

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from accountability.models import LedgerEvent
 from accounts.roles import Role
 from decisions import services
 from decisions.errors import ProcedureError
@@ -114,6 +115,22 @@ def test_an_evaluation_concluding_adjust_or_stop_opens_that_procedure_with_a_dea
     assert meeting.adjustment_round == 1
     assert meeting.due_on == timezone.localdate() + timedelta(days=90)
     assert decision.is_under_adjustment_in_force
+    # The whole move, evaluation closed and adjustment opened, is one ledger event.
+    last = LedgerEvent.objects.filter(decision_id=decision.pk).order_by("-id")
+    assert last[0].action == "decision.complete_evaluation"
+    assert last[0].after["purpose"] == purpose
+    assert last[1].action == "document.uploaded"  # the report, before it
+
+
+def test_a_rejected_adjustment_after_an_evaluation_leaves_the_decision_executed_and_workable(world, decision):
+    evaluated(world, decision, "adjust")
+    drive_to(decision, State.AWAITING_DISCUSSION, world.cast)
+    record_meeting(world, decision, outcome="rejected", members=meeting_members("rejected"))
+    decision.refresh_from_db()
+    assert decision.status == State.IN_EXECUTION
+    assert current_steps(decision)[StepKind.EXECUTION].status == StepStatus.OPEN
+    services.suspend_decision(decision=decision, actor=world.gov, reason="紧急情况，暂停执行。")
+    assert status_of(decision) == State.SUSPENDED
 
 
 # ---------------------------------------------------------------- an ended decision refuses every act
