@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization
+from accounts.permissions import organ_id_of
 
 from .models import Decision
 from .procedure import State
@@ -28,6 +29,12 @@ def _units(request):
     return units_for(request.user) if request is not None else Organization.objects.none()
 
 
+def _organs(request):
+    """Only the user's own decision organ: choices never reveal (or probe) another organ's id."""
+    organ_id = organ_id_of(request.user) if request is not None else None
+    return Organization.objects.filter(pk=organ_id, kind=Organization.Kind.GOVERNMENT)
+
+
 class YearFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
@@ -36,7 +43,7 @@ class DecisionFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=State.choices, empty_label=_("All states"))
     organ = django_filters.ModelChoiceFilter(
         label=_("Decision organ"),
-        queryset=Organization.objects.filter(kind=Organization.Kind.GOVERNMENT),
+        queryset=_organs,
         empty_label=_("All organs"),
     )
     unit = django_filters.ModelChoiceFilter(

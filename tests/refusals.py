@@ -16,6 +16,7 @@ from django.utils.functional import Promise
 
 from accountability.models import LedgerEvent
 from accounts.errors import Refusal
+from decisions.errors import ProcedureError
 from decisions.models import Decision, Document, Step
 
 
@@ -33,11 +34,17 @@ def snapshot(decision: Decision | None) -> dict:
 
 
 @contextmanager
-def refused(code: str, decision: Decision | None = None, *, says: str | Promise | tuple = ()):
-    """The block must raise a Refusal (ProcedureError or an accounts refusal) with `code`, a message containing
-    `says`, and change nothing."""
+def refused(
+    code: str,
+    decision: Decision | None = None,
+    *,
+    says: str | Promise | tuple = (),
+    kind: type[Refusal] = ProcedureError,
+):
+    """The block must raise `kind` (a ProcedureError unless told: accounts' refusals are plain Refusals) with
+    `code`, a message containing `says`, and change nothing."""
     before = snapshot(decision)
-    with translation.override("en"), pytest.raises(Refusal) as caught:
+    with translation.override("en"), pytest.raises(kind) as caught:
         yield caught
     error = caught.value
     assert error.code == code, f"expected {code}, got {error.code}: {error}"

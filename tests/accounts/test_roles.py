@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import translation
 
 from accountability.models import LedgerEvent
+from accounts.errors import Refusal
 from accounts.permissions import may_assign_role
 from accounts.roles import SEPARATED_ADMIN_ROLES, Role
 from accounts.services import assign_role, ensure_role_groups
@@ -30,7 +31,7 @@ def security_admin(world):
 @pytest.mark.parametrize(("held", "adding"), ADMIN_PAIRS)
 def test_assign_role_refuses_a_second_administrator_role(world, security_admin, held, adding):
     user = make_user("admin1", world.city, held)
-    with refused("accounts.separated_admins", says=Role(adding).label):
+    with refused("accounts.separated_admins", kind=Refusal, says=Role(adding).label):
         assign_role(user=user, role=adding, actor=security_admin)
     assert roles_of(user) == {held.value}
 
@@ -42,11 +43,11 @@ def test_adding_a_second_administrator_group_directly_is_refused(world, held, ad
     group = Group.objects.get(name=adding.value)
     # The related manager adds inside atomic(savepoint=False): a refusal there spoils the caller's
     # transaction, so each attempt runs in its own savepoint (as the admin's atomic change view does).
-    with refused("accounts.separated_admins"), transaction.atomic():
+    with refused("accounts.separated_admins", kind=Refusal), transaction.atomic():
         user.groups.add(group)
-    with refused("accounts.separated_admins"), transaction.atomic():
+    with refused("accounts.separated_admins", kind=Refusal), transaction.atomic():
         group.user_set.add(user)
-    with refused("accounts.separated_admins"), transaction.atomic():
+    with refused("accounts.separated_admins", kind=Refusal), transaction.atomic():
         user.groups.set([Group.objects.get(name=held.value), group])
     assert roles_of(user) == {held.value}
 
@@ -54,7 +55,7 @@ def test_adding_a_second_administrator_group_directly_is_refused(world, held, ad
 def test_adding_two_administrator_groups_at_once_is_refused(world):
     user = make_user("fresh", world.city)
     ensure_role_groups()
-    with refused("accounts.separated_admins"), transaction.atomic():
+    with refused("accounts.separated_admins", kind=Refusal), transaction.atomic():
         user.groups.add(*Group.objects.filter(name__in=[Role.SYSTEM_ADMIN, Role.AUDIT_ADMIN]))
     assert roles_of(user) == set()
 
@@ -84,7 +85,7 @@ def test_assigning_a_role_already_held_changes_nothing(world, security_admin):
 @pytest.mark.parametrize("persona", ["drafter", "head", "gov", "legal_reviewer", "supervisor"])
 def test_other_roles_cannot_assign_roles(world, persona):
     user = make_user("newcomer", world.transport)
-    with refused("permission.role", says="role"):
+    with refused("permission.role", kind=Refusal, says="role"):
         assign_role(user=user, role=Role.DRAFTER, actor=getattr(world, persona))
     assert roles_of(user) == set()
 
@@ -93,23 +94,23 @@ def test_other_roles_cannot_assign_roles(world, persona):
 def test_other_administrators_cannot_assign_roles(world, role):
     admin = make_user("admin1", world.city, role)
     user = make_user("newcomer", world.transport)
-    with refused("permission.role"):
+    with refused("permission.role", kind=Refusal):
         assign_role(user=user, role=Role.DRAFTER, actor=admin)
 
 
 @pytest.mark.parametrize("role", [Role.AUDIT_ADMIN, Role.DRAFTER, Role.SUPERVISOR])
 def test_security_admin_cannot_give_themselves_a_role(world, security_admin, role):
-    with refused("permission.two_person", says="Two-person rule"):
+    with refused("permission.two_person", kind=Refusal, says="Two-person rule"):
         assign_role(user=security_admin, role=role, actor=security_admin)
     assert roles_of(security_admin) == {"security_admin"}
 
 
 def test_security_admin_serves_only_their_own_decision_organ(world, security_admin):
-    with refused("permission.scope", says="decision organ"):
+    with refused("permission.scope", kind=Refusal, says="decision organ"):
         assign_role(user=world.outsider, role=Role.DEPT_HEAD, actor=security_admin)
     assert roles_of(world.outsider) == {"drafter"}
     other_admin = make_user("secadmin2", world.other_city, Role.SECURITY_ADMIN)
-    with refused("permission.scope"):
+    with refused("permission.scope", kind=Refusal):
         assign_role(user=world.drafter, role=Role.DEPT_HEAD, actor=other_admin)
     assign_role(user=world.outsider, role=Role.DEPT_HEAD, actor=other_admin)
     assert roles_of(world.outsider) == {"drafter", "dept_head"}
@@ -117,10 +118,10 @@ def test_security_admin_serves_only_their_own_decision_organ(world, security_adm
 
 def test_users_of_no_organ_are_out_of_a_security_admins_scope(world, security_admin):
     loose = make_user("loose", None)
-    with refused("permission.scope"):
+    with refused("permission.scope", kind=Refusal):
         assign_role(user=loose, role=Role.DRAFTER, actor=security_admin)
     organless_admin = make_user("secadmin0", None, Role.SECURITY_ADMIN)
-    with refused("permission.organization"):
+    with refused("permission.organization", kind=Refusal):
         assign_role(user=loose, role=Role.DRAFTER, actor=organless_admin)
     assert roles_of(loose) == set()
 
