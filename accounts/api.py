@@ -45,6 +45,16 @@ class ApiRefusal(exceptions.APIException):
     def from_refusal(cls, refusal: Refusal, status: int, missing=None) -> "ApiRefusal":
         return cls(status, refusal.code, refusal.message, refusal.missing if missing is None else missing)
 
+    @classmethod
+    def answering(cls, refusal: Refusal) -> "ApiRefusal":
+        """403 for a permission (`permission.*`), 400 for a value sent (the refusal names its `fields`, which go into
+        `missing`), 409 for a rule or a state: nothing the client sends now would help."""
+        if refusal.code.startswith("permission."):
+            return cls.from_refusal(refusal, 403)
+        if refusal.is_input_error:
+            return cls.from_refusal(refusal, 400, missing=refusal.fields)
+        return cls.from_refusal(refusal, 409)
+
 
 def _body(exc: exceptions.APIException) -> dict:
     if isinstance(exc, ApiRefusal):
@@ -55,7 +65,7 @@ def _body(exc: exceptions.APIException) -> dict:
         return {
             "code": "input.invalid",
             "message": str(_("Check the input: some values are not valid.")),
-            "missing": [name for name in errors if name != "non_field_errors"],
+            "missing": [name for name in errors if name not in ("non_field_errors", "__all__")],
             "errors": errors,
         }
     if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):

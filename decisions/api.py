@@ -22,7 +22,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import generics, serializers
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -236,15 +236,6 @@ def _detailed(pk: int) -> Decision:
     )
 
 
-def _refusal(error: ProcedureError) -> ApiRefusal:
-    """The API's answer to a refusal of the services (see the module docstring)."""
-    if error.code.startswith("permission."):
-        return ApiRefusal.from_refusal(error, 403)
-    if error.is_input_error:
-        return ApiRefusal.from_refusal(error, 400, missing=error.fields)
-    return ApiRefusal.from_refusal(error, 409)
-
-
 @extend_schema(tags=["decisions"])
 class DecisionListView(generics.ListAPIView):
     """The decisions the user may see, newest first, filtered like the staff list page."""
@@ -353,18 +344,12 @@ class DecisionTransitionView(APIView):
         # Permission, state and the guards first, as the service checks them: no input makes a refused move possible.
         refusal = services.transition_refusal(decision, name, request.user)
         if refusal is not None:
-            raise _refusal(refusal)
+            raise ApiRefusal.answering(refusal)
         form = entry.form(decision, request.data)
         if not form.is_valid():
-            raise ApiRefusal(
-                400,
-                "input.invalid",
-                _("Check the input: some values are not valid."),
-                missing=[field for field in form.errors if field != "__all__"],
-                errors={field: [str(message) for message in messages] for field, messages in form.errors.items()},
-            )
+            raise ValidationError(form.errors)  # answered with the common body by accounts.api
         try:
             entry.perform(decision, request.user, dict(form.cleaned_data))
         except ProcedureError as error:
-            raise _refusal(error) from error
+            raise ApiRefusal.answering(error) from error
         return Response(DecisionDetailSerializer(_detailed(decision.pk), context={"request": request}).data)

@@ -228,16 +228,7 @@ class Walkthrough:
         step: Step | None = None,
         is_public: bool = False,
     ) -> Document:
-        title = title.replace("{title}", decision.title)
-        return services.add_document(
-            decision=decision,
-            actor=actor or self.cast.drafter,
-            uploaded_file=pdf_file(name, f"{decision.title} {title}"),
-            kind=kind,
-            title=title,
-            step=step,
-            is_public=is_public,
-        )
+        return upload(decision, actor or self.cast.drafter, kind, title, name, step=step, is_public=is_public)
 
     def upload_draft(self, decision: Decision, title: str) -> Document:
         """The unit's (revised) draft, e.g. after the legal office asked for changes."""
@@ -439,14 +430,29 @@ def complete_required_steps(decision: Decision, cast: Cast, kinds: Iterable[str]
 
 def upload_decision_text(decision: Decision, actor: User, title: str = "{title}") -> Document:
     """The decision text (what is published, Art. 32), uploaded by the government office before publication."""
+    return upload(decision, actor, Document.Kind.DECISION_TEXT, title, "decision.pdf", is_public=True)
+
+
+def upload(
+    decision: Decision,
+    actor: User,
+    kind: str,
+    title: str,
+    name: str = "document.pdf",
+    *,
+    step: Step | None = None,
+    is_public: bool = False,
+) -> Document:
+    """A small PDF whose content names the decision and the title (so two uploads are never the same file)."""
     title = title.replace("{title}", decision.title)
     return services.add_document(
         decision=decision,
         actor=actor,
-        uploaded_file=pdf_file("decision.pdf", title),
-        kind=Document.Kind.DECISION_TEXT,
+        uploaded_file=pdf_file(name, f"{decision.title} {title} {decision.adjustment_round}"),
+        kind=kind,
         title=title,
-        is_public=True,
+        step=step,
+        is_public=is_public,
     )
 
 
