@@ -16,6 +16,22 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
+@app.on_after_configure.connect
+def _create_the_filesystem_broker_folders(sender, **kwargs):
+    """kombu's filesystem broker and the file result backend (no Redis) need their folders before a worker or beat
+    connects."""
+    from pathlib import Path
+
+    options = sender.conf.broker_transport_options or {}
+    if str(sender.conf.broker_url or "").startswith("filesystem://"):
+        for key in ("data_folder_in", "data_folder_out", "control_folder", "processed_folder"):
+            if options.get(key):
+                Path(options[key]).mkdir(parents=True, exist_ok=True)
+    backend = str(sender.conf.result_backend or "")
+    if backend.startswith("file://"):
+        Path(backend.removeprefix("file://")).mkdir(parents=True, exist_ok=True)
+
+
 @signals.worker_init.connect
 @signals.beat_init.connect
 def _refuse_to_start_without_a_secret_key(**kwargs):

@@ -7,7 +7,15 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Organization
 
 from .models import Decision, Document
-from .procedure import RISK_LEVELS, STEP_SPECS, StepKind
+from .procedure import (
+    RISK_LEVELS,
+    STEP_SPECS,
+    EvaluationConclusion,
+    LegalityOpinion,
+    MeetingOutcome,
+    MemberView,
+    StepKind,
+)
 from .services import DECISION_FIELDS, EVALUATION_CONCLUSIONS, LEGALITY_OPINIONS, MEETING_OUTCOMES
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -95,13 +103,7 @@ class RequestLegalityReviewForm(forms.Form):
     )
 
 
-OPINION_LABELS = {
-    "lawful": _("Lawful"),
-    "lawful_with_changes": _("Lawful with changes"),
-    "unlawful": _("Unlawful"),
-    "exploratory_reform": _("Exploratory reform, legal risk stated"),
-    "returned": _("Returned for more material"),
-}
+OPINION_LABELS = dict(LegalityOpinion.choices)
 
 
 class LegalityOpinionForm(forms.Form):
@@ -122,11 +124,7 @@ class ConfirmChangesForm(forms.Form):
     comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-OUTCOME_LABELS = {
-    "adopted": _("Adopted"),
-    "rejected": _("Rejected"),
-    "deferred": _("Deferred (back to drafting)"),
-}
+OUTCOME_LABELS = dict(MeetingOutcome.choices)
 
 
 class CollectiveDecisionForm(forms.Form):
@@ -194,7 +192,7 @@ class StartEvaluationForm(forms.Form):
             self.fields["evaluator_org"].queryset = organizations
 
 
-CONCLUSION_LABELS = {"continue": _("Continue"), "adjust": _("Adjust"), "stop": _("Stop")}
+CONCLUSION_LABELS = dict(EvaluationConclusion.choices)
 
 
 class CompleteEvaluationForm(forms.Form):
@@ -208,7 +206,7 @@ class ExecutionReportForm(forms.Form):
     progress = forms.CharField(label=_("Progress report"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
 
 
-MEMBER_VIEW_LABELS = {"agree": _("agree"), "disagree": _("disagree"), "abstain": _("abstain")}
+MEMBER_VIEW_LABELS = dict(MemberView.choices)
 
 # Stored codes of recorded step details → their labels, for showing a step's record.
 VALUE_LABELS = {

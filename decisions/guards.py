@@ -10,7 +10,16 @@ from django.utils.translation import gettext as _
 
 from .errors import ProcedureError
 from .models import Decision, Step
-from .procedure import PRE_DISCUSSION_STEPS, Requirement, State, StepKind, StepStatus
+from .procedure import (
+    LAWFUL_OPINIONS,
+    PRE_DISCUSSION_STEPS,
+    LegalityOpinion,
+    Requirement,
+    RiskFinding,
+    State,
+    StepKind,
+    StepStatus,
+)
 from .selectors import current_steps
 
 
@@ -48,8 +57,8 @@ def pre_discussion_steps_done(decision: Decision, steps: dict[str, Step]) -> Pro
 
 
 def is_blocking_risk(step: Step) -> bool:
-    """Art. 24: a finding of high risk that is not controllable."""
-    return step.details.get("risk_level") == "high" and not step.details.get("controllable")
+    """Art. 24: a finding of high risk that is not controllable (the outcome the assessment's owner passed)."""
+    return step.outcome == RiskFinding.BLOCKING
 
 
 def completed_risk_assessments(decision: Decision, before_round: int | None = None) -> list[Step]:
@@ -70,10 +79,11 @@ def latest_blocking_risk(assessments: list[Step]) -> Step | None:
     return next((step for step in reversed(assessments) if is_blocking_risk(step)), None)
 
 
-def reassessment_refusal(blocking: Step, draft: dict | None) -> ProcedureError | None:
-    """Art. 24: a blocking finding is lifted only by assessing a changed draft, newer than the one assessed."""
-    assessed = blocking.details.get("assessed_draft") or {}
-    if draft and draft.get("version", 0) > assessed.get("version", 0) and draft.get("sha256") != assessed.get("sha256"):
+def reassessment_refusal(blocking: Step, draft) -> ProcedureError | None:
+    """Art. 24: a blocking finding is lifted only by assessing a changed draft (a Document), newer than the one
+    assessed."""
+    assessed = blocking.draft
+    if draft and (assessed is None or (draft.version > assessed.version and draft.sha256 != assessed.sha256)):
         return None
     return ProcedureError(
         "rule1.risk_same_draft",
@@ -81,7 +91,7 @@ def reassessment_refusal(blocking: Step, draft: dict | None) -> ProcedureError |
             "Rule 1 (Decree 713 Art. 24): the high, uncontrollable risk was found on draft version %(version)s; only "
             "an assessment of a changed draft (a newer version) can lift it. Upload the adjusted draft first."
         )
-        % {"version": assessed.get("version", "—")},
+        % {"version": assessed.version if assessed else "—"},
     )
 
 
@@ -91,7 +101,7 @@ def risk_controllable(decision: Decision, steps: dict[str, Step]) -> ProcedureEr
     blocking = latest_blocking_risk(completed)
     if blocking and completed[-1] is not blocking:
         # A later assessment found the risk controllable: it counts only if it assessed a changed draft.
-        return reassessment_refusal(blocking, completed[-1].details.get("assessed_draft"))
+        return reassessment_refusal(blocking, completed[-1].draft)
     if blocking:
         return ProcedureError(
             "rule1.risk_uncontrollable",
@@ -125,7 +135,7 @@ def legality_opinion_pending(decision: Decision, steps: dict[str, Step]) -> Proc
 
 def legality_changes_pending(decision: Decision, steps: dict[str, Step]) -> ProcedureError | None:
     step = steps[StepKind.LEGALITY_REVIEW]
-    if step.status != StepStatus.APPROVED or step.details.get("opinion") != "lawful_with_changes":
+    if step.status != StepStatus.APPROVED or step.outcome != LegalityOpinion.LAWFUL_WITH_CHANGES:
         return ProcedureError(
             "legality.no_changes_pending",
             _("No opinion “lawful with changes” is waiting for its changes to be confirmed."),
@@ -135,7 +145,7 @@ def legality_changes_pending(decision: Decision, steps: dict[str, Step]) -> Proc
 
 def lawful_opinion(decision: Decision, steps: dict[str, Step]) -> ProcedureError | None:
     step = steps[StepKind.LEGALITY_REVIEW]
-    if step.status == StepStatus.APPROVED and step.details.get("opinion") == "lawful_with_changes":
+    if step.status == StepStatus.APPROVED and step.outcome == LegalityOpinion.LAWFUL_WITH_CHANGES:
         return ProcedureError(
             "rule1.changes_not_confirmed",
             _(
@@ -143,11 +153,7 @@ def lawful_opinion(decision: Decision, steps: dict[str, Step]) -> ProcedureError
                 "discussion once the legal office confirms the changes were made."
             ),
         )
-    if step.status != StepStatus.DONE or step.details.get("opinion") not in (
-        "lawful",
-        "lawful_with_changes",
-        "exploratory_reform",
-    ):
+    if step.status != StepStatus.DONE or step.outcome not in LAWFUL_OPINIONS:
         return ProcedureError(
             "rule1.no_lawful_opinion",
             _(

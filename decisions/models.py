@@ -6,7 +6,15 @@ from simple_history.models import HistoricalRecords
 from accounts.models import Organization
 
 from .fields import NoBulkUpdateQuerySet, ProtectedStatusField, status_unlocked
-from .procedure import ACTIVE_STATES, NOT_APPLICABLE_STATUSES, Requirement, State, StepKind, StepStatus
+from .procedure import (
+    ACTIVE_STATES,
+    NOT_APPLICABLE_STATUSES,
+    STEP_OUTCOMES,
+    Requirement,
+    State,
+    StepKind,
+    StepStatus,
+)
 
 
 def recorded_person(verbose_name):
@@ -211,6 +219,18 @@ class Step(models.Model):
     requirement = models.CharField(_("requirement"), max_length=20, choices=Requirement.choices)
     status = models.CharField(_("status"), max_length=20, choices=StepStatus.choices, default=StepStatus.PENDING)
     details = models.JSONField(_("details"), default=dict, blank=True)
+    # What the procedure's rules read of the step's record, passed by whoever records it: the legality opinion, the
+    # meeting's outcome, the evaluation's conclusion, whether a risk finding blocks (Art. 24–25, 30, 36).
+    outcome = models.CharField(_("outcome"), max_length=30, choices=STEP_OUTCOMES, blank=True)
+    # The draft the step's record is about (the text under legality review, the draft a risk assessment assessed).
+    draft = models.ForeignKey(
+        "Document",
+        verbose_name=_("draft concerned"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     opened_at = models.DateTimeField(_("opened"), null=True, blank=True)
     due_on = models.DateField(_("due"), null=True, blank=True)

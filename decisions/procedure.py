@@ -162,7 +162,58 @@ class StepSpec:
     needs_document: bool = False
 
 
-RISK_LEVELS = (("high", _("High")), ("medium", _("Medium")), ("low", _("Low")))
+# The outcomes the procedure's rules read, defined once: step records store these codes, forms offer these labels.
+class LegalityOpinion(models.TextChoices):
+    LAWFUL = "lawful", _("Lawful")
+    LAWFUL_WITH_CHANGES = "lawful_with_changes", _("Lawful with changes")
+    UNLAWFUL = "unlawful", _("Unlawful")
+    EXPLORATORY_REFORM = "exploratory_reform", _("Exploratory reform, legal risk stated")
+    RETURNED = "returned", _("Returned for more material")
+
+
+# Art. 25: a draft goes to discussion only with one of these opinions.
+LAWFUL_OPINIONS = (LegalityOpinion.LAWFUL, LegalityOpinion.LAWFUL_WITH_CHANGES, LegalityOpinion.EXPLORATORY_REFORM)
+
+
+class MeetingOutcome(models.TextChoices):
+    ADOPTED = "adopted", _("Adopted")
+    REJECTED = "rejected", _("Rejected")
+    DEFERRED = "deferred", _("Deferred (back to drafting)")
+
+
+class MemberView(models.TextChoices):
+    AGREE = "agree", _("agree")
+    DISAGREE = "disagree", _("disagree")
+    ABSTAIN = "abstain", _("abstain")
+
+
+class EvaluationConclusion(models.TextChoices):
+    CONTINUE = "continue", _("Continue")
+    ADJUST = "adjust", _("Adjust")
+    STOP = "stop", _("Stop")
+
+
+class RiskLevel(models.TextChoices):
+    HIGH = "high", _("High")
+    MEDIUM = "medium", _("Medium")
+    LOW = "low", _("Low")
+
+
+class RiskFinding(models.TextChoices):
+    """What the procedure reads of a risk assessment (Art. 24): whether its finding blocks the decision."""
+
+    BLOCKING = "risk_blocking", _("High and not controllable: blocks the decision")
+    ACCEPTABLE = "risk_acceptable", _("Controllable")
+
+
+# A step's typed outcome: one of the codes above, as the step's owner passed it to the procedure.
+STEP_OUTCOMES = [
+    *LegalityOpinion.choices,
+    *MeetingOutcome.choices,
+    *EvaluationConclusion.choices,
+    *RiskFinding.choices,
+]
+RISK_LEVELS = RiskLevel.choices
 
 STEP_SPECS: dict[StepKind, StepSpec] = {
     StepKind.PUBLIC_PARTICIPATION: StepSpec(

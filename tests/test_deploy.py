@@ -81,7 +81,9 @@ def test_the_web_server_refuses_to_start_without_a_secret_key(entry_point):
 def test_celery_refuses_to_start_without_a_secret_key(program, tmp_path):
     celery = str(Path(sys.executable).with_name("celery"))
     extra = ["-s", str(tmp_path / "schedule")] if program == "beat" else []
-    result = _run_clean(celery, "-A", "config", *program.split(), *extra, "-l", "warning")
+    # A fresh machine: an empty var/ (the filesystem broker's folders are made when Celery configures itself).
+    command = (celery, "-A", "config", *program.split(), *extra, "-l", "warning")
+    result = _run_clean(*command, JUECE_VAR_DIR=str(tmp_path / "var"))
     assert result.returncode == 1
     assert "The SECRET_KEY environment variable is not set" in result.stderr
 

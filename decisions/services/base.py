@@ -11,7 +11,7 @@ from accounts.models import Organization, User
 from ..errors import ProcedureError
 from ..fields import status_unlocked
 from ..guards import first_failing_guard
-from ..models import Decision, ProcedureProfile, Step
+from ..models import Decision, Document, ProcedureProfile, Step
 from ..permissions import Action, acting_role, can
 from ..procedure import (
     DRAFTING_STEPS,
@@ -19,6 +19,10 @@ from ..procedure import (
     PUBLIC_STATES,
     STEP_MOVES,
     TRANSITIONS,
+    EvaluationConclusion,
+    LegalityOpinion,
+    MeetingOutcome,
+    MemberView,
     Requirement,
     State,
     StepKind,
@@ -31,10 +35,10 @@ from ..selectors import current_steps
 PUBLIC_LIST_CACHE_KEY = "portal:published-decisions"
 
 ALWAYS_REQUIRED_STEPS = (StepKind.LEGALITY_REVIEW, StepKind.COLLECTIVE_DISCUSSION, StepKind.EXECUTION)
-LEGALITY_OPINIONS = ("lawful", "lawful_with_changes", "unlawful", "exploratory_reform", "returned")
-MEMBER_VIEWS = ("agree", "disagree", "abstain")
-MEETING_OUTCOMES = ("adopted", "rejected", "deferred")
-EVALUATION_CONCLUSIONS = ("continue", "adjust", "stop")
+LEGALITY_OPINIONS = tuple(LegalityOpinion.values)
+MEMBER_VIEWS = tuple(MemberView.values)
+MEETING_OUTCOMES = tuple(MeetingOutcome.values)
+EVALUATION_CONCLUSIONS = tuple(EvaluationConclusion.values)
 
 # Which decision states let the unit work on each step it runs.
 STEP_WORK_STATES = {
@@ -63,9 +67,13 @@ def ensure_allowed(user: User, action: Action, obj) -> None:
         raise ProcedureError.from_verdict(verdict)
 
 
-def latest_draft_reference(decision: Decision) -> dict | None:
-    """The draft as it stands, fixed by its version and hash (what a review or assessment looked at)."""
-    draft = decision.documents.filter(kind="draft").order_by("-version").first()
+def latest_draft(decision: Decision) -> Document | None:
+    """The draft as it stands (what a review or an assessment looks at, fixed by its version and hash)."""
+    return decision.documents.filter(kind=Document.Kind.DRAFT).order_by("-version").first()
+
+
+def draft_reference(draft: Document | None) -> dict | None:
+    """A draft as the step's record shows it (the typed link is `Step.draft`)."""
     return {"document": draft.pk, "version": draft.version, "sha256": draft.sha256} if draft else None
 
 

@@ -21,8 +21,9 @@ from ..selectors import current_steps
 from .base import (
     LEGALITY_OPINIONS,
     check_transition,
+    draft_reference,
     ensure_allowed,
-    latest_draft_reference,
+    latest_draft,
     lock_decision,
     move_step,
     move_to,
@@ -84,13 +85,15 @@ def request_legality_review(
     step.opened_at = step.submitted_at = timezone.now()
     step.submitted_by = actor
     step.due_on, step.due_is_provisional = due.value, due.provisional
+    reviewed = latest_draft(decision)
+    step.draft = reviewed
     step.details = {
         "legal_basis": legal_basis,
         "procedure_statement": procedure_statement,
         "review_working_days": days,
         "urgency_reason": urgency_reason,
         "shortened": days < minimum,
-        "reviewed_draft": latest_draft_reference(decision),  # the text under review, fixed by its hash
+        "reviewed_draft": draft_reference(reviewed),  # the text under review, fixed by its hash
     }
     save_step(step, actor)
     set_aside = set_aside_unused_optional_steps(decision, actor, PRE_DISCUSSION_STEPS)
@@ -142,6 +145,7 @@ def give_legality_opinion(
     if opinion == "lawful_with_changes" and not required_changes.strip():
         raise ProcedureError("legality.changes", _("State the changes the draft needs."), fields=("required_changes",))
     now = timezone.now()
+    step.outcome = opinion
     step.details = step.details | {
         "opinion": opinion,
         "opinion_text": opinion_text,
@@ -192,8 +196,7 @@ def confirm_legality_changes(*, decision: Decision, actor: User, comment: str = 
             "legality.no_revised_draft",
             _("The undertaking unit uploads the revised draft before the changes can be confirmed."),
         )
-    reviewed = step.details.get("reviewed_draft") or {}
-    if not revised.exclude(uploaded_by=actor).exclude(sha256=reviewed.get("sha256", "")).exists():
+    if not revised.exclude(uploaded_by=actor).exclude(sha256=step.draft.sha256 if step.draft else "").exists():
         # The same file uploaded again is not a change (Art. 28: the changes asked for are made in the draft).
         raise ProcedureError(
             "legality.draft_unchanged",
@@ -208,7 +211,7 @@ def confirm_legality_changes(*, decision: Decision, actor: User, comment: str = 
     step.details = step.details | {
         "changes_confirmed_at": now.isoformat(),
         "confirmation_comment": comment.strip(),
-        "confirmed_draft": latest_draft_reference(decision),
+        "confirmed_draft": draft_reference(latest_draft(decision)),
     }
     save_step(step, actor)
     open_step(current_steps(decision)[StepKind.COLLECTIVE_DISCUSSION], actor)

@@ -609,6 +609,7 @@ def complete_evaluation(*, decision: Decision, actor: User, conclusion: str, sum
     if not step.documents.filter(uploaded_by__organization_id__in=evaluators).exists():
         raise ProcedureError("evaluation.report", _("The evaluation body uploads its evaluation report first."))
     now = timezone.now()
+    step.outcome = conclusion
     step.details = step.details | {"conclusion": conclusion, "summary": summary}
     move_step(step, "complete")
     step.submitted_at, step.submitted_by = now, actor

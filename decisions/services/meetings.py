@@ -165,6 +165,7 @@ def record_collective_decision(
             fields=("head_departure_reason",),
         )
     step = steps[StepKind.COLLECTIVE_DISCUSSION]
+    step.outcome = outcome
     now = timezone.now()
     step.details = {
         "meeting_name": meeting_name,

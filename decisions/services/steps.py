@@ -22,6 +22,8 @@ from ..procedure import (
     UNIT_RUN_STEPS,
     DetailField,
     Requirement,
+    RiskFinding,
+    RiskLevel,
     State,
     StepKind,
     StepStatus,
@@ -32,7 +34,7 @@ from .base import (
     STEP_WORK_STATES,
     ensure_allowed,
     ensure_not_ended,
-    latest_draft_reference,
+    latest_draft,
     lock_step,
     move_step,
     new_round,
@@ -174,7 +176,7 @@ def _submission_refusal(decision: Decision, step: Step) -> ProcedureError | None
     if step.kind == StepKind.RISK_ASSESSMENT:
         # Art. 24: refused here already, not only when legality review is requested (the guard checks it again).
         blocking = latest_blocking_risk(completed_risk_assessments(decision, before_round=step.round))
-        refusal = reassessment_refusal(blocking, latest_draft_reference(decision)) if blocking else None
+        refusal = reassessment_refusal(blocking, latest_draft(decision)) if blocking else None
         if refusal is not None:
             return refusal
     if step.kind == StepKind.PUBLIC_PARTICIPATION:
@@ -244,8 +246,10 @@ def submit_step(*, step: Step, actor: User) -> Step:
     previous = step.status
     move_step(step, "submit")
     step.submitted_at, step.submitted_by = timezone.now(), actor
-    if step.kind == StepKind.RISK_ASSESSMENT:
-        step.details = step.details | {"assessed_draft": latest_draft_reference(decision)}  # Art. 24
+    if step.kind == StepKind.RISK_ASSESSMENT:  # Art. 24: what the rules read, and the draft it assessed
+        blocking = step.details.get("risk_level") == RiskLevel.HIGH and not step.details.get("controllable")
+        step.outcome = RiskFinding.BLOCKING if blocking else RiskFinding.ACCEPTABLE
+        step.draft = latest_draft(decision)
     save_step(step, actor)
     record_event(
         actor=actor,

@@ -167,7 +167,7 @@ def test_a_blocking_risk_is_lifted_only_by_assessing_a_newer_draft(world):
     drive_to(decision, State.DRAFTING, world.cast)
     upload_draft(world, decision)
     first = run_unit_step(world, decision, StepKind.RISK_ASSESSMENT, high_risk(controllable=False))
-    assert first.details["assessed_draft"]["version"] == 1
+    assert (first.outcome, first.draft.version) == ("risk_blocking", 1)
     ready_for_review(world, decision)
     second = services.reopen_step(step=first, actor=world.drafter, reason="重新评估。")
     services.update_step_details(step=second, actor=world.drafter, details=high_risk(controllable=True))

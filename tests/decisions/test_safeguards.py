@@ -185,8 +185,9 @@ def test_draft_is_frozen_under_legality_review(world, decision):
     drive_to(decision, State.LEGALITY_REVIEW, world.cast)
     with refused("document.draft_frozen", decision):
         upload_draft(world, decision, name="new.pdf")
-    reviewed = current_steps(decision)[StepKind.LEGALITY_REVIEW].details["reviewed_draft"]
-    assert reviewed["sha256"] == decision.documents.get(pk=reviewed["document"]).sha256
+    review = current_steps(decision)[StepKind.LEGALITY_REVIEW]
+    assert review.draft == decision.documents.filter(kind="draft").latest("version")
+    assert review.details["reviewed_draft"]["sha256"] == review.draft.sha256
 
 
 def test_only_the_evaluator_uploads_the_evaluation_report(world, decision):

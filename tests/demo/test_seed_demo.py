@@ -70,7 +70,7 @@ def _check_states_and_situations():
     assert any(
         step.kind == StepKind.LEGALITY_REVIEW
         and step.status == StepStatus.APPROVED
-        and step.details.get("opinion") == "lawful_with_changes"
+        and step.outcome == "lawful_with_changes"
         for step in current
     )
     assert any(step.status == StepStatus.SUBMITTED and step.kind != StepKind.LEGALITY_REVIEW for step in current)
