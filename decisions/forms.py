@@ -6,15 +6,12 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization
 
-from .models import Decision, Document
+from .models import Decision, Document, SuperiorReport
 from .procedure import (
-    RISK_LEVELS,
-    STEP_SPECS,
     EvaluationConclusion,
     LegalityOpinion,
     MeetingOutcome,
     MemberView,
-    StepKind,
 )
 from .services import DECISION_FIELDS, EVALUATION_CONCLUSIONS, LEGALITY_OPINIONS, MEETING_OUTCOMES
 
@@ -37,30 +34,30 @@ class DecisionForm(forms.ModelForm):
             self.fields["year"].initial = timezone.localdate().year
 
 
-def step_details_form(kind: StepKind, *, data=None, initial=None, organizations=None) -> forms.Form:
-    """A form with the step's core fields, built from STEP_SPECS (steps share one shape; see procedure.py)."""
-    fields = {}
-    for spec in STEP_SPECS[kind].fields:
-        required = spec.required and spec.kind != "bool"
-        if spec.kind == "date":
-            field = forms.DateField(label=spec.label, required=required, widget=DATE_INPUT)
-        elif spec.kind == "int":
-            field = forms.IntegerField(label=spec.label, required=required, min_value=0)
-        elif spec.kind == "bool":
-            field = forms.BooleanField(label=spec.label, required=False)
-        elif spec.kind == "choice":
-            field = forms.ChoiceField(label=spec.label, required=required, choices=[("", "—"), *spec.choices])
-        elif spec.kind == "organization":
-            field = forms.ModelChoiceField(
-                label=spec.label, required=required, queryset=organizations or Organization.objects.none()
-            )
-        elif spec.kind == "textarea":
-            field = forms.CharField(label=spec.label, required=required, widget=forms.Textarea(attrs={"rows": 3}))
-        else:
-            field = forms.CharField(label=spec.label, required=required, max_length=500)
-        fields[spec.name] = field
-    form_class = type(f"{kind.title()}DetailsForm", (forms.Form,), fields)
-    return form_class(data=data, initial=initial)
+class StepRecordForm(forms.ModelForm):
+    """The shape every step's record form shares (each step app adds only its own fields): dates as date inputs,
+    text areas for long text, and the bodies it may name limited to those the page offers."""
+
+    def __init__(self, *args, organizations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.DateField):
+                field.widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+            elif isinstance(field, forms.CharField) and isinstance(field.widget, forms.Textarea):
+                field.widget.attrs["rows"] = 3
+            elif isinstance(field, forms.ModelChoiceField):
+                field.queryset = organizations if organizations is not None else field.queryset.none()
+
+
+class SuperiorReportForm(StepRecordForm):
+    class Meta:
+        model = SuperiorReport
+        fields = ["reported_on", "summary"]
+
+
+class CongressReportForm(SuperiorReportForm):
+    class Meta(SuperiorReportForm.Meta):
+        labels = {"summary": _("Standing committee's response")}
 
 
 class DocumentForm(forms.Form):
@@ -214,5 +211,4 @@ VALUE_LABELS = {
     "outcome": OUTCOME_LABELS,
     "majority": OUTCOME_LABELS,
     "conclusion": CONCLUSION_LABELS,
-    "risk_level": dict(RISK_LEVELS),
 }

@@ -222,6 +222,15 @@ class Step(models.Model):
     # What the procedure's rules read of the step's record, passed by whoever records it: the legality opinion, the
     # meeting's outcome, the evaluation's conclusion, whether a risk finding blocks (Art. 24–25, 30, 36).
     outcome = models.CharField(_("outcome"), max_length=30, choices=STEP_OUTCOMES, blank=True)
+    # The independent body that did the step's work, as its owner passed it (Art. 36: it may not evaluate later).
+    assessed_by = models.ForeignKey(
+        Organization,
+        verbose_name=_("assessed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     # The draft the step's record is about (the text under legality review, the draft a risk assessment assessed).
     draft = models.ForeignKey(
         "Document",
@@ -272,6 +281,23 @@ class Step(models.Model):
             and self.status in NOT_APPLICABLE_STATUSES
             and self.decision.status in ACTIVE_STATES
         )
+
+
+class SuperiorReport(models.Model):
+    """The report to the party committee (Art. 31) or to the people's congress standing committee (Art. 8)."""
+
+    step = models.OneToOneField(Step, verbose_name=_("step"), on_delete=models.PROTECT, related_name="superior_report")
+    reported_on = models.DateField(_("Reported on"), null=True)
+    summary = models.TextField(_("Instructions received"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("report to a superior body")
+        verbose_name_plural = _("reports to superior bodies")
+
+    def __str__(self) -> str:
+        return str(self.step)
 
 
 def document_upload_path(instance, filename):

@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.permissions import ALLOWED, Verdict, organ_id_of, subtree_ids_of
 from accounts.roles import ORGAN_WIDE_ROLES, Role
 
+from . import registry
+
 __all__ = ["ALLOWED", "Action", "Verdict", "acting_role", "can", "roles_in_scope"]
 
 
@@ -82,7 +84,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
         }
     ),
     Role.EVALUATOR: frozenset({Action.VIEW_DECISION, Action.COMPLETE_EVALUATION}),
-    Role.EXPERT: frozenset(),
+    Role.EXPERT: frozenset({Action.VIEW_DECISION}),  # only what a registered scope admits (their assignments)
     Role.SUPERVISOR: frozenset({Action.VIEW_DECISION, Action.VIEW_LEDGER}),
     Role.SYSTEM_ADMIN: frozenset(),
     Role.SECURITY_ADMIN: frozenset(),
@@ -118,6 +120,10 @@ def roles_in_scope(user, decision, action: Action | None = None) -> set[Role]:
                 roles.add(role)
         elif role == Role.EVALUATOR:
             if getattr(decision, "evaluator_org_id", None) in subtree:
+                roles.add(role)
+        elif role in registry.scope_roles() and decision.pk is not None:
+            # A scope a step app registered (e.g. an expert's assignments): the decision must lie inside it.
+            if type(decision)._default_manager.filter(registry.added_scope(user, role), pk=decision.pk).exists():
                 roles.add(role)
     return roles
 

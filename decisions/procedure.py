@@ -144,22 +144,11 @@ ALL_STEPS = tuple(StepKind)
 
 
 @dataclass(frozen=True)
-class DetailField:
-    """One core field of a step, filled in by the drafter; later issues give each step its own models."""
-
-    name: str
-    label: object
-    kind: str = "text"  # text | textarea | date | int | bool | choice | organization
-    required: bool = True
-    choices: tuple = ()
-
-
-@dataclass(frozen=True)
 class StepSpec:
+    """A step kind as the procedure knows it; its record belongs to the app that owns the kind (registry.py)."""
+
     kind: StepKind
     article: str
-    fields: tuple[DetailField, ...] = ()
-    needs_document: bool = False
 
 
 # The outcomes the procedure's rules read, defined once: step records store these codes, forms offer these labels.
@@ -213,87 +202,17 @@ STEP_OUTCOMES = [
     *EvaluationConclusion.choices,
     *RiskFinding.choices,
 ]
-RISK_LEVELS = RiskLevel.choices
 
 STEP_SPECS: dict[StepKind, StepSpec] = {
-    StepKind.PUBLIC_PARTICIPATION: StepSpec(
-        StepKind.PUBLIC_PARTICIPATION,
-        _("Decree 713 Art. 14–18"),
-        (
-            DetailField("comment_start", _("Comment period starts"), "date"),
-            DetailField("comment_end", _("Comment period ends"), "date"),
-            DetailField("short_period_reason", _("Published reason for a shorter period"), "textarea", False),
-            DetailField("channels", _("Where the draft and its explanation were published"), "text"),
-            DetailField("comments_received", _("Comments received"), "int"),
-            DetailField("feedback_summary", _("How the opinions were adopted (feedback)"), "textarea"),
-        ),
-        needs_document=True,
-    ),
-    StepKind.HEARING: StepSpec(
-        StepKind.HEARING,
-        _("Decree 713 Art. 16–17"),
-        (
-            DetailField("hearing_date", _("Hearing date"), "date"),
-            DetailField("materials_sent_on", _("Materials sent to participants on"), "date"),
-            DetailField("selection_method_published", _("Selection method published in advance"), "bool"),
-            DetailField("participants_published", _("Participant list published in advance"), "bool"),
-            DetailField("record_signed", _("Participants confirmed and signed the record"), "bool"),
-        ),
-        needs_document=True,
-    ),
-    StepKind.EXPERT_REVIEW: StepSpec(
-        StepKind.EXPERT_REVIEW,
-        _("Decree 713 Art. 19–21"),
-        (
-            DetailField("experts", _("Experts or institutions"), "textarea"),
-            DetailField("assessing_org", _("Institution that did the review (if commissioned)"), "organization", False),
-            DetailField("conflicts_declared", _("Every expert declared no direct interest"), "bool"),
-            DetailField("opinion_summary", _("Summary of the opinions and how they were adopted"), "textarea"),
-        ),
-        needs_document=True,
-    ),
-    StepKind.RISK_ASSESSMENT: StepSpec(
-        StepKind.RISK_ASSESSMENT,
-        _("Decree 713 Art. 22–24"),
-        (
-            DetailField("risk_level", _("Risk level"), "choice", choices=RISK_LEVELS),
-            DetailField("controllable", _("The risk is controllable"), "bool", False),
-            DetailField("assessing_org", _("Body that did the assessment (if commissioned)"), "organization", False),
-            DetailField("measures", _("Risk points, prevention measures and response plan"), "textarea"),
-        ),
-        needs_document=True,
-    ),
-    StepKind.FAIR_COMPETITION_REVIEW: StepSpec(
-        StepKind.FAIR_COMPETITION_REVIEW,
-        _("Decree 713 Art. 29"),
-        (DetailField("conclusion", _("Review conclusion"), "textarea"),),
-        needs_document=True,
-    ),
-    StepKind.DEPARTMENT_CONSULTATION: StepSpec(
-        StepKind.DEPARTMENT_CONSULTATION,
-        _("Decree 713 Art. 13"),
-        (
-            DetailField("units_consulted", _("Units consulted and their answers"), "textarea"),
-            DetailField("disagreements", _("Disagreements to list for the meeting"), "textarea", False),
-        ),
-    ),
+    StepKind.PUBLIC_PARTICIPATION: StepSpec(StepKind.PUBLIC_PARTICIPATION, _("Decree 713 Art. 14–18")),
+    StepKind.HEARING: StepSpec(StepKind.HEARING, _("Decree 713 Art. 16–17")),
+    StepKind.EXPERT_REVIEW: StepSpec(StepKind.EXPERT_REVIEW, _("Decree 713 Art. 19–21")),
+    StepKind.RISK_ASSESSMENT: StepSpec(StepKind.RISK_ASSESSMENT, _("Decree 713 Art. 22–24")),
+    StepKind.FAIR_COMPETITION_REVIEW: StepSpec(StepKind.FAIR_COMPETITION_REVIEW, _("Decree 713 Art. 29")),
+    StepKind.DEPARTMENT_CONSULTATION: StepSpec(StepKind.DEPARTMENT_CONSULTATION, _("Decree 713 Art. 13")),
     StepKind.LEGALITY_REVIEW: StepSpec(StepKind.LEGALITY_REVIEW, _("Decree 713 Art. 25–28")),
-    StepKind.PARTY_REPORT: StepSpec(
-        StepKind.PARTY_REPORT,
-        _("Decree 713 Art. 31"),
-        (
-            DetailField("reported_on", _("Reported on"), "date"),
-            DetailField("summary", _("Instructions received"), "textarea"),
-        ),
-    ),
-    StepKind.CONGRESS_REPORT: StepSpec(
-        StepKind.CONGRESS_REPORT,
-        _("Decree 713 Art. 8"),
-        (
-            DetailField("reported_on", _("Reported on"), "date"),
-            DetailField("summary", _("Standing committee's response"), "textarea"),
-        ),
-    ),
+    StepKind.PARTY_REPORT: StepSpec(StepKind.PARTY_REPORT, _("Decree 713 Art. 31")),
+    StepKind.CONGRESS_REPORT: StepSpec(StepKind.CONGRESS_REPORT, _("Decree 713 Art. 8")),
     StepKind.COLLECTIVE_DISCUSSION: StepSpec(StepKind.COLLECTIVE_DISCUSSION, _("Decree 713 Art. 30")),
     StepKind.PUBLICATION: StepSpec(StepKind.PUBLICATION, _("Decree 713 Art. 32")),
     StepKind.EXECUTION: StepSpec(StepKind.EXECUTION, _("Decree 713 Art. 34–35")),
@@ -551,6 +470,5 @@ RECORDED_DETAIL_LABELS = {
     "ended_by": _("Ended by"),
     "reviewed_draft": _("Draft under review"),
     "confirmed_draft": _("Revised draft confirmed"),
-    "minimum_comment_days": _("Minimum comment period (days) when opened"),
     "stage_reason": _("Stage evaluated"),
 }

@@ -6,8 +6,10 @@ from datetime import date
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from accounts.models import Organization
 from accounts.roles import ORGAN_WIDE_ROLES, Role
 
+from . import registry
 from .models import Decision, Step
 from .permissions import UNIT_ROLES
 from .procedure import (
@@ -51,7 +53,47 @@ def visible_decisions(user) -> QuerySet[Decision]:
             condition |= Q(organ_id=organ.pk)
     if Role.EVALUATOR in roles:
         condition |= Q(evaluator_org_id__in=user.organization.descendant_ids())
+    for role in roles & registry.scope_roles():  # what step apps add (an expert: the decisions assigned to them)
+        condition |= registry.added_scope(user, role)
     return Decision.objects.filter(condition)
+
+
+def organ_units(decision: Decision) -> QuerySet[Organization]:
+    """The departments and offices of the decision's organ (who may execute it)."""
+    kinds = [Organization.Kind.DEPARTMENT, Organization.Kind.GOVERNMENT_OFFICE, Organization.Kind.LEGAL_OFFICE]
+    return Organization.objects.filter(pk__in=decision.organ.descendant_ids(), kind__in=kinds)
+
+
+def independent_bodies(decision: Decision) -> QuerySet[Organization]:
+    """The third-party bodies and expert institutions of the decision's organ (assessors, evaluators)."""
+    kinds = [Organization.Kind.THIRD_PARTY, Organization.Kind.EXPERT_INSTITUTION]
+    return Organization.objects.filter(pk__in=decision.organ.descendant_ids(), kind__in=kinds)
+
+
+def record_values(step: Step) -> dict:
+    """A step's typed record as the values of its form's fields (empty when nothing was recorded)."""
+    owner, record = registry.owner_of(step.kind), registry.record_of(step)
+    if owner is None or record is None:
+        return {}
+    return {name: getattr(record, name) for name in owner.form_class.base_fields}
+
+
+def record_rows(step: Step) -> list[tuple[str, object]]:
+    """A step's typed record as (label, text) rows, in the order of the form its owner registered."""
+    owner, record = registry.owner_of(step.kind), registry.record_of(step)
+    if owner is None or record is None:
+        return []
+    form = owner.form_class(instance=record)
+    rows = []
+    for name, form_field in form.fields.items():
+        model_field = record._meta.get_field(name)
+        value = getattr(record, name)
+        if model_field.choices:
+            value = getattr(record, f"get_{name}_display")()
+        elif isinstance(value, bool):
+            value = _("yes") if value else _("no")
+        rows.append((form_field.label, value))
+    return rows
 
 
 def public_decisions() -> QuerySet[Decision]:

@@ -23,11 +23,10 @@ from dataclasses import dataclass
 
 from django import forms as django_forms
 
-from accounts.models import Organization
-
 from . import forms, services
 from .models import Decision
 from .procedure import TRANSITIONS
+from .selectors import independent_bodies, organ_units
 
 
 @dataclass(frozen=True)
@@ -39,24 +38,6 @@ class TransitionInput:
     def form(self, decision: Decision, data=None) -> django_forms.Form:
         extra = self.form_kwargs(decision) if self.form_kwargs else {}
         return self.form_class(data, **extra)
-
-
-def organ_units(decision: Decision):
-    return Organization.objects.filter(pk__in=decision.organ.descendant_ids()).filter(
-        kind__in=[
-            Organization.Kind.DEPARTMENT,
-            Organization.Kind.GOVERNMENT_OFFICE,
-            Organization.Kind.LEGAL_OFFICE,
-        ]
-    )
-
-
-def independent_bodies(decision: Decision):
-    """Third-party bodies and expert institutions of the decision's organ (evaluators, assessors)."""
-    return Organization.objects.filter(
-        pk__in=decision.organ.descendant_ids(),
-        kind__in=[Organization.Kind.THIRD_PARTY, Organization.Kind.EXPERT_INSTITUTION],
-    )
 
 
 TRANSITION_INPUTS: dict[str, TransitionInput] = {

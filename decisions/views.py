@@ -16,8 +16,8 @@ from .errors import ProcedureError
 from .filters import DecisionFilter
 from .permissions import Action, can
 from .procedure import RECORDED_DETAIL_LABELS, STEP_SPECS, TRANSITIONS, StepKind
-from .selectors import current_steps, my_tasks, ordered_current_steps, visible_decisions
-from .transition_inputs import TRANSITION_INPUTS, independent_bodies
+from .selectors import current_steps, my_tasks, ordered_current_steps, record_rows, visible_decisions
+from .transition_inputs import TRANSITION_INPUTS
 
 PAGE_SIZE = 20
 
@@ -217,20 +217,12 @@ def execution_report(request, pk: int):
 # ---------------------------------------------------------------- steps
 
 
-def _details_initial(step) -> dict:
-    return {key: value for key, value in step.details.items() if not isinstance(value, list | dict)}
-
-
 @login_required
 def step_detail(request, pk: int, details_form=None, document_form=None, status=200):
     step = step_for(request.user, pk)
     refusals = services.step_action_refusals(step, request.user)
     kind = StepKind(step.kind)
-    details_form = details_form or (
-        forms.step_details_form(kind, initial=_details_initial(step), organizations=independent_bodies(step.decision))
-        if STEP_SPECS[kind].fields
-        else None
-    )
+    details_form = details_form or services.step_record_form(step)
     return render(
         request,
         "decisions/step_detail.html",
@@ -243,7 +235,7 @@ def step_detail(request, pk: int, details_form=None, document_form=None, status=
             "document_form": document_form or forms.DocumentForm(initial={"kind": "report"}),
             "comment_form": forms.CommentForm(),
             "reason_form": forms.ReasonForm(),
-            "detail_rows": _detail_rows(step),
+            "detail_rows": record_rows(step) + _detail_rows(step),
             "documents": step.documents.all(),
         },
         status=status,
@@ -252,7 +244,7 @@ def step_detail(request, pk: int, details_form=None, document_form=None, status=
 
 def _detail_rows(step) -> list[tuple[str, object]]:
     """The step's record as (label, text) rows; lists (members' views, progress reports) one entry per line."""
-    labels = {field.name: field.label for field in STEP_SPECS[StepKind(step.kind)].fields} | RECORDED_DETAIL_LABELS
+    labels = RECORDED_DETAIL_LABELS
     rows = []
     for key, value in step.details.items():
         if key == "members":
@@ -283,10 +275,8 @@ def step_action(request, pk: int, action: str):
     post = request.POST
     try:
         if action == "details":
-            form = forms.step_details_form(
-                StepKind(step.kind), data=post, organizations=independent_bodies(step.decision)
-            )
-            if not form.is_valid():
+            form = services.step_record_form(step, data=post)
+            if form is None or not form.is_valid():
                 return step_detail(request, pk, details_form=form, status=400)
             services.update_step_details(step=step, actor=request.user, details=form.cleaned_data)
             message = _("Saved.")

@@ -1,2 +1,102 @@
-# The review step records (expert review, risk assessment, fair-competition review, department consultation,
-# legality review) arrive with the seam's typed records.
+"""The records of the reviews before a decision (Decree 713 Art. 13, 19–24, 29): expert review, risk assessment,
+fair-competition review and department consultation, one record per round of the decision's step.
+
+The procedure reads nothing of these models: what its rules need (whether a risk finding blocks, which draft was
+assessed, which independent body did the work) it is told through the `decisions` services (see `review/steps.py`).
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from accounts.models import Organization
+from decisions.procedure import RiskLevel
+
+
+def independent_body(verbose_name):
+    """The third-party body or expert institution that did the work, when it was commissioned (Art. 21, 23)."""
+    return models.ForeignKey(
+        Organization,
+        verbose_name=verbose_name,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"kind__in": [Organization.Kind.THIRD_PARTY, Organization.Kind.EXPERT_INSTITUTION]},
+    )
+
+
+class ExpertReview(models.Model):
+    step = models.OneToOneField(
+        "decisions.Step", verbose_name=_("step"), on_delete=models.PROTECT, related_name="expert_review"
+    )
+    experts = models.TextField(_("Experts or institutions"))
+    assessing_org = independent_body(_("Institution that did the review (if commissioned)"))
+    conflicts_declared = models.BooleanField(_("Every expert declared no direct interest"), default=False)
+    opinion_summary = models.TextField(_("Summary of the opinions and how they were adopted"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("expert review")
+        verbose_name_plural = _("expert reviews")
+
+    def __str__(self) -> str:
+        return str(self.step)
+
+
+class RiskAssessment(models.Model):
+    step = models.OneToOneField(
+        "decisions.Step", verbose_name=_("step"), on_delete=models.PROTECT, related_name="risk_assessment"
+    )
+    risk_level = models.CharField(_("Risk level"), max_length=10, choices=RiskLevel.choices)
+    controllable = models.BooleanField(_("The risk is controllable"), default=False)
+    assessing_org = independent_body(_("Body that did the assessment (if commissioned)"))
+    measures = models.TextField(_("Risk points, prevention measures and response plan"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("risk assessment")
+        verbose_name_plural = _("risk assessments")
+
+    def __str__(self) -> str:
+        return str(self.step)
+
+    @property
+    def blocks_the_decision(self) -> bool:
+        """Art. 24: a high risk that is not controllable blocks the decision until a changed draft is reassessed."""
+        return self.risk_level == RiskLevel.HIGH and not self.controllable
+
+
+class FairCompetitionReview(models.Model):
+    step = models.OneToOneField(
+        "decisions.Step", verbose_name=_("step"), on_delete=models.PROTECT, related_name="fair_competition_review"
+    )
+    conclusion = models.TextField(_("Review conclusion"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("fair-competition review")
+        verbose_name_plural = _("fair-competition reviews")
+
+    def __str__(self) -> str:
+        return str(self.step)
+
+
+class DepartmentConsultation(models.Model):
+    step = models.OneToOneField(
+        "decisions.Step", verbose_name=_("step"), on_delete=models.PROTECT, related_name="department_consultation"
+    )
+    units_consulted = models.TextField(_("Units consulted and their answers"))
+    disagreements = models.TextField(_("Disagreements to list for the meeting"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("department consultation")
+        verbose_name_plural = _("department consultations")
+
+    def __str__(self) -> str:
+        return str(self.step)

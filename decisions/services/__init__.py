@@ -42,12 +42,12 @@ from .meetings import parse_member_views, record_collective_decision
 from .profiles import update_procedure_profile
 from .steps import (
     approve_step,
-    clean_step_details,
     confirm_not_applicable,
     propose_not_applicable,
     reopen_step,
     return_step,
     step_action_refusals,
+    step_record_form,
     submit_step,
     update_step_details,
 )
@@ -64,7 +64,6 @@ __all__ = [
     "approve_step",
     "archive_decision",
     "catalog_decision",
-    "clean_step_details",
     "complete_evaluation",
     "confidentiality_refusal",
     "confirm_confidentiality",
@@ -88,6 +87,7 @@ __all__ = [
     "start_evaluation",
     "start_execution",
     "step_action_refusals",
+    "step_record_form",
     "submit_step",
     "suspend_decision",
     "transition_options",

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from accountability.ledger import record_event
 from accounts.models import Organization, User
 
+from .. import registry
 from ..errors import ProcedureError
 from ..fields import status_unlocked
 from ..guards import first_failing_guard
@@ -256,10 +257,10 @@ def set_not_applicable(step: Step, reason: str) -> None:
 def open_step(step: Step, actor: User) -> None:
     move_step(step, "open")
     step.opened_at = timezone.now()
-    if step.kind == StepKind.PUBLIC_PARTICIPATION:
-        # The organ's minimum as it stands when the consultation opens: a later profile change does not move it.
-        step.details = step.details | {"minimum_comment_days": profile_for(step.decision.organ).min_comment_days}
     save_step(step, actor)
+    owner = registry.owner_of(step.kind)
+    if owner is not None and owner.on_open is not None:
+        owner.on_open(step, profile_for(step.decision.organ))  # e.g. the comment period's minimum then in force
 
 
 def refusal_of(check, *args) -> ProcedureError | None:

@@ -555,14 +555,11 @@ def start_evaluation(
             },
         )
     steps = current_steps(decision)
-    assessors = {
-        str(step.details.get("assessing_org"))
-        for step in decision.steps.all()
-        if step.kind in (StepKind.RISK_ASSESSMENT, StepKind.EXPERT_REVIEW) and step.details.get("assessing_org")
-    }
+    # The bodies that did the pre-decision assessment work, as the steps' owners recorded them.
+    assessors = set(decision.steps.filter(assessed_by__isnull=False).values_list("assessed_by_id", flat=True))
     # Independence covers the whole body: its parent and its sub-units count as the body itself.
-    related = {str(pk) for pk in evaluator_org.descendant_ids()} | {
-        str(org.pk) for org in evaluator_org.ancestors_and_self() if org.kind != Organization.Kind.GOVERNMENT
+    related = evaluator_org.descendant_ids() | {
+        org.pk for org in evaluator_org.ancestors_and_self() if org.kind != Organization.Kind.GOVERNMENT
     }
     if assessors & related:
         raise ProcedureError(

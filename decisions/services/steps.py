@@ -1,34 +1,27 @@
 """Steps run by the undertaking unit: fill in, submit, approve or return, not applicable, redo."""
 
-from datetime import date, timedelta
-
 from django.db import transaction
+from django.db.models import BooleanField, Model
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from accountability.ledger import record_event
-from accounts.models import Organization, User
-from workdays.calendar import period_end
+from accounts.models import User
 
+from .. import registry
 from ..errors import ProcedureError
 from ..guards import completed_risk_assessments, is_blocking_risk, latest_blocking_risk, reassessment_refusal
 from ..models import Decision, Step
 from ..permissions import Action, acting_role
 from ..procedure import (
     NOT_APPLICABLE_STATUSES,
-    STEP_SPECS,
     UNIT_RUN_STEPS,
-    DetailField,
     Requirement,
-    RiskFinding,
-    RiskLevel,
     State,
     StepKind,
     StepStatus,
 )
-from ..selectors import current_steps
+from ..selectors import current_steps, independent_bodies
 from .base import (
     ALWAYS_REQUIRED_STEPS,
     STEP_WORK_STATES,
@@ -38,7 +31,6 @@ from .base import (
     lock_step,
     move_step,
     new_round,
-    profile_for,
     refusal_of,
     require_text,
     save_step,
@@ -67,84 +59,42 @@ def _ensure_unit_step_workable(decision: Decision, step: Step, actor: User) -> N
         )
 
 
-def clean_step_details(kind: StepKind, raw: dict) -> dict:
-    """Check each core field's type; returns JSON-ready values (dates as ISO strings)."""
-    cleaned = {}
-    for spec in STEP_SPECS[kind].fields:
-        value = raw.get(spec.name)
-        if value in (None, ""):
-            cleaned[spec.name] = False if spec.kind == "bool" else None
-            continue
-        cleaned[spec.name] = _clean_value(spec, value)
-    return cleaned
+def step_record_form(step: Step, data=None):
+    """The form of a step's typed record, as the step app that owns the kind registered it (None: it has none)."""
+    owner = registry.owner_of(step.kind)
+    if owner is None:
+        return None
+    record = registry.record_of(step) or owner.record_model(step=step)
+    return owner.form_class(data=data, instance=record, organizations=independent_bodies(step.decision))
 
 
-def _clean_value(spec: DetailField, value):
-    invalid = ProcedureError("step.field_invalid", _("“%(field)s” is not valid.") % {"field": spec.label})
-    if spec.kind == "date":
-        parsed = value if isinstance(value, date) else parse_date(str(value))
-        if parsed is None:
-            raise invalid
-        return parsed.isoformat()
-    if spec.kind == "int":
-        try:
-            number = int(value)
-        except (TypeError, ValueError):
-            raise invalid from None
-        if number < 0:
-            raise invalid
-        return number
-    if spec.kind == "bool":
-        return bool(value)
-    if spec.kind == "choice":
-        if value not in {choice for choice, _label in spec.choices}:
-            raise invalid
-        return value
-    if spec.kind == "organization":
-        organization_id = getattr(value, "pk", value)
-        # Only an independent body is named as the one that assessed (rule 6 compares it with the evaluator).
-        independent = (Organization.Kind.THIRD_PARTY, Organization.Kind.EXPERT_INSTITUTION)
-        if not Organization.objects.filter(pk=organization_id, kind__in=independent).exists():
-            raise invalid
-        return int(organization_id)
-    return str(value).strip()
-
-
-# (start, end) pairs of a step's record: an end before its start is refused when saved, not only at submission.
-# (start, end, whether the end must fall after the start rather than on or after it, the refusal).
-PERIODS = (
-    ("comment_start", "comment_end", True, gettext_lazy("The comment period must end after it starts.")),
-    (
-        "materials_sent_on",
-        "hearing_date",
-        False,
-        gettext_lazy("The hearing materials are sent before the hearing, not after it."),
-    ),
-)
-
-
-def period_order_refusal(details: dict) -> ProcedureError | None:
-    for start_name, end_name, strictly_after, message in PERIODS:
-        start, end = details.get(start_name), details.get(end_name)
-        if not (start and end):
-            continue
-        days = (parse_date(end) - parse_date(start)).days
-        if days < 0 or (strictly_after and days == 0):
-            return ProcedureError("step.period_order", message, fields=(end_name,))
-    return None
+def _ledger_value(value):
+    return value.pk if isinstance(value, Model) else value
 
 
 @transaction.atomic
-def update_step_details(*, step: Step, actor: User, details: dict) -> Step:
+def update_step_details(*, step: Step, actor: User, details) -> Step:
+    """The unit fills in the step's typed record (the form its owner registered); each change is a ledger event."""
     decision, step = lock_step(step)
     _ensure_unit_step_workable(decision, step, actor)
-    cleaned = clean_step_details(StepKind(step.kind), details)
-    refusal = period_order_refusal(step.details | cleaned)
+    form = step_record_form(step, data=details)
+    if not form.is_valid():
+        problems = "；".join(
+            f"{form.fields[name].label if name in form.fields else ''}：{' '.join(errors)}".lstrip("：")
+            for name, errors in form.errors.items()
+        )
+        raise ProcedureError(
+            "step.field_invalid",
+            _("Check the record: %(problems)s") % {"problems": problems},
+            fields=tuple(name for name in form.errors if name in form.fields),
+        )
+    record = form.save(commit=False)
+    refusal = registry.owner_of(step.kind).record_refusal(record)
     if refusal is not None:
         raise refusal
-    before = {key: step.details.get(key) for key in cleaned if step.details.get(key) != cleaned[key]}
-    step.details = step.details | cleaned
-    save_step(step, actor)
+    before = {name: _ledger_value(form.initial.get(name)) for name in form.changed_data}
+    record._history_user = actor
+    record.save()
     record_event(
         actor=actor,
         action="step.details_updated",
@@ -152,25 +102,38 @@ def update_step_details(*, step: Step, actor: User, details: dict) -> Step:
         obj=step,
         decision_id=decision.pk,
         before=before,
-        after={key: cleaned[key] for key in before},
+        after={name: _ledger_value(form.cleaned_data[name]) for name in form.changed_data},
     )
     return step
 
 
+def _missing_fields(record) -> list[str]:
+    """The record's required fields left empty (a yes/no field is an answer either way)."""
+    missing = []
+    for model_field in record._meta.concrete_fields:
+        if model_field.name in ("id", "step") or not model_field.editable or model_field.blank:
+            continue
+        if isinstance(model_field, BooleanField):
+            continue
+        if getattr(record, model_field.attname) in (None, ""):
+            missing.append(str(model_field.verbose_name))
+    return missing
+
+
 def _submission_refusal(decision: Decision, step: Step) -> ProcedureError | None:
-    """What the step still lacks before it can be submitted: its core fields, its documents, the numbers."""
-    spec = STEP_SPECS[StepKind(step.kind)]
-    missing = [
-        str(field.label)
-        for field in spec.fields
-        if field.required and field.kind != "bool" and step.details.get(field.name) in (None, "")
-    ]
+    """What the step still lacks before it can be submitted: its record's fields, its documents, the owner's
+    conditions (the numbers and the law's), and for a risk assessment a changed draft (Art. 24)."""
+    owner = registry.owner_of(step.kind)
+    record = registry.record_of(step)
+    if record is None:
+        fields = [str(field.label) for field in owner.form_class().fields.values() if field.required]
+        return ProcedureError("step.incomplete", _("Fill in: %(fields)s.") % {"fields": "、".join(fields)})
+    missing = _missing_fields(record)
     if missing:
         return ProcedureError("step.incomplete", _("Fill in: %(fields)s.") % {"fields": "、".join(missing)})
-    if spec.needs_document and not step.documents.exists():
+    if owner.needs_document and not step.documents.exists():
         return ProcedureError("step.no_document", _("Attach the step's document (report, record or opinions) first."))
-    details = step.details
-    refusal = period_order_refusal(details)
+    refusal = owner.record_refusal(record)
     if refusal is not None:
         return refusal
     if step.kind == StepKind.RISK_ASSESSMENT:
@@ -179,63 +142,7 @@ def _submission_refusal(decision: Decision, step: Step) -> ProcedureError | None
         refusal = reassessment_refusal(blocking, latest_draft(decision)) if blocking else None
         if refusal is not None:
             return refusal
-    if step.kind == StepKind.PUBLIC_PARTICIPATION:
-        return _comment_period_refusal(decision, details)
-    if step.kind == StepKind.HEARING:
-        hearing, sent = parse_date(details["hearing_date"]), parse_date(details["materials_sent_on"])
-        if hearing > timezone.localdate():
-            return ProcedureError(
-                "hearing.not_held",
-                _("The hearing is on %(date)s; its record is submitted after it is held.")
-                % {"date": hearing.isoformat()},
-            )
-        notice_days = profile_for(decision.organ).min_hearing_notice_days
-        if sent > hearing - timedelta(days=notice_days):
-            return ProcedureError(
-                "hearing.materials_late",
-                _(
-                    "Decree 713 Art. 16: hearing materials reach participants at least %(days)s days before the "
-                    "hearing (by %(date)s)."
-                )
-                % {"days": notice_days, "date": (hearing - timedelta(days=notice_days)).isoformat()},
-            )
-        unmet = [str(field.label) for field in spec.fields if field.kind == "bool" and not details.get(field.name)]
-        if unmet:
-            return ProcedureError(
-                "hearing.incomplete",
-                _("Decree 713 Art. 16–17: not yet done: %(items)s.") % {"items": "、".join(unmet)},
-            )
-    if step.kind == StepKind.EXPERT_REVIEW and not details.get("conflicts_declared"):
-        return ProcedureError(
-            "expert.conflicts",
-            _("Decree 713 Art. 20: experts with a direct interest are never chosen; every expert must declare it."),
-        )
-    return None
-
-
-def _comment_period_refusal(decision: Decision, details: dict) -> ProcedureError | None:
-    """Rule 3: at least the profile's days (30 under Decree 713), start day not counted, ending on a working day."""
-    start, end = parse_date(details["comment_start"]), parse_date(details["comment_end"])
-    if end >= timezone.localdate():
-        # Art. 18: opinions are studied and answered once the consultation has closed.
-        return ProcedureError(
-            "rule3.still_open",
-            _("The comment period runs until %(end)s; the step is submitted after it has closed.")
-            % {"end": end.isoformat()},
-        )
-    # The minimum in force when the consultation opened (stored on the step), else the organ's current one.
-    minimum_days = details.get("minimum_comment_days") or profile_for(decision.organ).min_comment_days
-    earliest_end = period_end(start, minimum_days)
-    if end < earliest_end.value and not (details.get("short_period_reason") or "").strip():
-        return ProcedureError(
-            "rule3.period_too_short",
-            _(
-                "Rule 3: a public comment period lasts at least %(days)s days; from %(start)s it ends no earlier than "
-                "%(end)s. A shorter period needs a published reason."
-            )
-            % {"days": minimum_days, "start": start.isoformat(), "end": earliest_end.value.isoformat()},
-        )
-    return None
+    return owner.submission_refusal(decision, step, record)
 
 
 @transaction.atomic
@@ -246,10 +153,11 @@ def submit_step(*, step: Step, actor: User) -> Step:
     previous = step.status
     move_step(step, "submit")
     step.submitted_at, step.submitted_by = timezone.now(), actor
-    if step.kind == StepKind.RISK_ASSESSMENT:  # Art. 24: what the rules read, and the draft it assessed
-        blocking = step.details.get("risk_level") == RiskLevel.HIGH and not step.details.get("controllable")
-        step.outcome = RiskFinding.BLOCKING if blocking else RiskFinding.ACCEPTABLE
-        step.draft = latest_draft(decision)
+    # What the rules read of the record, as its owner says: the outcome, the draft concerned, who did the work.
+    owner, record = registry.owner_of(step.kind), registry.record_of(step)
+    step.outcome = owner.outcome(record) if owner.outcome else ""
+    step.draft = latest_draft(decision) if owner.concerns_the_draft else None
+    step.assessed_by = owner.assessed_by(record) if owner.assessed_by else None
     save_step(step, actor)
     record_event(
         actor=actor,

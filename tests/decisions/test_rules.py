@@ -17,7 +17,7 @@ from decisions.procedure import (
     StepStatus,
     transitions_from,
 )
-from decisions.selectors import current_steps
+from decisions.selectors import current_steps, record_values
 from demo.walkthrough import (
     complete_required_steps,
     drive_to,
@@ -311,7 +311,7 @@ def test_comment_period_ending_in_national_day_runs_to_next_working_day(world, d
     services.update_step_details(
         step=step,
         actor=world.drafter,
-        details={**Step.objects.get(pk=step.pk).details, "comment_end": date(2026, 10, 8)},
+        details={**record_values(step), "comment_end": date(2026, 10, 8)},
     )
     services.submit_step(step=step, actor=world.drafter)
     assert submitted(step)

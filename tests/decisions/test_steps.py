@@ -8,7 +8,7 @@ from accounts.roles import Role
 from decisions import services
 from decisions.models import Document, Step
 from decisions.procedure import UNIT_RUN_STEPS, Requirement, State, StepKind, StepStatus
-from decisions.selectors import current_steps
+from decisions.selectors import current_steps, record_values
 from demo.walkthrough import complete_required_steps, drive_to, pdf_file, step_details
 from tests.factories import make_user
 from tests.refusals import refused, status_of
@@ -152,7 +152,7 @@ def test_returning_a_step_needs_a_comment_and_it_can_be_resubmitted(world, decis
     services.update_step_details(
         step=step,
         actor=world.drafter,
-        details={**fresh(step).details, "feedback_summary": "补充后的意见采纳情况。"},
+        details={**record_values(step), "feedback_summary": "补充后的意见采纳情况。"},
     )
     services.submit_step(step=step, actor=world.drafter)
     services.approve_step(step=step, actor=world.head)

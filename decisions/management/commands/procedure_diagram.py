@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.utils import translation
 
 from decisions.procedure import STEP_MOVES, STEP_SPECS, TRANSITIONS, State, StepStatus
+from decisions.registry import owner_of
 
 
 def render_procedure_markdown() -> str:
@@ -55,10 +56,27 @@ def render_procedure_markdown() -> str:
         ]
         for move in STEP_MOVES.values():
             lines.append(f"| `{move.name}` ({move.label}) | {', '.join(sorted(move.sources))} | {move.target} |")
-        lines += ["", "## Steps", "", "| step | law | core fields | needs a document |", "|---|---|---|---|"]
+        lines += [
+            "",
+            "## Steps",
+            "",
+            "Each step's record belongs to the app that owns its kind (`decisions/registry.py`).",
+            "",
+            "| step | law | owned by | record | needs a document |",
+            "|---|---|---|---|---|",
+        ]
         for kind, spec in STEP_SPECS.items():
-            fields = ", ".join(f"`{f.name}`" for f in spec.fields) or "recorded by the decision's own actions"
-            lines.append(f"| `{kind.value}` | {spec.article} | {fields} | {'yes' if spec.needs_document else 'no'} |")
+            owner = owner_of(kind)
+            if owner is None:
+                lines.append(
+                    f"| `{kind.value}` | {spec.article} | decisions | recorded by the decision's own actions | no |"
+                )
+                continue
+            model = owner.record_model._meta
+            fields = ", ".join(f"`{name}`" for name in owner.form_class.base_fields)
+            document = "yes" if owner.needs_document else "no"
+            record = f"`{model.object_name}`: {fields}"
+            lines.append(f"| `{kind.value}` | {spec.article} | {model.app_label} | {record} | {document} |")
     return "\n".join(lines) + "\n"
 
 

@@ -1,0 +1,92 @@
+"""The seam between the procedure and the step apps.
+
+`decisions` never imports a step app. Each step app registers, in its `AppConfig.ready()`, the step kinds it owns:
+the typed record of each (a model with a one-to-one `step`), the form the unit fills it in with, what must be true
+before the step may be submitted ("what is missing", a refusal naming the article), and what the procedure's rules
+read of it (the outcome, the draft it concerned, the independent body that did it). A step app may also register a
+scope: which decisions a user sees beyond their organizations (an expert sees only the decisions assigned to them).
+
+The procedure's services look kinds up here at run time; they read the typed outcome they are given, never the step
+app's models.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Model, Q
+
+
+@dataclass(frozen=True)
+class StepOwner:
+    """What a step app says about one step kind it owns."""
+
+    kind: str  # a procedure.StepKind
+    record_model: type[Model]
+    form_class: type  # a ModelForm of `record_model`; accepts `organizations=` (the bodies it may name)
+    # Why the record cannot be kept as it is (None: it can), checked when saved and again when submitted: e.g. a
+    # period that ends before it starts.
+    record_refusal: Callable[[Model], Any] = lambda record: None
+    # Why the saved record may not be submitted yet (None: it may): the numbers and the law's conditions.
+    submission_refusal: Callable[[Any, Any, Model], Any] = lambda decision, step, record: None
+    # The typed outcome the procedure's rules read (e.g. whether a risk finding blocks), given at submission.
+    outcome: Callable[[Model], str] | None = None
+    # The independent body that did the work (an assessor may not evaluate the same decision later, Art. 36).
+    assessed_by: Callable[[Model], Any] | None = None
+    # Whether the step records which draft it concerned (Art. 24: a finding holds for the draft it assessed).
+    concerns_the_draft: bool = False
+    # What happens when the step opens (e.g. the comment period's minimum in force then is kept with the record).
+    on_open: Callable[[Any, Any], None] | None = None
+    needs_document: bool = False
+    fields: tuple[str, ...] = field(default=())
+
+
+_OWNERS: dict[str, StepOwner] = {}
+_SCOPES: dict[str, list[Callable[[Any], Q]]] = {}
+
+
+def register_step(owner: StepOwner) -> None:
+    if owner.kind in _OWNERS and _OWNERS[owner.kind].record_model is not owner.record_model:
+        raise ValueError(f"step kind {owner.kind} is already owned by {_OWNERS[owner.kind].record_model}")
+    _OWNERS[owner.kind] = owner
+
+
+def owner_of(kind: str) -> StepOwner | None:
+    return _OWNERS.get(kind)
+
+
+def owned_kinds() -> dict[str, StepOwner]:
+    return dict(_OWNERS)
+
+
+def record_of(step) -> Model | None:
+    """The typed record of a step (None when nothing was recorded yet, or the kind has no registered owner)."""
+    owner = owner_of(step.kind)
+    if owner is None:
+        return None
+    return owner.record_model.objects.filter(step=step).first()
+
+
+def register_scope(role: str, scope: Callable[[Any], Q]) -> None:
+    """`scope(user)` is a condition on Decision: the decisions a holder of `role` sees beyond their organizations
+    (an expert: those assigned to them). Such a role reaches a decision only through a registered scope."""
+    scopes = _SCOPES.setdefault(str(role), [])
+    if scope not in scopes:
+        scopes.append(scope)
+
+
+def unregister_scope(role: str, scope: Callable[[Any], Q]) -> None:
+    if scope in _SCOPES.get(str(role), []):
+        _SCOPES[str(role)].remove(scope)
+
+
+def scope_roles() -> set[str]:
+    return {role for role, scopes in _SCOPES.items() if scopes}
+
+
+def added_scope(user, role: str) -> Q | None:
+    """The decisions `user` reaches in `role` through the registered scopes (None: none registered)."""
+    condition = None
+    for scope in _SCOPES.get(str(role), []):
+        condition = scope(user) if condition is None else condition | scope(user)
+    return condition

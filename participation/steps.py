@@ -1,0 +1,118 @@
+"""What public participation tells the procedure (registered in `ParticipationConfig.ready()`): the consultation and
+hearing records, and what each needs before the unit may submit it (Decree 713 Art. 14–18)."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from decisions.errors import ProcedureError
+from decisions.procedure import StepKind
+from decisions.registry import StepOwner, register_step
+from decisions.services import profile_for
+from workdays.calendar import period_end
+
+from .forms import ConsultationForm, HearingForm
+from .models import Consultation, Hearing
+
+
+def consultation_record_refusal(consultation: Consultation) -> ProcedureError | None:
+    start, end = consultation.comment_start, consultation.comment_end
+    if start and end and end <= start:
+        return ProcedureError(
+            "step.period_order", _("The comment period must end after it starts."), fields=("comment_end",)
+        )
+    return None
+
+
+def consultation_submission_refusal(decision, step, consultation: Consultation) -> ProcedureError | None:
+    """Rule 3: at least the profile's days (30 under Decree 713), start day not counted, ending on a working day;
+    submitted once the period has closed (Art. 18: the opinions are studied and answered afterwards)."""
+    start, end = consultation.comment_start, consultation.comment_end
+    if end >= timezone.localdate():
+        return ProcedureError(
+            "rule3.still_open",
+            _("The comment period runs until %(end)s; the step is submitted after it has closed.")
+            % {"end": end.isoformat()},
+        )
+    # The minimum in force when the consultation opened (kept with it), else the organ's current one.
+    minimum_days = consultation.minimum_comment_days or profile_for(decision.organ).min_comment_days
+    earliest_end = period_end(start, minimum_days)
+    if end < earliest_end.value and not consultation.short_period_reason.strip():
+        return ProcedureError(
+            "rule3.period_too_short",
+            _(
+                "Rule 3: a public comment period lasts at least %(days)s days; from %(start)s it ends no earlier than "
+                "%(end)s. A shorter period needs a published reason."
+            )
+            % {"days": minimum_days, "start": start.isoformat(), "end": earliest_end.value.isoformat()},
+        )
+    return None
+
+
+def keep_the_minimum_in_force(step, profile) -> None:
+    """When the consultation opens, the organ's minimum then in force is kept with it."""
+    Consultation.objects.update_or_create(step=step, defaults={"minimum_comment_days": profile.min_comment_days})
+
+
+def hearing_record_refusal(hearing: Hearing) -> ProcedureError | None:
+    if hearing.hearing_date and hearing.materials_sent_on and hearing.materials_sent_on > hearing.hearing_date:
+        return ProcedureError(
+            "step.period_order",
+            _("The hearing materials are sent before the hearing, not after it."),
+            fields=("materials_sent_on",),
+        )
+    return None
+
+
+def hearing_submission_refusal(decision, step, hearing: Hearing) -> ProcedureError | None:
+    """Art. 16–17: held before its record is submitted, materials sent the profile's days ahead (7), the selection
+    method and the participants published in advance, the record signed."""
+    if hearing.hearing_date > timezone.localdate():
+        return ProcedureError(
+            "hearing.not_held",
+            _("The hearing is on %(date)s; its record is submitted after it is held.")
+            % {"date": hearing.hearing_date.isoformat()},
+        )
+    notice_days = profile_for(decision.organ).min_hearing_notice_days
+    latest = hearing.hearing_date - timedelta(days=notice_days)
+    if hearing.materials_sent_on > latest:
+        return ProcedureError(
+            "hearing.materials_late",
+            _(
+                "Decree 713 Art. 16: hearing materials reach participants at least %(days)s days before the "
+                "hearing (by %(date)s)."
+            )
+            % {"days": notice_days, "date": latest.isoformat()},
+        )
+    conditions = ("selection_method_published", "participants_published", "record_signed")
+    unmet = [str(Hearing._meta.get_field(name).verbose_name) for name in conditions if not getattr(hearing, name)]
+    if unmet:
+        return ProcedureError(
+            "hearing.incomplete", _("Decree 713 Art. 16–17: not yet done: %(items)s.") % {"items": "、".join(unmet)}
+        )
+    return None
+
+
+def register() -> None:
+    register_step(
+        StepOwner(
+            kind=StepKind.PUBLIC_PARTICIPATION,
+            record_model=Consultation,
+            form_class=ConsultationForm,
+            record_refusal=consultation_record_refusal,
+            submission_refusal=consultation_submission_refusal,
+            on_open=keep_the_minimum_in_force,
+            needs_document=True,
+        )
+    )
+    register_step(
+        StepOwner(
+            kind=StepKind.HEARING,
+            record_model=Hearing,
+            form_class=HearingForm,
+            record_refusal=hearing_record_refusal,
+            submission_refusal=hearing_submission_refusal,
+            needs_document=True,
+        )
+    )

@@ -1,0 +1,64 @@
+"""What the reviews tell the procedure (registered in `ReviewConfig.ready()`): each review's record, what it needs
+before the unit may submit it, and what the rules read of it (Decree 713 Art. 13, 19–24, 29)."""
+
+from django.utils.translation import gettext as _
+
+from decisions.errors import ProcedureError
+from decisions.procedure import RiskFinding, StepKind
+from decisions.registry import StepOwner, register_step
+
+from .forms import DepartmentConsultationForm, ExpertReviewForm, FairCompetitionReviewForm, RiskAssessmentForm
+from .models import DepartmentConsultation, ExpertReview, FairCompetitionReview, RiskAssessment
+
+
+def expert_review_submission_refusal(decision, step, review: ExpertReview) -> ProcedureError | None:
+    if not review.conflicts_declared:
+        return ProcedureError(
+            "expert.conflicts",
+            _("Decree 713 Art. 20: experts with a direct interest are never chosen; every expert must declare it."),
+        )
+    return None
+
+
+def risk_finding(assessment: RiskAssessment) -> str:
+    """Art. 24: what the procedure reads of an assessment — whether its finding blocks the decision."""
+    return RiskFinding.BLOCKING if assessment.blocks_the_decision else RiskFinding.ACCEPTABLE
+
+
+def register() -> None:
+    register_step(
+        StepOwner(
+            kind=StepKind.EXPERT_REVIEW,
+            record_model=ExpertReview,
+            form_class=ExpertReviewForm,
+            submission_refusal=expert_review_submission_refusal,
+            assessed_by=lambda review: review.assessing_org,
+            needs_document=True,
+        )
+    )
+    register_step(
+        StepOwner(
+            kind=StepKind.RISK_ASSESSMENT,
+            record_model=RiskAssessment,
+            form_class=RiskAssessmentForm,
+            outcome=risk_finding,
+            assessed_by=lambda assessment: assessment.assessing_org,
+            concerns_the_draft=True,
+            needs_document=True,
+        )
+    )
+    register_step(
+        StepOwner(
+            kind=StepKind.FAIR_COMPETITION_REVIEW,
+            record_model=FairCompetitionReview,
+            form_class=FairCompetitionReviewForm,
+            needs_document=True,
+        )
+    )
+    register_step(
+        StepOwner(
+            kind=StepKind.DEPARTMENT_CONSULTATION,
+            record_model=DepartmentConsultation,
+            form_class=DepartmentConsultationForm,
+        )
+    )

@@ -1,0 +1,79 @@
+"""The data migration carries the steps' JSON records into the step apps' typed rows, and nothing is lost."""
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+# Before the typed outcomes and the typed records: the steps' records were JSON.
+BEFORE = [
+    ("decisions", "0004_profile_hearing_evaluation_quorum_numbers"),
+    ("participation", None),
+    ("review", "0002_holiday_moved_to_workdays"),
+]
+
+
+def migrate(targets):
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+    return executor.loader.project_state([target for target in targets if target[1] is not None]).apps
+
+
+@pytest.mark.django_db(transaction=True)
+def test_json_records_are_carried_into_typed_rows():
+    old = migrate(BEFORE)
+    Organization, User = old.get_model("accounts", "Organization"), old.get_model("accounts", "User")
+    Decision, Step = old.get_model("decisions", "Decision"), old.get_model("decisions", "Step")
+    city = Organization.objects.create(code="c", name="市政府", kind="government")
+    unit = Organization.objects.create(code="t", name="交通局", kind="department", parent=city)
+    institute = Organization.objects.create(code="i", name="研究院", kind="expert_institution", parent=city)
+    user = User.objects.create(username="u", organization=unit)
+    decision = Decision.objects.create(
+        number="2026-001",
+        title="票价",
+        year=2026,
+        scope_category="public_policy",
+        organ=city,
+        undertaking_unit=unit,
+        created_by=user,
+    )
+    records = {
+        "public_participation": {
+            "comment_start": "2026-09-01",
+            "comment_end": "2026-10-08",
+            "short_period_reason": "",
+            "channels": "门户网站",
+            "comments_received": 12,
+            "feedback_summary": "已反馈。",
+            "minimum_comment_days": 30,
+        },
+        "risk_assessment": {
+            "risk_level": "high",
+            "controllable": True,
+            "assessing_org": institute.pk,
+            "measures": "措施",
+        },
+        "party_report": {"reported_on": "2026-10-10", "summary": "同意"},
+        "legality_review": {"opinion": "lawful", "opinion_text": "合法"},
+    }
+    for kind, details in records.items():
+        Step.objects.create(decision=decision, kind=kind, requirement="required", status="done", details=details)
+
+    new = migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+    Step = new.get_model("decisions", "Step")
+    consultation = new.get_model("participation", "Consultation").objects.get()
+    assert (str(consultation.comment_end), consultation.comments_received, consultation.minimum_comment_days) == (
+        "2026-10-08",
+        12,
+        30,
+    )
+    risk = new.get_model("review", "RiskAssessment").objects.get()
+    assert (risk.risk_level, risk.controllable, risk.assessing_org_id) == ("high", True, institute.pk)
+    report = new.get_model("decisions", "SuperiorReport").objects.get()
+    assert (str(report.reported_on), report.summary) == ("2026-10-10", "同意")
+    steps = {step.kind: step for step in Step.objects.all()}
+    for kind in ("public_participation", "risk_assessment", "party_report"):
+        assert steps[kind].details == {}, kind  # moved, not copied
+    assert steps["risk_assessment"].assessed_by_id == institute.pk
+    assert (steps["risk_assessment"].outcome, steps["legality_review"].outcome) == ("risk_acceptable", "lawful")
+    assert steps["legality_review"].details["opinion_text"] == "合法"  # still the procedure's own record
