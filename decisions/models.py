@@ -283,21 +283,30 @@ class Step(models.Model):
         )
 
 
-class SuperiorReport(models.Model):
+class StepRecord(models.Model):
+    """The typed record of one round of a step, kept by the app that owns the step's kind (registry.py): one row per
+    step, with its own field history. `step.<model name in lower case>` reaches it from the step."""
+
+    step = models.OneToOneField(Step, verbose_name=_("step"), on_delete=models.PROTECT, related_name="%(class)s")
+
+    history = HistoricalRecords(inherit=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return str(self.step)
+
+
+class SuperiorReport(StepRecord):
     """The report to the party committee (Art. 31) or to the people's congress standing committee (Art. 8)."""
 
-    step = models.OneToOneField(Step, verbose_name=_("step"), on_delete=models.PROTECT, related_name="superior_report")
     reported_on = models.DateField(_("Reported on"), null=True)
     summary = models.TextField(_("Instructions received"))
-
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("report to a superior body")
         verbose_name_plural = _("reports to superior bodies")
-
-    def __str__(self) -> str:
-        return str(self.step)
 
 
 def document_upload_path(instance, filename):

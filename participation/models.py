@@ -6,13 +6,11 @@ it needs it is told through the `decisions` services (see `participation/steps.p
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
+
+from decisions.models import StepRecord
 
 
-class Consultation(models.Model):
-    step = models.OneToOneField(
-        "decisions.Step", verbose_name=_("step"), on_delete=models.PROTECT, related_name="consultation"
-    )
+class Consultation(StepRecord):
     comment_start = models.DateField(_("Comment period starts"), null=True)
     comment_end = models.DateField(_("Comment period ends"), null=True)
     short_period_reason = models.TextField(_("Published reason for a shorter period"), blank=True)
@@ -24,31 +22,18 @@ class Consultation(models.Model):
         _("Minimum comment period (days) when opened"), null=True, blank=True, editable=False
     )
 
-    history = HistoricalRecords()
-
     class Meta:
         verbose_name = _("consultation")
         verbose_name_plural = _("consultations")
 
-    def __str__(self) -> str:
-        return str(self.step)
 
-
-class Hearing(models.Model):
-    step = models.OneToOneField(
-        "decisions.Step", verbose_name=_("step"), on_delete=models.PROTECT, related_name="hearing"
-    )
+class Hearing(StepRecord):
     hearing_date = models.DateField(_("Hearing date"), null=True)
     materials_sent_on = models.DateField(_("Materials sent to participants on"), null=True)
     selection_method_published = models.BooleanField(_("Selection method published in advance"), default=False)
     participants_published = models.BooleanField(_("Participant list published in advance"), default=False)
     record_signed = models.BooleanField(_("Participants confirmed and signed the record"), default=False)
 
-    history = HistoricalRecords()
-
     class Meta:
         verbose_name = _("hearing")
         verbose_name_plural = _("hearings")
-
-    def __str__(self) -> str:
-        return str(self.step)

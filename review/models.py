@@ -7,9 +7,9 @@ assessed, which independent body did the work) it is told through the `decisions
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from accounts.models import Organization
+from decisions.models import StepRecord
 from decisions.procedure import RiskLevel
 
 
@@ -26,42 +26,26 @@ def independent_body(verbose_name):
     )
 
 
-class ExpertReview(models.Model):
-    step = models.OneToOneField(
-        "decisions.Step", verbose_name=_("step"), on_delete=models.PROTECT, related_name="expert_review"
-    )
+class ExpertReview(StepRecord):
     experts = models.TextField(_("Experts or institutions"))
     assessing_org = independent_body(_("Institution that did the review (if commissioned)"))
     conflicts_declared = models.BooleanField(_("Every expert declared no direct interest"), default=False)
     opinion_summary = models.TextField(_("Summary of the opinions and how they were adopted"))
 
-    history = HistoricalRecords()
-
     class Meta:
         verbose_name = _("expert review")
         verbose_name_plural = _("expert reviews")
 
-    def __str__(self) -> str:
-        return str(self.step)
 
-
-class RiskAssessment(models.Model):
-    step = models.OneToOneField(
-        "decisions.Step", verbose_name=_("step"), on_delete=models.PROTECT, related_name="risk_assessment"
-    )
+class RiskAssessment(StepRecord):
     risk_level = models.CharField(_("Risk level"), max_length=10, choices=RiskLevel.choices)
     controllable = models.BooleanField(_("The risk is controllable"), default=False)
     assessing_org = independent_body(_("Body that did the assessment (if commissioned)"))
     measures = models.TextField(_("Risk points, prevention measures and response plan"))
 
-    history = HistoricalRecords()
-
     class Meta:
         verbose_name = _("risk assessment")
         verbose_name_plural = _("risk assessments")
-
-    def __str__(self) -> str:
-        return str(self.step)
 
     @property
     def blocks_the_decision(self) -> bool:
@@ -69,34 +53,18 @@ class RiskAssessment(models.Model):
         return self.risk_level == RiskLevel.HIGH and not self.controllable
 
 
-class FairCompetitionReview(models.Model):
-    step = models.OneToOneField(
-        "decisions.Step", verbose_name=_("step"), on_delete=models.PROTECT, related_name="fair_competition_review"
-    )
+class FairCompetitionReview(StepRecord):
     conclusion = models.TextField(_("Review conclusion"))
-
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("fair-competition review")
         verbose_name_plural = _("fair-competition reviews")
 
-    def __str__(self) -> str:
-        return str(self.step)
 
-
-class DepartmentConsultation(models.Model):
-    step = models.OneToOneField(
-        "decisions.Step", verbose_name=_("step"), on_delete=models.PROTECT, related_name="department_consultation"
-    )
+class DepartmentConsultation(StepRecord):
     units_consulted = models.TextField(_("Units consulted and their answers"))
     disagreements = models.TextField(_("Disagreements to list for the meeting"), blank=True)
-
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("department consultation")
         verbose_name_plural = _("department consultations")
-
-    def __str__(self) -> str:
-        return str(self.step)

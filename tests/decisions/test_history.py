@@ -30,7 +30,7 @@ def test_step_changes_are_in_the_field_history(world, decision):
     services.update_step_details(
         step=step, actor=world.drafter, details={"reported_on": "2026-01-05", "summary": "同意"}
     )
-    report = step.superior_report.history.first()  # the typed record keeps its own field history
+    report = step.superiorreport.history.first()  # the typed record keeps its own field history
     assert report.history_user == world.drafter
     assert report.summary == "同意"
     services.submit_step(step=step, actor=world.drafter)
