@@ -13,7 +13,7 @@ from .procedure import (
     MeetingOutcome,
     MemberView,
 )
-from .services import DECISION_FIELDS, EVALUATION_CONCLUSIONS, LEGALITY_OPINIONS, MEETING_OUTCOMES
+from .services import DECISION_FIELDS, EVALUATION_CONCLUSIONS, LEGALITY_OPINIONS
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -124,14 +124,22 @@ class ConfirmChangesForm(forms.Form):
 OUTCOME_LABELS = dict(MeetingOutcome.choices)
 
 
+class MemberViewForm(forms.Form):
+    name = forms.CharField(label=_("member"), max_length=100)
+    view = forms.ChoiceField(label=_("view"), choices=[("", "—"), *MemberView.choices])
+    remarks = forms.CharField(label=_("remarks"), required=False, max_length=1000)
+
+
+# Each member's view, one row each in the order spoken; blank rows are left out.
+MemberViewFormSet = forms.formset_factory(MemberViewForm, extra=6, min_num=1, validate_min=True, max_num=100)
+
+
 class CollectiveDecisionForm(forms.Form):
+    """The meeting, and its members' views as a formset (`members`): from the page, rows `members-N-name|view|remarks`;
+    from the API, a JSON list `members: [{name, view, remarks}]`."""
+
     meeting_name = forms.CharField(label=_("Meeting"), initial=_("Executive meeting"), max_length=200)
     meeting_date = forms.DateField(label=_("Meeting date"), widget=DATE_INPUT)
-    members = forms.CharField(
-        label=_("Members' views, in the order spoken"),
-        widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_("One member per line: name | agree, disagree or abstain | remarks. The head speaks last, below."),
-    )
     members_total = forms.IntegerField(
         label=_("Number of the meeting's members"),
         min_value=1,
@@ -140,12 +148,48 @@ class CollectiveDecisionForm(forms.Form):
     )
     head_name = forms.CharField(label=_("Head (presiding, speaks last)"), max_length=100)
     head_statement = forms.CharField(label=_("Head's concluding view"), widget=forms.Textarea(attrs={"rows": 2}))
-    outcome = forms.ChoiceField(label=_("Outcome"), choices=[(o, OUTCOME_LABELS[o]) for o in MEETING_OUTCOMES])
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=MeetingOutcome.choices)
     head_departure_reason = forms.CharField(
         label=_("Reason, if the head's decision differs from the majority"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.members = MemberViewFormSet(self._members_data(data), prefix="members")
+
+    @staticmethod
+    def _members_data(data):
+        if data is None or not isinstance(data.get("members"), list):
+            return data
+        rows = data["members"]  # JSON: a list of {name, view, remarks}
+        flat = {"members-TOTAL_FORMS": str(len(rows)), "members-INITIAL_FORMS": "0"}
+        for number, row in enumerate(rows):
+            row = row if isinstance(row, dict) else {}
+            flat |= {f"members-{number}-{key}": row.get(key, "") for key in ("name", "view", "remarks")}
+        return flat
+
+    def is_valid(self) -> bool:
+        return all([super().is_valid(), self.members.is_valid()])  # both, so both show their errors
+
+    @property
+    def errors(self):
+        errors = super().errors
+        if self.is_bound and not self.members.is_valid() and "members" not in errors:
+            problems = [str(error) for error in self.members.non_form_errors()] + [
+                f"{number}：{' '.join(str(e) for messages in row.values() for e in messages)}"
+                for number, row in enumerate(self.members.errors, start=1)
+                if row
+            ]
+            errors["members"] = self.error_class(problems)
+        return errors
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.members.is_valid():
+            cleaned["members"] = [row.cleaned_data for row in self.members.forms if row.cleaned_data]
+        return cleaned
 
 
 class PublishForm(forms.Form):

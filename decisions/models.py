@@ -10,6 +10,8 @@ from .procedure import (
     ACTIVE_STATES,
     NOT_APPLICABLE_STATUSES,
     STEP_OUTCOMES,
+    MeetingOutcome,
+    MemberView,
     Requirement,
     State,
     StepKind,
@@ -307,6 +309,64 @@ class SuperiorReport(StepRecord):
     class Meta:
         verbose_name = _("report to a superior body")
         verbose_name_plural = _("reports to superior bodies")
+
+
+class Meeting(StepRecord):
+    """The collective discussion (Art. 30): at the executive or plenary meeting every member speaks, the head speaks
+    last and decides; a decision against the majority carries the head's reason; dissent is kept (Art. 38)."""
+
+    name = models.CharField(_("Meeting"), max_length=200)
+    held_on = models.DateField(_("Meeting date"))
+    members_total = models.PositiveSmallIntegerField(_("Number of the meeting's members"))
+    head_name = models.CharField(_("Head (presiding, speaks last)"), max_length=100)
+    head_statement = models.TextField(_("Head's concluding view"))
+    outcome = models.CharField(_("Outcome"), max_length=20, choices=MeetingOutcome.choices)
+    majority = models.CharField(_("Majority of members"), max_length=20, choices=MeetingOutcome.choices, blank=True)
+    head_departure_reason = models.TextField(_("Head's reason"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("meeting record")
+        verbose_name_plural = _("meeting records")
+
+    @property
+    def present(self) -> int:
+        """The members who spoke and the head."""
+        return len(self.speakers.all()) + 1
+
+    @property
+    def head_departed_from_majority(self) -> bool:
+        return (
+            bool(self.majority)
+            and self.outcome in (MeetingOutcome.ADOPTED, MeetingOutcome.REJECTED)
+            and (self.outcome != self.majority)
+        )
+
+    @property
+    def dissenters(self) -> list[str]:
+        return [speaker.name for speaker in self.speakers.all() if speaker.view == MemberView.DISAGREE]
+
+
+class MeetingSpeaker(models.Model):
+    """One member's view at the meeting, in the order spoken (the head's is the meeting's own record)."""
+
+    meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.PROTECT, related_name="speakers")
+    order = models.PositiveSmallIntegerField(_("order spoken"))
+    name = models.CharField(_("member"), max_length=100)
+    view = models.CharField(_("view"), max_length=10, choices=MemberView.choices)
+    remarks = models.TextField(_("remarks"), blank=True)
+
+    class Meta:
+        verbose_name = _("member's view")
+        verbose_name_plural = _("members' views")
+        ordering = ["meeting_id", "order"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "order"], name="meeting_speaker_order_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.name}：{self.get_view_display()}"
 
 
 def document_upload_path(instance, filename):

@@ -10,7 +10,7 @@ from accounts.models import Organization
 from accounts.roles import ORGAN_WIDE_ROLES, Role
 
 from . import registry
-from .models import Decision, Step
+from .models import Decision, Meeting, Step
 from .permissions import UNIT_ROLES
 from .procedure import (
     ACTIVE_STATES,
@@ -68,6 +68,36 @@ def independent_bodies(decision: Decision) -> QuerySet[Organization]:
     """The third-party bodies and expert institutions of the decision's organ (assessors, evaluators)."""
     kinds = [Organization.Kind.THIRD_PARTY, Organization.Kind.EXPERT_INSTITUTION]
     return Organization.objects.filter(pk__in=decision.organ.descendant_ids(), kind__in=kinds)
+
+
+def meeting_rows(step: Step) -> list[tuple[str, object]]:
+    """The meeting record of a collective-discussion round as (label, text) rows: every view in the order spoken,
+    the head last, dissent and a departure from the majority named."""
+    meeting = Meeting.objects.filter(step=step).prefetch_related("speakers").first()
+    if meeting is None:
+        return []
+    field = Meeting._meta.get_field
+    rows = [
+        (field("name").verbose_name, meeting.name),
+        (field("held_on").verbose_name, meeting.held_on),
+        (_("Present / members"), f"{meeting.present} / {meeting.members_total}"),
+        (
+            _("Members' views, in the order spoken"),
+            "\n".join(
+                f"{speaker}" + (f"（{speaker.remarks}）" if speaker.remarks else "")
+                for speaker in meeting.speakers.all()
+            ),
+        ),
+        (field("head_name").verbose_name, meeting.head_name),
+        (field("head_statement").verbose_name, meeting.head_statement),
+        (field("outcome").verbose_name, meeting.get_outcome_display()),
+        (field("majority").verbose_name, meeting.get_majority_display() or "—"),
+    ]
+    if meeting.head_departed_from_majority:
+        rows.append((_("The head decided against the majority"), meeting.head_departure_reason))
+    if meeting.dissenters:
+        rows.append((_("Dissenting members"), "、".join(meeting.dissenters)))
+    return rows
 
 
 def record_values(step: Step) -> dict:

@@ -58,9 +58,7 @@ TRANSITION_INPUTS: dict[str, TransitionInput] = {
     ),
     "record_collective_decision": TransitionInput(
         forms.CollectiveDecisionForm,
-        lambda d, u, c: services.record_collective_decision(
-            decision=d, actor=u, members=services.parse_member_views(c.pop("members")), **c
-        ),
+        lambda d, u, c: services.record_collective_decision(decision=d, actor=u, **c),
     ),
     "publish": TransitionInput(forms.PublishForm, lambda d, u, c: services.publish_decision(decision=d, actor=u, **c)),
     "start_execution": TransitionInput(

@@ -16,7 +16,7 @@ from .errors import ProcedureError
 from .filters import DecisionFilter
 from .permissions import Action, can
 from .procedure import RECORDED_DETAIL_LABELS, STEP_SPECS, TRANSITIONS, StepKind
-from .selectors import current_steps, my_tasks, ordered_current_steps, record_rows, visible_decisions
+from .selectors import current_steps, meeting_rows, my_tasks, ordered_current_steps, record_rows, visible_decisions
 from .transition_inputs import TRANSITION_INPUTS
 
 PAGE_SIZE = 20
@@ -235,7 +235,7 @@ def step_detail(request, pk: int, details_form=None, document_form=None, status=
             "document_form": document_form or forms.DocumentForm(initial={"kind": "report"}),
             "comment_form": forms.CommentForm(),
             "reason_form": forms.ReasonForm(),
-            "detail_rows": record_rows(step) + _detail_rows(step),
+            "detail_rows": record_rows(step) + meeting_rows(step) + _detail_rows(step),
             "documents": step.documents.all(),
         },
         status=status,
@@ -247,13 +247,7 @@ def _detail_rows(step) -> list[tuple[str, object]]:
     labels = RECORDED_DETAIL_LABELS
     rows = []
     for key, value in step.details.items():
-        if key == "members":
-            value = "\n".join(
-                f"{m['name']}：{forms.MEMBER_VIEW_LABELS.get(m['view'], m['view'])}"
-                + (f"（{m['remarks']}）" if m.get("remarks") else "")
-                for m in value
-            )
-        elif key in forms.VALUE_LABELS and value in forms.VALUE_LABELS[key]:
+        if key in forms.VALUE_LABELS and value in forms.VALUE_LABELS[key]:
             value = forms.VALUE_LABELS[key][value]
         elif key == "reports":
             value = "\n".join(f"{r['at'][:16].replace('T', ' ')} {r['by']}：{r['progress']}" for r in value)

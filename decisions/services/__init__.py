@@ -38,7 +38,7 @@ from .lifecycle import (
     update_decision,
     withdraw_decision,
 )
-from .meetings import parse_member_views, record_collective_decision
+from .meetings import clean_member_views, record_collective_decision
 from .profiles import update_procedure_profile
 from .steps import (
     approve_step,
@@ -64,6 +64,7 @@ __all__ = [
     "approve_step",
     "archive_decision",
     "catalog_decision",
+    "clean_member_views",
     "complete_evaluation",
     "confidentiality_refusal",
     "confirm_confidentiality",
@@ -73,7 +74,6 @@ __all__ = [
     "decision_edit_refusal",
     "execution_report_refusal",
     "give_legality_opinion",
-    "parse_member_views",
     "profile_for",
     "propose_not_applicable",
     "publish_decision",

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 
 from ..errors import ProcedureError
-from ..models import Decision, Step
+from ..models import Decision, Meeting, MeetingSpeaker, Step
 from ..procedure import (
     ADJUSTMENT_ROUND_STEPS,
     Requirement,
@@ -35,24 +35,19 @@ from .base import (
 )
 
 
-def parse_member_views(text: str) -> list[dict]:
-    """Members' views, one per line: "name | agree/disagree/abstain | remarks" (同意/不同意/弃权 accepted too)."""
-    aliases = {"同意": "agree", "不同意": "disagree", "反对": "disagree", "弃权": "abstain"}
-    members = []
-    for number, line in enumerate((text or "").splitlines(), start=1):
-        if not line.strip():
-            continue
-        parts = [part.strip() for part in line.replace("｜", "|").split("|")]
-        view = aliases.get(parts[1], parts[1].lower()) if len(parts) > 1 else ""
-        if len(parts) < 2 or not parts[0] or view not in MEMBER_VIEWS:
+def clean_member_views(members) -> list[dict]:
+    """Each member's view in the order spoken: a name, agree / disagree / abstain, remarks."""
+    cleaned = []
+    for number, member in enumerate(members or [], start=1):
+        name, view = str(member.get("name") or "").strip(), member.get("view")
+        if not name or view not in MEMBER_VIEWS:
             raise ProcedureError(
                 "meeting.member_line",
-                _("Line %(line)s of the members' views should read “name | agree, disagree or abstain | remarks”.")
-                % {"line": number},
+                _("Member %(line)s needs a name and a view: agree, disagree or abstain.") % {"line": number},
                 fields=("members",),
             )
-        members.append({"name": parts[0], "view": view, "remarks": parts[2] if len(parts) > 2 else ""})
-    return members
+        cleaned.append({"name": name, "view": view, "remarks": str(member.get("remarks") or "").strip()})
+    return cleaned
 
 
 def _check_head_speaks_last(members: list[dict], head_name: str) -> None:
@@ -124,6 +119,7 @@ def record_collective_decision(
             % {"meeting": meeting_date.isoformat(), "review": reviewed_on.isoformat()},
             fields=("meeting_date",),
         )
+    members = clean_member_views(members)
     if not members:
         raise ProcedureError(
             "meeting.members", _("Record every member's view; the list is empty."), fields=("members",)
@@ -167,23 +163,31 @@ def record_collective_decision(
     step = steps[StepKind.COLLECTIVE_DISCUSSION]
     step.outcome = outcome
     now = timezone.now()
-    step.details = {
-        "meeting_name": meeting_name,
-        "meeting_date": meeting_date.isoformat(),
-        "members": members,
-        "members_total": members_total,
-        "present": present,
-        "head_name": head_name,
-        "head_statement": head_statement,
-        "outcome": outcome,
-        "majority": majority,
-        "head_departed_from_majority": bool(departs),
-        "head_departure_reason": head_departure_reason.strip(),
-        "dissenters": [member["name"] for member in members if member["view"] == "disagree"],
-    }
+    meeting = Meeting(
+        step=step,
+        name=meeting_name,
+        held_on=meeting_date,
+        members_total=members_total,
+        head_name=head_name,
+        head_statement=head_statement,
+        outcome=outcome,
+        majority=majority,
+        head_departure_reason=head_departure_reason.strip(),
+        recorded_by=actor,
+    )
+    meeting._history_user = actor
+    meeting.save()
+    for order, member in enumerate(members, start=1):
+        MeetingSpeaker.objects.create(meeting=meeting, order=order, **member)
     step.submitted_at = step.completed_at = now
     step.submitted_by = step.completed_by = actor
-    after = {"outcome": outcome, "meeting_date": meeting_date}
+    after = {
+        "outcome": outcome,
+        "meeting_date": meeting_date,
+        "members": members,  # the views as recorded, in the ledger too (Art. 38: dissent reduces liability)
+        "head_name": head_name,
+        "majority": majority,
+    }
     if outcome == "deferred":
         move_step(step, "return")
         save_step(step, actor)

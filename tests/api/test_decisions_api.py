@@ -291,6 +291,7 @@ def test_every_input_error_a_service_raises_names_fields_of_a_transition_form():
     """The services mark a refusal of a value sent with `fields=(…)`; each must be a field someone can send."""
     fields = {name for entry in TRANSITION_INPUTS.values() for name in entry.form_class.base_fields}
     fields |= {name for owner in owned_kinds().values() for name in owner.form_class.base_fields}  # steps' records
+    fields |= {"members"}  # the meeting's formset of members' views
     named = []
     root = Path(services.__file__).parents[2]
     for path in [*(root / "decisions" / "services").glob("*.py"), *root.glob("*/steps.py")]:
@@ -315,7 +316,7 @@ def test_a_staged_evaluation_without_its_stage_is_bad_input_and_a_missed_quorum_
     data = {
         "meeting_name": "常务会议",
         "meeting_date": timezone.localdate().isoformat(),
-        "members": "甲 | 同意 | \n乙 | 同意 | ",
+        "members": [{"name": "甲", "view": "agree"}, {"name": "乙", "view": "agree", "remarks": "同意。"}],
         "members_total": 9,
         "head_name": "市长",
         "head_statement": "同意。",

@@ -55,9 +55,24 @@ def test_json_records_are_carried_into_typed_rows():
         },
         "party_report": {"reported_on": "2026-10-10", "summary": "同意"},
         "legality_review": {"opinion": "lawful", "opinion_text": "合法"},
+        "collective_discussion": {
+            "meeting_name": "常务会议",
+            "meeting_date": "2026-10-20",
+            "members": [
+                {"name": "甲", "view": "agree", "remarks": ""},
+                {"name": "乙", "view": "disagree", "remarks": "延长过渡期"},
+            ],
+            "head_name": "市长",
+            "head_statement": "同意",
+            "outcome": "adopted",
+            "majority": "",
+            "dissenters": ["乙"],
+        },
     }
     for kind, details in records.items():
-        Step.objects.create(decision=decision, kind=kind, requirement="required", status="done", details=details)
+        Step.objects.create(
+            decision=decision, kind=kind, requirement="required", status="done", details=details, completed_by=user
+        )
 
     new = migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
     Step = new.get_model("decisions", "Step")
@@ -77,3 +92,13 @@ def test_json_records_are_carried_into_typed_rows():
     assert steps["risk_assessment"].assessed_by_id == institute.pk
     assert (steps["risk_assessment"].outcome, steps["legality_review"].outcome) == ("risk_acceptable", "lawful")
     assert steps["legality_review"].details["opinion_text"] == "合法"  # still the procedure's own record
+    meeting = new.get_model("decisions", "Meeting").objects.get()
+    speakers = [(s.order, s.name, s.view, s.remarks) for s in meeting.speakers.order_by("order")]
+    assert speakers == [(1, "甲", "agree", ""), (2, "乙", "disagree", "延长过渡期")]
+    assert (meeting.name, str(meeting.held_on), meeting.members_total, meeting.recorded_by_id) == (
+        "常务会议",
+        "2026-10-20",
+        3,  # before the quorum was kept: the members present
+        user.pk,
+    )
+    assert steps["collective_discussion"].details == {}

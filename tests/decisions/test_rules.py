@@ -356,9 +356,11 @@ def test_head_departing_from_majority_needs_a_reason(world, decision):
         record_meeting(world, decision, outcome="rejected")  # two of three members agreed
     step = record_meeting(world, decision, outcome="rejected", head_departure_reason="财政承受能力不足。")
     assert status_of(decision) == State.REJECTED
-    assert step.details["head_departed_from_majority"] is True
-    assert step.details["majority"] == "adopted"
-    assert step.details["dissenters"] == ["赵秘书长"]
+    meeting = step.meeting
+    assert meeting.head_departed_from_majority is True
+    assert (meeting.majority, meeting.head_departure_reason) == ("adopted", "财政承受能力不足。")
+    assert meeting.dissenters == ["赵秘书长"]
+    assert [speaker.name for speaker in meeting.speakers.all()] == ["陈副市长", "刘副市长", "赵秘书长"]
 
 
 def test_decision_needs_a_meeting_record_with_members_views(world, decision):

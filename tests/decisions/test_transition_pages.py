@@ -23,6 +23,7 @@ class FormFields(HTMLParser):
     def __init__(self):
         super().__init__()
         self.fields: dict[str, list[str]] = {}
+        self.hidden: dict[str, str] = {}  # sent as the page has them (e.g. a formset's management form)
         self._select: str | None = None
         self._in_form = False
 
@@ -37,7 +38,9 @@ class FormFields(HTMLParser):
         if not self._in_form:
             return
         name = attrs.get("name")
-        if tag in ("input", "textarea") and name and attrs.get("type") not in ("submit", "hidden"):
+        if tag == "input" and name and attrs.get("type") == "hidden" and name != "csrfmiddlewaretoken":
+            self.hidden[name] = attrs.get("value") or ""
+        elif tag in ("input", "textarea") and name and attrs.get("type") not in ("submit", "hidden"):
             self.fields[name] = []
         elif tag == "select" and name:
             self._select = name
@@ -67,7 +70,14 @@ TYPED = {
     "comment": "已按意见修改。",
     "meeting_name": "市政府常务会议",
     "meeting_date": today_iso,
-    "members": "陈副市长 | 同意 | \n刘副市长 | 同意 | \n赵秘书长 | 不同意 | 建议延长过渡期。",
+    # The members' views, a row each (the page offers more rows; the rest stay empty).
+    "members-0-name": "陈副市长",
+    "members-0-view": "agree",
+    "members-1-name": "刘副市长",
+    "members-1-view": "agree",
+    "members-2-name": "赵秘书长",
+    "members-2-view": "disagree",
+    "members-2-remarks": "建议延长过渡期。",
     "members_total": "5",
     "head_name": "王市长",
     "head_statement": "原则同意。",
@@ -142,10 +152,12 @@ def test_every_transition_can_be_done_from_its_page(client, world, name):
     parser = FormFields()
     parser.feed(page.content.decode())
     assert parser.fields or name in ("catalog", "start_drafting"), "the page shows its form"
-    data = {}
+    if name == "record_collective_decision":
+        assert {"members-0-name", "members-0-view", "members-5-remarks"} <= set(parser.fields)  # a row per member
+    data = dict(parser.hidden)
     for field, offered in parser.fields.items():
-        if field in LEFT_EMPTY:
-            continue
+        if field in LEFT_EMPTY or (field.startswith("members-") and field not in TYPED):
+            continue  # left empty, as a person leaves the rows they do not need
         typed = TYPED.get(field)
         value = typed() if callable(typed) else typed
         if value is None:

@@ -85,15 +85,23 @@ def test_a_decision_goes_from_proposal_to_publication_in_the_browser(live_server
     log_out(page)
 
     log_in(page, base, "gov")
-    members = "陈副市长 | 同意 | \n刘副市长 | 同意 | \n赵秘书长 | 不同意 | 建议延长过渡期。"
     fields = {
         "meeting_date": today,
-        "members": members,
+        "members-0-name": "陈副市长",
+        "members-1-name": "刘副市长",
+        "members-2-name": "赵秘书长",
+        "members-2-remarks": "建议延长过渡期。",
         "members_total": "5",
         "head_name": "王市长",
         "head_statement": "原则同意。",
     }
-    assert do(page, base, decision, "record_collective_decision", fields, {"outcome": "adopted"}) == State.DECIDED
+    views = {"outcome": "adopted", "members-0-view": "agree", "members-1-view": "agree", "members-2-view": "disagree"}
+    assert do(page, base, decision, "record_collective_decision", fields, views) == State.DECIDED
+    assert [str(speaker) for speaker in decision.steps.get(kind="collective_discussion").meeting.speakers.all()] == [
+        "陈副市长：同意",
+        "刘副市长：同意",
+        "赵秘书长：不同意",
+    ]
     text = tmp_path / "decision.pdf"
     text.write_bytes(pdf_file("decision.pdf", "正式文本").read())
     upload(page, base, decision, text, "决策文本", "decision_text", public=True)
