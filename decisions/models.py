@@ -369,6 +369,55 @@ class MeetingSpeaker(models.Model):
         return f"{self.name}：{self.get_view_display()}"
 
 
+class Publication(StepRecord):
+    """How the decision was published (Art. 32): channels, date, link, and how public and expert opinions were used."""
+
+    channels = models.CharField(_("Channels"), max_length=300)
+    published_on = models.DateField(_("Published on"))
+    link = models.URLField(_("Link"), max_length=300, blank=True)
+    opinions_explanation = models.TextField(_("How public and expert opinions were adopted"), blank=True)
+
+    class Meta:
+        verbose_name = _("publication")
+        verbose_name_plural = _("publications")
+
+
+class Execution(StepRecord):
+    """Who executes the decision (Art. 34) and how its execution ended."""
+
+    class EndedBy(models.TextChoices):
+        TERMINATION = "termination", _("Stopped through the adjustment procedure")
+        ARCHIVE = "archive", _("Archived")
+
+    unit = models.ForeignKey(
+        Organization, verbose_name=_("Execution unit"), on_delete=models.PROTECT, related_name="executions"
+    )
+    ended_by = models.CharField(_("Ended by"), max_length=20, choices=EndedBy.choices, blank=True)
+
+    class Meta:
+        verbose_name = _("execution")
+        verbose_name_plural = _("executions")
+
+
+class ExecutionReport(models.Model):
+    """One progress report of the execution unit to the organ (Art. 34–35)."""
+
+    step = models.ForeignKey(Step, verbose_name=_("step"), on_delete=models.PROTECT, related_name="execution_reports")
+    progress = models.TextField(_("Progress report"))
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("reported by"), on_delete=models.PROTECT, related_name="+"
+    )
+    reported_at = models.DateTimeField(_("reported"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("execution progress report")
+        verbose_name_plural = _("execution progress reports")
+        ordering = ["step_id", "reported_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.reported_at:%Y-%m-%d %H:%M} {self.reported_by}：{self.progress[:40]}"
+
+
 def document_upload_path(instance, filename):
     extension = filename.rsplit(".", 1)[-1].lower()
     return f"documents/{instance.decision_id}/{instance.sha256[:2]}/{instance.sha256}.{extension}"

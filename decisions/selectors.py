@@ -10,7 +10,7 @@ from accounts.models import Organization
 from accounts.roles import ORGAN_WIDE_ROLES, Role
 
 from . import registry
-from .models import Decision, Meeting, Step
+from .models import Decision, Execution, Meeting, Publication, Step
 from .permissions import UNIT_ROLES
 from .procedure import (
     ACTIVE_STATES,
@@ -19,6 +19,7 @@ from .procedure import (
     NOT_APPLICABLE_STATUSES,
     PUBLIC_STATES,
     UNIT_RUN_STEPS,
+    StepKind,
 )
 
 UNIT_STEP_KINDS = [kind.value for kind in UNIT_RUN_STEPS]
@@ -68,6 +69,35 @@ def independent_bodies(decision: Decision) -> QuerySet[Organization]:
     """The third-party bodies and expert institutions of the decision's organ (assessors, evaluators)."""
     kinds = [Organization.Kind.THIRD_PARTY, Organization.Kind.EXPERT_INSTITUTION]
     return Organization.objects.filter(pk__in=decision.organ.descendant_ids(), kind__in=kinds)
+
+
+def latest_publication(decision: Decision) -> Publication | None:
+    """How the decision in force was published (during an adjustment, the previous round's publication)."""
+    return Publication.objects.filter(step__decision=decision).order_by("-step__round").first()
+
+
+def procedure_record_rows(step: Step) -> list[tuple[str, object]]:
+    """The records `decisions` keeps itself (the meeting, publication, execution) as (label, text) rows."""
+    if step.kind == StepKind.COLLECTIVE_DISCUSSION:
+        return meeting_rows(step)
+    if step.kind == StepKind.PUBLICATION:
+        publication = Publication.objects.filter(step=step).first()
+        if publication is None:
+            return []
+        fields = ("published_on", "channels", "link", "opinions_explanation")
+        return [(Publication._meta.get_field(name).verbose_name, getattr(publication, name)) for name in fields]
+    if step.kind == StepKind.EXECUTION:
+        execution = Execution.objects.filter(step=step).select_related("unit").first()
+        rows = []
+        if execution is not None:
+            rows.append((Execution._meta.get_field("unit").verbose_name, execution.unit))
+            if execution.ended_by:
+                rows.append((Execution._meta.get_field("ended_by").verbose_name, execution.get_ended_by_display()))
+        reports = step.execution_reports.select_related("reported_by")
+        if reports:
+            rows.append((_("Progress reports"), "\n".join(str(report) for report in reports)))
+        return rows
+    return []
 
 
 def meeting_rows(step: Step) -> list[tuple[str, object]]:

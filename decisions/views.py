@@ -16,7 +16,14 @@ from .errors import ProcedureError
 from .filters import DecisionFilter
 from .permissions import Action, can
 from .procedure import RECORDED_DETAIL_LABELS, STEP_SPECS, TRANSITIONS, StepKind
-from .selectors import current_steps, meeting_rows, my_tasks, ordered_current_steps, record_rows, visible_decisions
+from .selectors import (
+    current_steps,
+    my_tasks,
+    ordered_current_steps,
+    procedure_record_rows,
+    record_rows,
+    visible_decisions,
+)
 from .transition_inputs import TRANSITION_INPUTS
 
 PAGE_SIZE = 20
@@ -235,7 +242,7 @@ def step_detail(request, pk: int, details_form=None, document_form=None, status=
             "document_form": document_form or forms.DocumentForm(initial={"kind": "report"}),
             "comment_form": forms.CommentForm(),
             "reason_form": forms.ReasonForm(),
-            "detail_rows": record_rows(step) + meeting_rows(step) + _detail_rows(step),
+            "detail_rows": record_rows(step) + procedure_record_rows(step) + _detail_rows(step),
             "documents": step.documents.all(),
         },
         status=status,
@@ -249,8 +256,6 @@ def _detail_rows(step) -> list[tuple[str, object]]:
     for key, value in step.details.items():
         if key in forms.VALUE_LABELS and value in forms.VALUE_LABELS[key]:
             value = forms.VALUE_LABELS[key][value]
-        elif key == "reports":
-            value = "\n".join(f"{r['at'][:16].replace('T', ' ')} {r['by']}：{r['progress']}" for r in value)
         elif isinstance(value, dict) and "sha256" in value:  # a document reference
             value = f"v{value['version']} · SHA-256 {value['sha256'][:16]}…"
         elif isinstance(value, list):

@@ -5,8 +5,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 
 from decisions.models import Document
-from decisions.procedure import StepKind
-from decisions.selectors import current_steps, public_decisions
+from decisions.selectors import latest_publication, public_decisions
 from decisions.services import PUBLIC_LIST_CACHE_KEY
 
 HOME_LIMIT = 50
@@ -31,13 +30,12 @@ def decision_detail(request, pk: int):
     decision = get_object_or_404(
         public_decisions().select_related("undertaking_unit", "organ").prefetch_related("steps"), pk=pk
     )
-    steps = current_steps(decision)
     return render(
         request,
         "portal/decision_detail.html",
         {
             "decision": decision,
-            "publication": steps.get(StepKind.PUBLICATION),
+            "publication": latest_publication(decision),
             "documents": decision.documents.filter(is_public=True).order_by("kind", "-version"),
         },
     )

@@ -12,7 +12,7 @@ from .. import registry
 from ..errors import ProcedureError
 from ..fields import status_unlocked
 from ..guards import first_failing_guard
-from ..models import Decision, Document, ProcedureProfile, Step
+from ..models import Decision, Document, Execution, ProcedureProfile, Step
 from ..permissions import Action, acting_role, can
 from ..procedure import (
     DRAFTING_STEPS,
@@ -245,6 +245,18 @@ def close_unfinished_steps(decision: Decision, actor: User, kinds=None) -> list[
             save_step(step, actor)
             closed.append(kind)
     return closed
+
+
+def end_execution(step: Step, actor: User, ended_by: str) -> None:
+    """The execution step is done, and its record says how it ended (stopped through an adjustment, archived)."""
+    move_step(step, "complete")
+    step.completed_at, step.completed_by = timezone.now(), actor
+    save_step(step, actor)
+    execution = Execution.objects.filter(step=step).first()
+    if execution is not None:
+        execution.ended_by = ended_by
+        execution._history_user = actor
+        execution.save()
 
 
 def set_not_applicable(step: Step, reason: str) -> None:

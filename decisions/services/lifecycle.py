@@ -10,7 +10,7 @@ from accountability.ledger import record_event
 from accounts.models import Organization, User
 
 from ..errors import ProcedureError
-from ..models import Decision, Step
+from ..models import Decision, Execution, ExecutionReport, Publication, Step
 from ..permissions import Action, acting_role, can
 from ..procedure import (
     ADJUSTMENT_ROUND_STEPS,
@@ -28,6 +28,7 @@ from .base import (
     EVALUATION_CONCLUSIONS,
     check_transition,
     close_unfinished_steps,
+    end_execution,
     ensure_allowed,
     lock_decision,
     move_step,
@@ -358,12 +359,16 @@ def publish_decision(
         )
     step = steps[StepKind.PUBLICATION]
     now = timezone.now()
-    step.details = {
-        "channels": channels,
-        "published_on": published_on.isoformat(),
-        "link": link.strip(),
-        "opinions_explanation": opinions_explanation.strip(),
-    }
+    publication = Publication(
+        step=step,
+        channels=channels,
+        published_on=published_on,
+        link=link.strip(),
+        opinions_explanation=opinions_explanation.strip(),
+    )
+    publication._history_user = actor
+    publication.full_clean()
+    publication.save()
     move_step(step, "complete")
     step.completed_at, step.completed_by = now, actor
     save_step(step, actor)
@@ -385,10 +390,11 @@ def start_execution(*, decision: Decision, actor: User, execution_unit: Organiza
     step = current_steps(decision)[StepKind.EXECUTION]
     if step.status == StepStatus.DONE:
         step = new_round(step, status=StepStatus.PENDING, actor=actor)
-    step.details = step.details | {"execution_unit": execution_unit.name}
-    if step.status == StepStatus.OPEN:  # an adjusted decision: its execution never stopped
-        save_step(step, actor)
-    else:
+    execution = Execution.objects.filter(step=step).first() or Execution(step=step)
+    execution.unit = execution_unit  # an adjusted decision may name another unit
+    execution._history_user = actor
+    execution.save()
+    if step.status != StepStatus.OPEN:  # an adjusted decision: its execution never stopped
         open_step(step, actor)
     set_aside_unused_optional_steps(decision, actor, (StepKind.CONGRESS_REPORT,))
     decision.execution_unit = execution_unit
@@ -424,17 +430,15 @@ def report_execution(*, decision: Decision, actor: User, progress: str) -> Step:
     if refusal is not None:
         raise refusal
     progress = require_text(progress, "execution.progress", _("Write the progress report."))
-    step = Step.objects.select_for_update().get(pk=current_steps(decision)[StepKind.EXECUTION].pk)
-    report = {"at": timezone.now().isoformat(), "by": str(actor), "progress": progress}
-    step.details = step.details | {"reports": [*step.details.get("reports", []), report]}
-    save_step(step, actor)
+    step = current_steps(decision)[StepKind.EXECUTION]
+    report = ExecutionReport.objects.create(step=step, progress=progress, reported_by=actor)
     record_event(
         actor=actor,
         action="execution.reported",
         role=acting_role(actor, Action.REPORT_EXECUTION, decision),
         obj=step,
         decision_id=decision.pk,
-        after=report,
+        after={"report": report.pk, "progress": progress},
     )
     return step
 
@@ -650,10 +654,7 @@ def archive_decision(*, decision: Decision, actor: User, reason: str) -> Decisio
         fields=("reason",),
     )
     if decision.status == State.IN_EXECUTION:
-        step = current_steps(decision)[StepKind.EXECUTION]
-        move_step(step, "complete")
-        step.completed_at, step.completed_by = timezone.now(), actor
-        save_step(step, actor)
+        end_execution(current_steps(decision)[StepKind.EXECUTION], actor, Execution.EndedBy.ARCHIVE)
     closed = close_unfinished_steps(decision, actor)
     move_to(decision, State.ARCHIVED, actor=actor, transition=transition, reason=reason, after={"closed_steps": closed})
     return decision

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 
 from ..errors import ProcedureError
-from ..models import Decision, Meeting, MeetingSpeaker, Step
+from ..models import Decision, Execution, Meeting, MeetingSpeaker, Step
 from ..procedure import (
     ADJUSTMENT_ROUND_STEPS,
     Requirement,
@@ -23,6 +23,7 @@ from .base import (
     MEMBER_VIEWS,
     check_transition,
     close_unfinished_steps,
+    end_execution,
     lock_decision,
     move_step,
     move_to,
@@ -205,10 +206,7 @@ def record_collective_decision(
         if stopping:  # execution ends with the decision; whatever else waits is closed
             execution = steps[StepKind.EXECUTION]
             if execution.status == StepStatus.OPEN:
-                move_step(execution, "complete")
-                execution.completed_at, execution.completed_by = now, actor
-                execution.details = execution.details | {"ended_by": "termination"}
-                save_step(execution, actor)
+                end_execution(execution, actor, Execution.EndedBy.TERMINATION)
             after["closed_steps"] = close_unfinished_steps(decision, actor)
         if target == State.DECIDED and steps[StepKind.PUBLICATION].requirement != Requirement.NOT_APPLICABLE:
             open_step(steps[StepKind.PUBLICATION], actor)

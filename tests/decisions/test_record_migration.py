@@ -55,6 +55,16 @@ def test_json_records_are_carried_into_typed_rows():
         },
         "party_report": {"reported_on": "2026-10-10", "summary": "同意"},
         "legality_review": {"opinion": "lawful", "opinion_text": "合法"},
+        "publication": {
+            "channels": "门户网站",
+            "published_on": "2026-10-25",
+            "link": "https://www.example.gov.cn/1",
+            "opinions_explanation": "见说明",
+        },
+        "execution": {
+            "execution_unit": "交通局",
+            "reports": [{"at": "2026-11-01T09:30:00+08:00", "by": "u", "progress": "已完成线网调整"}],
+        },
         "collective_discussion": {
             "meeting_name": "常务会议",
             "meeting_date": "2026-10-20",
@@ -102,3 +112,14 @@ def test_json_records_are_carried_into_typed_rows():
         user.pk,
     )
     assert steps["collective_discussion"].details == {}
+    publication = new.get_model("decisions", "Publication").objects.get()
+    assert (publication.channels, str(publication.published_on)) == ("门户网站", "2026-10-25")
+    execution = new.get_model("decisions", "Execution").objects.get()
+    assert execution.unit_id == unit.pk
+    report = new.get_model("decisions", "ExecutionReport").objects.get()
+    assert (report.progress, report.reported_by_id, report.reported_at.isoformat()) == (
+        "已完成线网调整",
+        user.pk,
+        "2026-11-01T01:30:00+00:00",
+    )
+    assert steps["publication"].details == steps["execution"].details == {}

@@ -123,3 +123,15 @@ def test_without_a_registered_scope_an_expert_sees_nothing(world):
     decision = make_decision(world, title="关于调整交通票价的决定")
     assert list(visible_decisions(expert)) == []
     assert not can(expert, Action.VIEW_DECISION, decision)
+
+
+def test_publication_execution_and_each_progress_report_are_records_of_their_own(world, decision):
+    drive_to(decision, State.IN_EXECUTION, world.cast)
+    services.report_execution(decision=decision, actor=world.drafter, progress="第一季度：线网调整完成 60%。")
+    services.report_execution(decision=decision, actor=world.drafter, progress="第二季度：全部完成。")
+    steps = current_steps(decision)
+    assert steps[StepKind.PUBLICATION].publication.channels
+    assert steps[StepKind.EXECUTION].execution.unit == world.transport
+    reports = list(steps[StepKind.EXECUTION].execution_reports.values_list("progress", "reported_by__username"))
+    assert reports == [("第一季度：线网调整完成 60%。", "drafter"), ("第二季度：全部完成。", "drafter")]
+    assert all(step.details == {} for step in steps.values() if step.kind != StepKind.LEGALITY_REVIEW)

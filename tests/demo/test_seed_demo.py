@@ -76,7 +76,7 @@ def _check_states_and_situations():
     assert any(step.status == StepStatus.SUBMITTED and step.kind != StepKind.LEGALITY_REVIEW for step in current)
     assert any(step.status == StepStatus.RETURNED for step in current)
     assert any(step.awaits_not_applicable_confirmation for step in current)
-    assert any(step.kind == StepKind.EXECUTION and step.details.get("reports") for step in current)
+    assert any(step.kind == StepKind.EXECUTION and step.execution_reports.exists() for step in current)
     flags = (
         "is_technical",
         "has_stability_risk",
