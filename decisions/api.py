@@ -1,7 +1,7 @@
 """The decisions' REST API (/api/v1/decisions/…): serializers and views over the selectors and services.
 
 No rule lives here: reads go through `visible_decisions` / `decision_for` (another organization's decision is 404),
-transitions through `transition_inputs.TRANSITION_INPUTS` (the staff page's own forms and services), refusals come
+transitions through `registry.transition_input` (the staff page's own forms and services), refusals come
 from the services. Answers of a transition (POST …/transitions/{name}/):
 
 * 200 — done; the decision as the detail endpoint gives it;
@@ -37,9 +37,9 @@ from .filters import DecisionFilter
 from .models import Decision, Step
 from .permissions import Action, can
 from .procedure import Requirement, StepKind, StepStatus, event_label
+from .registry import transition_input, transition_inputs
 from .selectors import ordered_current_steps, visible_decisions
 from .services.lifecycle import DECISION_FLAGS
-from .transition_inputs import TRANSITION_INPUTS
 
 ERRORS = {
     400: OpenApiResponse(ErrorSerializer, description=_("Bad input (code input.invalid, or the service's code).")),
@@ -305,7 +305,7 @@ class DecisionTransitionsView(APIView):
                 "label": transition.label,
                 "rule": transition.rule,
                 "needs_reason": transition.needs_reason,
-                "inputs": list(TRANSITION_INPUTS[transition.name].form_class.base_fields),
+                "inputs": list(transition_input(transition.name).form_class.base_fields),
                 "allowed": refusal is None,
                 "code": refusal.code if refusal else None,
                 "message": refusal.message if refusal else None,
@@ -323,7 +323,7 @@ def _inputs_description() -> str:
         "JSON; each transition's fields:",
         "",
     ]
-    for name, entry in TRANSITION_INPUTS.items():
+    for name, entry in transition_inputs().items():
         fields = ", ".join(f"`{field}`" for field in entry.form_class.base_fields) or "—"
         lines.append(f"* `{name}`: {fields}")
     return "\n".join(lines)
@@ -338,7 +338,7 @@ class DecisionTransitionView(APIView):
     )
     def post(self, request, pk: int, name: str):
         decision = decision_for(request.user, pk, detailed=True)
-        entry = TRANSITION_INPUTS.get(name)
+        entry = transition_input(name)
         if entry is None:
             raise NotFound(_("No such transition."))
         # Permission, state and the guards first, as the service checks them: no input makes a refused move possible.

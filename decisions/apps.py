@@ -7,6 +7,6 @@ class DecisionsConfig(AppConfig):
     verbose_name = _("Decisions")
 
     def ready(self):
-        from . import own_steps
+        from . import checks, own_steps  # noqa: F401 (checks registers the seam's system check)
 
         own_steps.register()

@@ -11,7 +11,7 @@ app's models.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Model, Q
@@ -38,10 +38,39 @@ class StepOwner:
     # What happens when the step opens (e.g. the comment period's minimum in force then is kept with the record).
     on_open: Callable[[Any, Any], None] | None = None
     needs_document: bool = False
-    fields: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class TransitionInput:
+    """How a transition of the table is made: the form that checks its input and the service that performs it.
+    The app that owns a transition registers it (the legality review's are `review`'s); the staff page and the API
+    look it up here, so a transition has the same input checks and the same service call wherever it is made from."""
+
+    form_class: type
+    perform: Callable  # (decision, actor, cleaned_data) -> object
+    form_kwargs: Callable | None = None  # (decision) -> extra keyword arguments of the form
+
+    def form(self, decision, data=None):
+        extra = self.form_kwargs(decision) if self.form_kwargs else {}
+        return self.form_class(data, **extra)
 
 
 _OWNERS: dict[str, StepOwner] = {}
+_TRANSITION_INPUTS: dict[str, TransitionInput] = {}
+
+
+def register_transition_input(name: str, entry: TransitionInput) -> None:
+    if name in _TRANSITION_INPUTS and _TRANSITION_INPUTS[name] is not entry:
+        raise ValueError(f"transition {name} already has its input")
+    _TRANSITION_INPUTS[name] = entry
+
+
+def transition_input(name: str) -> TransitionInput | None:
+    return _TRANSITION_INPUTS.get(name)
+
+
+def transition_inputs() -> dict[str, TransitionInput]:
+    return dict(_TRANSITION_INPUTS)
 _SCOPES: dict[str, list[Callable[[Any], Q]]] = {}
 
 

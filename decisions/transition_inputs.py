@@ -1,8 +1,9 @@
-"""The one dispatch of a transition's input: which form checks it and which service performs it.
+"""The inputs of the transitions `decisions` performs itself: which form checks each and which service performs it.
 
-The staff page (`views.decision_transition`) and the API (`api.DecisionTransitionView`) both look a transition up
-here, bind its form to what was sent (form fields, or the same names as JSON), and call `perform` with the cleaned
-data — so a transition has the same input checks and the same service call wherever it is made from.
+They are registered like those of the step apps (`registry.TransitionInput`). The staff page
+(`views.decision_transition`) and the API (`api.DecisionTransitionView`) both look a transition up in the registry,
+bind its form to what was sent (form fields, or the same names as JSON), and call `perform` with the cleaned data — so
+a transition has the same input checks and the same service call wherever it is made from.
 
 Input or rule? A refused transition is either a refusal of the *input* (the client fixes what it sent) or of the
 *rule or state* (nothing the client sends now would help). The rule is explicit:
@@ -18,27 +19,9 @@ The service knows which of its arguments was wrong, so it says so; tests/api che
 is a field of a transition's form.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
-from django import forms as django_forms
-
 from . import forms, services
-from .models import Decision
-from .procedure import TRANSITIONS
+from .registry import TransitionInput, register_transition_input
 from .selectors import independent_bodies, organ_units
-
-
-@dataclass(frozen=True)
-class TransitionInput:
-    form_class: type[django_forms.Form]
-    perform: Callable  # (decision, actor, cleaned_data) -> object
-    form_kwargs: Callable | None = None  # (decision) -> extra keyword arguments of the form
-
-    def form(self, decision: Decision, data=None) -> django_forms.Form:
-        extra = self.form_kwargs(decision) if self.form_kwargs else {}
-        return self.form_class(data, **extra)
-
 
 TRANSITION_INPUTS: dict[str, TransitionInput] = {
     "catalog": TransitionInput(forms.ConfirmForm, lambda d, u, c: services.catalog_decision(decision=d, actor=u)),
@@ -84,4 +67,8 @@ TRANSITION_INPUTS: dict[str, TransitionInput] = {
         forms.ReasonForm, lambda d, u, c: services.archive_decision(decision=d, actor=u, reason=c["reason"])
     ),
 }
-assert set(TRANSITION_INPUTS) == set(TRANSITIONS), "every transition in procedure.py has its input here"
+
+
+def register() -> None:
+    for name, entry in TRANSITION_INPUTS.items():
+        register_transition_input(name, entry)

@@ -16,6 +16,7 @@ from .errors import ProcedureError
 from .filters import DecisionFilter
 from .permissions import Action, can
 from .procedure import RECORDED_DETAIL_LABELS, STEP_SPECS, TRANSITIONS, StepKind
+from .registry import transition_input
 from .selectors import (
     current_steps,
     my_tasks,
@@ -24,7 +25,6 @@ from .selectors import (
     record_rows,
     visible_decisions,
 )
-from .transition_inputs import TRANSITION_INPUTS
 
 PAGE_SIZE = 20
 
@@ -151,9 +151,9 @@ TRANSITION_CONTEXT_STEPS = {
 @login_required
 def decision_transition(request, pk: int, name: str):
     decision = decision_for(request.user, pk, detailed=True)
-    if name not in TRANSITION_INPUTS:
+    view = transition_input(name)
+    if view is None:
         raise Http404
-    view = TRANSITION_INPUTS[name]
     form = view.form(decision, request.POST if request.method == "POST" else None)
     refusal = services.transition_refusal(decision, name, request.user)
     context_kind = TRANSITION_CONTEXT_STEPS.get(name)

@@ -13,8 +13,7 @@ from accountability.models import LedgerEvent
 from decisions import services
 from decisions.models import Decision
 from decisions.procedure import State, StepKind
-from decisions.registry import owned_kinds
-from decisions.transition_inputs import TRANSITION_INPUTS
+from decisions.registry import owned_kinds, transition_inputs
 from demo.walkthrough import drive_to
 from tests.factories import log_in_in_english as login
 from tests.factories import make_decision
@@ -289,7 +288,7 @@ def test_anonymous_is_refused_everywhere(client, decision):
 
 def test_every_input_error_a_service_raises_names_fields_of_a_transition_form():
     """The services mark a refusal of a value sent with `fields=(…)`; each must be a field someone can send."""
-    fields = {name for entry in TRANSITION_INPUTS.values() for name in entry.form_class.base_fields}
+    fields = {name for entry in transition_inputs().values() for name in entry.form_class.base_fields}
     fields |= {name for owner in owned_kinds().values() for name in owner.form_class.base_fields}  # steps' records
     fields |= {"members"}  # the meeting's formset of members' views
     named = []
