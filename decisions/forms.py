@@ -8,12 +8,10 @@ from accounts.models import Organization
 
 from .models import Decision, Document, SuperiorReport
 from .procedure import (
-    EvaluationConclusion,
-    LegalityOpinion,
     MeetingOutcome,
     MemberView,
 )
-from .services import DECISION_FIELDS, EVALUATION_CONCLUSIONS, LEGALITY_OPINIONS
+from .services import DECISION_FIELDS
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -77,51 +75,6 @@ class ReasonForm(forms.Form):
 
 class ConfirmForm(forms.Form):
     """A transition that needs nothing but the click."""
-
-
-class RequestLegalityReviewForm(forms.Form):
-    legal_basis = forms.CharField(label=_("Legal basis"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    procedure_statement = forms.CharField(
-        label=_("Statement of the procedures followed"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    review_working_days = forms.IntegerField(
-        label=_("Review period (working days)"),
-        required=False,
-        min_value=1,
-        max_value=60,
-        help_text=_("Leave empty for the organ's minimum (7 working days under Decree 713)."),
-    )
-    urgency_reason = forms.CharField(
-        label=_("Urgency reason (for a shorter period)"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-
-
-OPINION_LABELS = dict(LegalityOpinion.choices)
-
-
-class LegalityOpinionForm(forms.Form):
-    opinion = forms.ChoiceField(label=_("Opinion"), choices=[(o, OPINION_LABELS[o]) for o in LEGALITY_OPINIONS])
-    opinion_text = forms.CharField(label=_("Review opinion"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
-    required_changes = forms.CharField(
-        label=_("Changes required"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-    legal_risk = forms.CharField(
-        label=_("Legal risk (exploratory reform)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-    advisers_consulted = forms.CharField(
-        label=_("Legal advisers and public lawyers consulted"), required=False, max_length=500
-    )
-
-
-class ConfirmChangesForm(forms.Form):
-    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-
-
-OUTCOME_LABELS = dict(MeetingOutcome.choices)
 
 
 class MemberViewForm(forms.Form):
@@ -217,42 +170,5 @@ class AdjustmentForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class StartEvaluationForm(forms.Form):
-    evaluator_org = forms.ModelChoiceField(label=_("Evaluation body"), queryset=Organization.objects.none())
-    staged = forms.BooleanField(label=_("Staged evaluation of a long-running decision"), required=False)
-    stage_reason = forms.CharField(
-        label=_("Stage evaluated (for a staged evaluation)"),
-        required=False,
-        max_length=300,
-        help_text=_("Which stage of the decision this evaluation covers, e.g. “the first phase, 2026–2027”."),
-    )
-
-    def __init__(self, *args, organizations=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if organizations is not None:
-            self.fields["evaluator_org"].queryset = organizations
-
-
-CONCLUSION_LABELS = dict(EvaluationConclusion.choices)
-
-
-class CompleteEvaluationForm(forms.Form):
-    conclusion = forms.ChoiceField(
-        label=_("Conclusion"), choices=[(c, CONCLUSION_LABELS[c]) for c in EVALUATION_CONCLUSIONS]
-    )
-    summary = forms.CharField(label=_("Findings"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
-
-
 class ExecutionReportForm(forms.Form):
     progress = forms.CharField(label=_("Progress report"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
-
-
-MEMBER_VIEW_LABELS = dict(MemberView.choices)
-
-# Stored codes of recorded step details → their labels, for showing a step's record.
-VALUE_LABELS = {
-    "opinion": OPINION_LABELS,
-    "outcome": OUTCOME_LABELS,
-    "majority": OUTCOME_LABELS,
-    "conclusion": CONCLUSION_LABELS,
-}

@@ -220,7 +220,6 @@ class Step(models.Model):
     adjustment_round = models.PositiveSmallIntegerField(_("adjustment round"), default=0)
     requirement = models.CharField(_("requirement"), max_length=20, choices=Requirement.choices)
     status = models.CharField(_("status"), max_length=20, choices=StepStatus.choices, default=StepStatus.PENDING)
-    details = models.JSONField(_("details"), default=dict, blank=True)
     # What the procedure's rules read of the step's record, passed by whoever records it: the legality opinion, the
     # meeting's outcome, the evaluation's conclusion, whether a risk finding blocks (Art. 24–25, 30, 36).
     outcome = models.CharField(_("outcome"), max_length=30, choices=STEP_OUTCOMES, blank=True)

@@ -23,7 +23,9 @@ class StepOwner:
 
     kind: str  # a procedure.StepKind
     record_model: type[Model]
-    form_class: type  # a ModelForm of `record_model`; accepts `organizations=` (the bodies it may name)
+    # A ModelForm of `record_model` the undertaking unit fills in, accepting `organizations=` (the bodies it may
+    # name); None for a step recorded by the transitions its app owns (the legality review, the evaluation).
+    form_class: type | None = None
     # Why the record cannot be kept as it is (None: it can), checked when saved and again when submitted: e.g. a
     # period that ends before it starts.
     record_refusal: Callable[[Model], Any] = lambda record: None
@@ -71,6 +73,8 @@ def transition_input(name: str) -> TransitionInput | None:
 
 def transition_inputs() -> dict[str, TransitionInput]:
     return dict(_TRANSITION_INPUTS)
+
+
 _SCOPES: dict[str, list[Callable[[Any], Q]]] = {}
 
 

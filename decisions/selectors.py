@@ -10,7 +10,7 @@ from accounts.models import Organization
 from accounts.roles import ORGAN_WIDE_ROLES, Role
 
 from . import registry
-from .models import Decision, Execution, Meeting, Publication, Step
+from .models import Decision, Document, Execution, Meeting, Publication, Step
 from .permissions import UNIT_ROLES
 from .procedure import (
     ACTIVE_STATES,
@@ -74,6 +74,11 @@ def independent_bodies(decision: Decision) -> QuerySet[Organization]:
 def latest_publication(decision: Decision) -> Publication | None:
     """How the decision in force was published (during an adjustment, the previous round's publication)."""
     return Publication.objects.filter(step__decision=decision).order_by("-step__round").first()
+
+
+def step_rows(step: Step) -> list[tuple[str, object]]:
+    """Everything recorded on a step, as (label, text) rows: its owner's typed record or the procedure's own."""
+    return record_rows(step) + procedure_record_rows(step)
 
 
 def procedure_record_rows(step: Step) -> list[tuple[str, object]]:
@@ -140,19 +145,23 @@ def record_values(step: Step) -> dict:
 
 def record_rows(step: Step) -> list[tuple[str, object]]:
     """A step's typed record as (label, text) rows, in the order of the form its owner registered."""
-    owner, record = registry.owner_of(step.kind), registry.record_of(step)
-    if owner is None or record is None:
+    record = registry.record_of(step)
+    if record is None:
         return []
-    form = owner.form_class(instance=record)
     rows = []
-    for name, form_field in form.fields.items():
-        model_field = record._meta.get_field(name)
-        value = getattr(record, name)
+    for model_field in record._meta.concrete_fields:
+        if model_field.name in ("id", "step"):
+            continue
+        value = getattr(record, model_field.name)
+        if value in (None, ""):
+            continue
         if model_field.choices:
-            value = getattr(record, f"get_{name}_display")()
+            value = getattr(record, f"get_{model_field.name}_display")()
         elif isinstance(value, bool):
             value = _("yes") if value else _("no")
-        rows.append((form_field.label, value))
+        elif isinstance(value, Document):
+            value = f"{value.title} v{value.version} · SHA-256 {value.sha256[:16]}…"
+        rows.append((model_field.verbose_name, value))
     return rows
 
 

@@ -21,7 +21,7 @@ is a field of a transition's form.
 
 from . import forms, services
 from .registry import TransitionInput, register_transition_input
-from .selectors import independent_bodies, organ_units
+from .selectors import organ_units
 
 TRANSITION_INPUTS: dict[str, TransitionInput] = {
     "catalog": TransitionInput(forms.ConfirmForm, lambda d, u, c: services.catalog_decision(decision=d, actor=u)),
@@ -29,16 +29,6 @@ TRANSITION_INPUTS: dict[str, TransitionInput] = {
         forms.ReasonForm, lambda d, u, c: services.withdraw_decision(decision=d, actor=u, reason=c["reason"])
     ),
     "start_drafting": TransitionInput(forms.ConfirmForm, lambda d, u, c: services.start_drafting(decision=d, actor=u)),
-    "request_legality_review": TransitionInput(
-        forms.RequestLegalityReviewForm,
-        lambda d, u, c: services.request_legality_review(decision=d, actor=u, **c),
-    ),
-    "give_legality_opinion": TransitionInput(
-        forms.LegalityOpinionForm, lambda d, u, c: services.give_legality_opinion(decision=d, actor=u, **c)
-    ),
-    "confirm_legality_changes": TransitionInput(
-        forms.ConfirmChangesForm, lambda d, u, c: services.confirm_legality_changes(decision=d, actor=u, **c)
-    ),
     "record_collective_decision": TransitionInput(
         forms.CollectiveDecisionForm,
         lambda d, u, c: services.record_collective_decision(decision=d, actor=u, **c),
@@ -54,14 +44,6 @@ TRANSITION_INPUTS: dict[str, TransitionInput] = {
     ),
     "start_adjustment": TransitionInput(
         forms.AdjustmentForm, lambda d, u, c: services.start_adjustment(decision=d, actor=u, **c)
-    ),
-    "start_evaluation": TransitionInput(
-        forms.StartEvaluationForm,
-        lambda d, u, c: services.start_evaluation(decision=d, actor=u, **c),
-        lambda d: {"organizations": independent_bodies(d)},
-    ),
-    "complete_evaluation": TransitionInput(
-        forms.CompleteEvaluationForm, lambda d, u, c: services.complete_evaluation(decision=d, actor=u, **c)
     ),
     "archive": TransitionInput(
         forms.ReasonForm, lambda d, u, c: services.archive_decision(decision=d, actor=u, reason=c["reason"])

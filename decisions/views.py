@@ -15,14 +15,13 @@ from .access import decision_for, document_for, step_for
 from .errors import ProcedureError
 from .filters import DecisionFilter
 from .permissions import Action, can
-from .procedure import RECORDED_DETAIL_LABELS, STEP_SPECS, TRANSITIONS, StepKind
+from .procedure import STEP_SPECS, TRANSITIONS, StepKind
 from .registry import transition_input
 from .selectors import (
     current_steps,
     my_tasks,
     ordered_current_steps,
-    procedure_record_rows,
-    record_rows,
+    step_rows,
     visible_decisions,
 )
 
@@ -182,7 +181,7 @@ def decision_transition(request, pk: int, name: str):
             "form": form,
             "refusal": refusal,
             "context_step": context_step,
-            "context_rows": _detail_rows(context_step) if context_step else [],
+            "context_rows": step_rows(context_step) if context_step else [],
         },
         status=status,
     )
@@ -242,28 +241,11 @@ def step_detail(request, pk: int, details_form=None, document_form=None, status=
             "document_form": document_form or forms.DocumentForm(initial={"kind": "report"}),
             "comment_form": forms.CommentForm(),
             "reason_form": forms.ReasonForm(),
-            "detail_rows": record_rows(step) + procedure_record_rows(step) + _detail_rows(step),
+            "detail_rows": step_rows(step),
             "documents": step.documents.all(),
         },
         status=status,
     )
-
-
-def _detail_rows(step) -> list[tuple[str, object]]:
-    """The step's record as (label, text) rows; lists (members' views, progress reports) one entry per line."""
-    labels = RECORDED_DETAIL_LABELS
-    rows = []
-    for key, value in step.details.items():
-        if key in forms.VALUE_LABELS and value in forms.VALUE_LABELS[key]:
-            value = forms.VALUE_LABELS[key][value]
-        elif isinstance(value, dict) and "sha256" in value:  # a document reference
-            value = f"v{value['version']} · SHA-256 {value['sha256'][:16]}…"
-        elif isinstance(value, list):
-            value = "、".join(str(item) for item in value)
-        elif isinstance(value, bool):
-            value = _("yes") if value else _("no")
-        rows.append((labels.get(key, key), value))
-    return rows
 
 
 @login_required

@@ -28,6 +28,8 @@ from decisions.guards import decision_text_uploaded
 from decisions.models import Decision, Document, Step
 from decisions.procedure import UNIT_RUN_STEPS, Requirement, State, StepKind, StepStatus
 from decisions.selectors import current_steps
+from evaluation import services as evaluations
+from review import services as legality
 from workdays.calendar import period_end
 
 MAIN_PATH = (
@@ -250,7 +252,7 @@ class Walkthrough:
             self.upload_draft(decision, title)
             if wording.explanation_title:
                 self.upload(decision, Document.Kind.EXPLANATION, wording.explanation_title, "explanation.pdf")
-        return services.request_legality_review(
+        return legality.request_legality_review(
             decision=decision,
             actor=self.cast.drafter,
             legal_basis=wording.legal_basis,
@@ -261,7 +263,7 @@ class Walkthrough:
     def give_opinion(self, decision: Decision, opinion: str = "lawful", opinion_text: str = "", **kwargs) -> Step:
         """The legal office's opinion. `kwargs`: required_changes, legal_risk, advisers_consulted."""
         kwargs.setdefault("advisers_consulted", self.wording.advisers_consulted)
-        return services.give_legality_opinion(
+        return legality.give_legality_opinion(
             decision=decision,
             actor=self.cast.legal_reviewer,
             opinion=opinion,
@@ -270,7 +272,7 @@ class Walkthrough:
         )
 
     def confirm_legality_changes(self, decision: Decision, comment: str = "") -> Step:
-        return services.confirm_legality_changes(decision=decision, actor=self.cast.legal_reviewer, comment=comment)
+        return legality.confirm_legality_changes(decision=decision, actor=self.cast.legal_reviewer, comment=comment)
 
     # ------------------------------------------------------------ collective decision, publication, execution
 
@@ -324,7 +326,7 @@ class Walkthrough:
 
     def start_evaluation(self, decision: Decision, stage_reason: str = "") -> Step:
         """A staged third-party evaluation by the evaluator's body."""
-        return services.start_evaluation(
+        return evaluations.start_evaluation(
             decision=decision,
             actor=self.cast.gov_office,
             evaluator_org=self.cast.evaluator.organization,
@@ -343,7 +345,9 @@ class Walkthrough:
             actor=evaluator,
             step=current_steps(decision)[StepKind.POST_EVALUATION],
         )
-        return services.complete_evaluation(decision=decision, actor=evaluator, conclusion=conclusion, summary=summary)
+        return evaluations.complete_evaluation(
+            decision=decision, actor=evaluator, conclusion=conclusion, summary=summary
+        )
 
     def evaluate(self, decision: Decision, conclusion: str, summary: str) -> Step:
         self.start_evaluation(decision)

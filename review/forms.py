@@ -1,4 +1,8 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
 from decisions.forms import StepRecordForm
+from decisions.procedure import LegalityOpinion
 
 from .models import DepartmentConsultation, ExpertReview, FairCompetitionReview, RiskAssessment
 
@@ -25,3 +29,38 @@ class DepartmentConsultationForm(StepRecordForm):
     class Meta:
         model = DepartmentConsultation
         fields = ["units_consulted", "disagreements"]
+
+
+class RequestLegalityReviewForm(forms.Form):
+    legal_basis = forms.CharField(label=_("Legal basis"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    procedure_statement = forms.CharField(
+        label=_("Statement of the procedures followed"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    review_working_days = forms.IntegerField(
+        label=_("Review period (working days)"),
+        required=False,
+        min_value=1,
+        max_value=60,
+        help_text=_("Leave empty for the organ's minimum (7 working days under Decree 713)."),
+    )
+    urgency_reason = forms.CharField(
+        label=_("Urgency reason (for a shorter period)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class LegalityOpinionForm(forms.Form):
+    opinion = forms.ChoiceField(label=_("Opinion"), choices=LegalityOpinion.choices)
+    opinion_text = forms.CharField(label=_("Review opinion"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    required_changes = forms.CharField(
+        label=_("Changes required"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    legal_risk = forms.CharField(
+        label=_("Legal risk (exploratory reform)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    advisers_consulted = forms.CharField(
+        label=_("Legal advisers and public lawyers consulted"), required=False, max_length=500
+    )

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization
 from decisions.models import StepRecord
-from decisions.procedure import RiskLevel
+from decisions.procedure import LegalityOpinion, RiskLevel
 
 
 def independent_body(verbose_name):
@@ -68,3 +68,41 @@ class DepartmentConsultation(StepRecord):
     class Meta:
         verbose_name = _("department consultation")
         verbose_name_plural = _("department consultations")
+
+
+class LegalityReview(StepRecord):
+    """One round of the legality review (Art. 25–28): the undertaking unit's request with its materials, and the legal
+    office's opinion. A returned or unlawful round is followed by a new round (a new step row and a new record)."""
+
+    legal_basis = models.TextField(_("Legal basis"))
+    procedure_statement = models.TextField(_("Statement of the procedures followed"))
+    review_working_days = models.PositiveSmallIntegerField(_("Review period (working days)"))
+    urgency_reason = models.TextField(_("Urgency reason"), blank=True)
+    shortened = models.BooleanField(_("Shortened review period"), default=False)
+    reviewed_draft = models.ForeignKey(
+        "decisions.Document",
+        verbose_name=_("Draft under review"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    opinion = models.CharField(_("Opinion"), max_length=30, choices=LegalityOpinion.choices, blank=True)
+    opinion_text = models.TextField(_("Review opinion"), blank=True)
+    legal_risk = models.TextField(_("Legal risk"), blank=True)
+    required_changes = models.TextField(_("Changes required"), blank=True)
+    advisers_consulted = models.CharField(_("Legal advisers and public lawyers consulted"), max_length=500, blank=True)
+    changes_confirmed_at = models.DateTimeField(_("Changes confirmed"), null=True, blank=True)
+    confirmation_comment = models.TextField(_("Comment"), blank=True)
+    confirmed_draft = models.ForeignKey(
+        "decisions.Document",
+        verbose_name=_("Revised draft confirmed"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("legality review")
+        verbose_name_plural = _("legality reviews")

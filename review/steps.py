@@ -4,11 +4,20 @@ before the unit may submit it, and what the rules read of it (Decree 713 Art. 13
 from django.utils.translation import gettext as _
 
 from decisions.errors import ProcedureError
+from decisions.forms import CommentForm
 from decisions.procedure import RiskFinding, StepKind
-from decisions.registry import StepOwner, register_step
+from decisions.registry import StepOwner, TransitionInput, register_step, register_transition_input
 
-from .forms import DepartmentConsultationForm, ExpertReviewForm, FairCompetitionReviewForm, RiskAssessmentForm
-from .models import DepartmentConsultation, ExpertReview, FairCompetitionReview, RiskAssessment
+from . import services
+from .forms import (
+    DepartmentConsultationForm,
+    ExpertReviewForm,
+    FairCompetitionReviewForm,
+    LegalityOpinionForm,
+    RequestLegalityReviewForm,
+    RiskAssessmentForm,
+)
+from .models import DepartmentConsultation, ExpertReview, FairCompetitionReview, LegalityReview, RiskAssessment
 
 
 def expert_review_submission_refusal(decision, step, review: ExpertReview) -> ProcedureError | None:
@@ -26,6 +35,21 @@ def risk_finding(assessment: RiskAssessment) -> str:
 
 
 def register() -> None:
+    register_step(StepOwner(kind=StepKind.LEGALITY_REVIEW, record_model=LegalityReview))
+    register_transition_input(
+        "request_legality_review",
+        TransitionInput(
+            RequestLegalityReviewForm, lambda d, u, c: services.request_legality_review(decision=d, actor=u, **c)
+        ),
+    )
+    register_transition_input(
+        "give_legality_opinion",
+        TransitionInput(LegalityOpinionForm, lambda d, u, c: services.give_legality_opinion(decision=d, actor=u, **c)),
+    )
+    register_transition_input(
+        "confirm_legality_changes",
+        TransitionInput(CommentForm, lambda d, u, c: services.confirm_legality_changes(decision=d, actor=u, **c)),
+    )
     register_step(
         StepOwner(
             kind=StepKind.EXPERT_REVIEW,

@@ -1,9 +1,9 @@
 """Asserting a refusal: its code, that its message names the rule, and that nothing changed.
 
     with refused("rule1.steps_not_done", decision, says="Rule 1"):
-        services.request_legality_review(...)
+        legality.request_legality_review(...)
 
-"Nothing changed" means: the decision's status and its steps (status, requirement, details) as stored, its
+"Nothing changed" means: the decision's status and its steps (status, requirement, outcome) and their records, its
 documents, and the ledger (no new event). Messages are checked in English, so future Chinese translations do
 not break the tests.
 """
@@ -11,11 +11,13 @@ not break the tests.
 from contextlib import contextmanager
 
 import pytest
+from django.forms.models import model_to_dict
 from django.utils import translation
 from django.utils.functional import Promise
 
 from accountability.models import LedgerEvent
 from accounts.errors import Refusal
+from decisions import registry
 from decisions.errors import ProcedureError
 from decisions.models import Decision, Document, Step
 
@@ -27,8 +29,13 @@ def snapshot(decision: Decision | None) -> dict:
         state["steps"] = list(
             Step.objects.filter(decision_id=decision.pk)
             .order_by("id")
-            .values_list("id", "status", "requirement", "details", "not_applicable_proposed_by_id")
+            .values_list("id", "status", "requirement", "outcome", "draft_id", "not_applicable_proposed_by_id")
         )
+        # Each step's typed record, whichever app owns it.
+        state["records"] = [
+            model_to_dict(record) if (record := registry.record_of(step)) else None
+            for step in Step.objects.filter(decision_id=decision.pk).order_by("id")
+        ]
         state["documents"] = Document.objects.filter(decision_id=decision.pk).count()
     return state
 

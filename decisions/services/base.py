@@ -20,10 +20,6 @@ from ..procedure import (
     PUBLIC_STATES,
     STEP_MOVES,
     TRANSITIONS,
-    EvaluationConclusion,
-    LegalityOpinion,
-    MeetingOutcome,
-    MemberView,
     Requirement,
     State,
     StepKind,
@@ -36,10 +32,6 @@ from ..selectors import current_steps
 PUBLIC_LIST_CACHE_KEY = "portal:published-decisions"
 
 ALWAYS_REQUIRED_STEPS = (StepKind.LEGALITY_REVIEW, StepKind.COLLECTIVE_DISCUSSION, StepKind.EXECUTION)
-LEGALITY_OPINIONS = tuple(LegalityOpinion.values)
-MEMBER_VIEWS = tuple(MemberView.values)
-MEETING_OUTCOMES = tuple(MeetingOutcome.values)
-EVALUATION_CONCLUSIONS = tuple(EvaluationConclusion.values)
 
 # Which decision states let the unit work on each step it runs.
 STEP_WORK_STATES = {

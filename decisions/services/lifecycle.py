@@ -1,6 +1,6 @@
 """The decision's own moves: proposal, catalog, drafting, publication, execution, adjustment, evaluation, archive."""
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -25,7 +25,6 @@ from ..procedure import (
 )
 from ..selectors import current_steps
 from .base import (
-    EVALUATION_CONCLUSIONS,
     check_transition,
     close_unfinished_steps,
     end_execution,
@@ -465,7 +464,7 @@ def start_adjustment(*, decision: Decision, actor: User, purpose: str, reason: s
             "adjustment.purpose", _("Say whether the adjustment changes or stops the decision."), fields=("purpose",)
         )
     reason = require_text(reason, "procedure.reason_required", _("An adjustment needs a reason."), fields=("reason",))
-    _begin_adjustment(decision, actor, purpose, from_state=decision.status)
+    begin_adjustment(decision, actor, purpose, from_state=decision.status)
     move_to(
         decision,
         State.DRAFTING,
@@ -477,7 +476,7 @@ def start_adjustment(*, decision: Decision, actor: User, purpose: str, reason: s
     return decision
 
 
-def _begin_adjustment(decision: Decision, actor: User, purpose: str, *, from_state: State) -> dict[str, Step]:
+def begin_adjustment(decision: Decision, actor: User, purpose: str, *, from_state: State) -> dict[str, Step]:
     """A new round of the steps an adjustment runs again; returns the new rounds by kind."""
     decision.adjustment_round += 1
     decision.adjustment_purpose = purpose
@@ -501,145 +500,6 @@ def _begin_adjustment(decision: Decision, actor: User, purpose: str, *, from_sta
 
 
 # ---------------------------------------------------------------- evaluation (Art. 36) and archive (Art. 33)
-
-
-def _add_months(day: date, months: int) -> date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    for candidate_day in (day.day, 30, 29, 28):
-        try:
-            return date(year, month, candidate_day)
-        except ValueError:
-            continue
-    raise ValueError(day)
-
-
-@transaction.atomic
-def start_evaluation(
-    *, decision: Decision, actor: User, evaluator_org: Organization, staged: bool = False, stage_reason: str = ""
-) -> Step:
-    """Rule 6: no earlier than one year into execution, unless staged or the term has expired (then within six
-    months of expiry); the evaluator must not be the body that did the pre-decision assessment."""
-    decision = lock_decision(decision)
-    transition = check_transition(decision, "start_evaluation", actor)
-    independent_kinds = (Organization.Kind.THIRD_PARTY, Organization.Kind.EXPERT_INSTITUTION)
-    if evaluator_org is None or evaluator_org.kind not in independent_kinds:
-        raise ProcedureError(
-            "evaluation.evaluator",
-            _("Choose a third-party body or an expert institution as the evaluation body."),
-            fields=("evaluator_org",),
-        )
-    stage_reason = (stage_reason or "").strip()
-    if staged and not stage_reason:
-        raise ProcedureError(
-            "rule6.stage_reason",
-            _("Rule 6: a staged evaluation states which stage of the decision it evaluates."),
-            fields=("stage_reason",),
-        )
-    today = timezone.localdate()
-    profile = profile_for(decision.organ)
-    started = timezone.localdate(decision.execution_started_at) if decision.execution_started_at else today
-    earliest = _add_months(started, profile.evaluation_after_months)
-    one_year_in = earliest <= today
-    term_expired_recently = bool(
-        decision.term_end
-        and decision.term_end < today <= _add_months(decision.term_end, profile.evaluation_within_months_after_term)
-    )
-    if not (staged or one_year_in or term_expired_recently):
-        raise ProcedureError(
-            "rule6.too_early",
-            _(
-                "Rule 6: third-party evaluation starts no earlier than %(months)s months into execution (on "
-                "%(date)s), unless it is staged or the decision's term has expired (then within %(after)s months)."
-            )
-            % {
-                "months": profile.evaluation_after_months,
-                "date": earliest.isoformat(),
-                "after": profile.evaluation_within_months_after_term,
-            },
-        )
-    steps = current_steps(decision)
-    # The bodies that did the pre-decision assessment work, as the steps' owners recorded them.
-    assessors = set(decision.steps.filter(assessed_by__isnull=False).values_list("assessed_by_id", flat=True))
-    # Independence covers the whole body: its parent and its sub-units count as the body itself.
-    related = evaluator_org.descendant_ids() | {
-        org.pk for org in evaluator_org.ancestors_and_self() if org.kind != Organization.Kind.GOVERNMENT
-    }
-    if assessors & related:
-        raise ProcedureError(
-            "rule6.not_independent",
-            _(
-                "Rule 6 (Decree 713 Art. 36): %(org)s did this decision's pre-decision assessment and cannot "
-                "evaluate it."
-            )
-            % {"org": evaluator_org.name},
-            fields=("evaluator_org",),
-        )
-    step = steps[StepKind.POST_EVALUATION]
-    if step.status != StepStatus.PENDING:
-        step = new_round(step, status=StepStatus.PENDING, actor=actor)
-    step.details = {"evaluator": evaluator_org.name, "staged": staged, "stage_reason": stage_reason}
-    open_step(step, actor)
-    decision.evaluator_org = evaluator_org
-    move_to(
-        decision,
-        State.EVALUATING,
-        actor=actor,
-        transition=transition,
-        after={"evaluator": evaluator_org.name, "staged": staged},
-    )
-    return step
-
-
-@transaction.atomic
-def complete_evaluation(*, decision: Decision, actor: User, conclusion: str, summary: str) -> Step:
-    """Art. 36: the evaluator's report and conclusion. "Continue" closes the evaluation and execution goes on;
-    "adjust" or "stop" opens the adjustment procedure (rule 7, Art. 37) at once, due to be decided within the
-    profile's days — the decision in force is changed or stopped only by that procedure."""
-    decision = lock_decision(decision)
-    transition = check_transition(decision, "complete_evaluation", actor)
-    if conclusion not in EVALUATION_CONCLUSIONS:
-        raise ProcedureError(
-            "evaluation.conclusion", _("Choose the conclusion: continue, adjust or stop."), fields=("conclusion",)
-        )
-    summary = require_text(
-        summary, "evaluation.summary", _("Summarize the evaluation's findings."), fields=("summary",)
-    )
-    step = current_steps(decision)[StepKind.POST_EVALUATION]
-    evaluators = decision.evaluator_org.descendant_ids()
-    if not step.documents.filter(uploaded_by__organization_id__in=evaluators).exists():
-        raise ProcedureError("evaluation.report", _("The evaluation body uploads its evaluation report first."))
-    now = timezone.now()
-    step.outcome = conclusion
-    step.details = step.details | {"conclusion": conclusion, "summary": summary}
-    move_step(step, "complete")
-    step.submitted_at, step.submitted_by = now, actor
-    step.completed_at, step.completed_by = now, actor
-    save_step(step, actor)
-    if conclusion == "continue":
-        move_to(decision, State.IN_EXECUTION, actor=actor, transition=transition, after={"conclusion": conclusion})
-        return step
-    purpose = Decision.AdjustmentPurpose.STOP if conclusion == "stop" else Decision.AdjustmentPurpose.CHANGE
-    # The evaluation is over: a rejected adjustment leaves the decision in execution, not under evaluation.
-    rounds = _begin_adjustment(decision, actor, purpose, from_state=State.IN_EXECUTION)
-    due = timezone.localdate() + timedelta(days=profile_for(decision.organ).adjustment_after_evaluation_days)
-    meeting = rounds[StepKind.COLLECTIVE_DISCUSSION]
-    meeting.due_on = due
-    save_step(meeting, actor)
-    move_to(
-        decision,
-        State.DRAFTING,
-        actor=actor,
-        transition=transition,
-        reason=summary,
-        after={
-            "conclusion": conclusion,
-            "adjustment_round": decision.adjustment_round,
-            "purpose": purpose,
-            "adjustment_due_on": due,
-        },
-    )
-    return step
 
 
 @transaction.atomic

@@ -12,6 +12,8 @@ from ..errors import ProcedureError
 from ..models import Decision, Execution, Meeting, MeetingSpeaker, Step
 from ..procedure import (
     ADJUSTMENT_ROUND_STEPS,
+    MeetingOutcome,
+    MemberView,
     Requirement,
     State,
     StepKind,
@@ -19,8 +21,6 @@ from ..procedure import (
 )
 from ..selectors import current_steps
 from .base import (
-    MEETING_OUTCOMES,
-    MEMBER_VIEWS,
     check_transition,
     close_unfinished_steps,
     end_execution,
@@ -41,7 +41,7 @@ def clean_member_views(members) -> list[dict]:
     cleaned = []
     for number, member in enumerate(members or [], start=1):
         name, view = str(member.get("name") or "").strip(), member.get("view")
-        if not name or view not in MEMBER_VIEWS:
+        if not name or view not in MemberView.values:
             raise ProcedureError(
                 "meeting.member_line",
                 _("Member %(line)s needs a name and a view: agree, disagree or abstain.") % {"line": number},
@@ -144,7 +144,7 @@ def record_collective_decision(
             )
             % {"percent": quorum_percent, "total": members_total, "present": present},
         )
-    if outcome not in MEETING_OUTCOMES:
+    if outcome not in MeetingOutcome.values:
         raise ProcedureError(
             "meeting.outcome", _("Choose the outcome: adopted, rejected or deferred."), fields=("outcome",)
         )

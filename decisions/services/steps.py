@@ -62,7 +62,7 @@ def _ensure_unit_step_workable(decision: Decision, step: Step, actor: User) -> N
 def step_record_form(step: Step, data=None):
     """The form of a step's typed record, as the step app that owns the kind registered it (None: it has none)."""
     owner = registry.owner_of(step.kind)
-    if owner is None:
+    if owner is None or owner.form_class is None:
         return None
     record = registry.record_of(step) or owner.record_model(step=step)
     return owner.form_class(data=data, instance=record, organizations=independent_bodies(step.decision))

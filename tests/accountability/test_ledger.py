@@ -18,6 +18,8 @@ from decisions import services
 from decisions.procedure import TRANSITIONS, State, StepKind
 from decisions.selectors import current_steps
 from demo.walkthrough import drive_to, pdf_file, step_forward, upload_decision_text
+from evaluation import services as evaluations
+from review import services as legality
 from tests.factories import make_decision
 from tests.refusals import snapshot, status_of
 
@@ -51,7 +53,7 @@ def test_every_transition_writes_exactly_one_event_named_for_it(world, decision)
     assert last_event().action == "decision.request_legality_review"
     seen.add("request_legality_review")
     with one_event("give_legality_opinion"):
-        services.give_legality_opinion(
+        legality.give_legality_opinion(
             decision=decision,
             actor=world.legal_reviewer,
             opinion="lawful_with_changes",
@@ -66,7 +68,7 @@ def test_every_transition_writes_exactly_one_event_named_for_it(world, decision)
         title="修改稿",
     )
     with one_event("confirm_legality_changes"):
-        services.confirm_legality_changes(decision=decision, actor=world.legal_reviewer)
+        legality.confirm_legality_changes(decision=decision, actor=world.legal_reviewer)
     with one_event("record_collective_decision"):
         step_forward(decision, cast)
     upload_decision_text(decision, gov)
@@ -74,7 +76,7 @@ def test_every_transition_writes_exactly_one_event_named_for_it(world, decision)
         with one_event(name):
             step_forward(decision, cast)
     with one_event("start_evaluation"):
-        services.start_evaluation(
+        evaluations.start_evaluation(
             decision=decision,
             actor=gov,
             evaluator_org=world.evaluator_body,
@@ -91,7 +93,7 @@ def test_every_transition_writes_exactly_one_event_named_for_it(world, decision)
         step=evaluation,
     )
     with one_event("complete_evaluation"):
-        services.complete_evaluation(
+        evaluations.complete_evaluation(
             decision=decision, actor=world.evaluator, conclusion="continue", summary="继续执行。"
         )
     with one_event("suspend"):

@@ -11,6 +11,7 @@ from decisions.models import Decision
 from decisions.procedure import State, StepKind, StepStatus
 from decisions.selectors import current_steps
 from demo.walkthrough import drive_to, pdf_file
+from evaluation import services as evaluations
 from tests.factories import make_decision
 
 
@@ -35,7 +36,7 @@ def test_happy_path_through_execution_evaluation_and_archive(world):
     assert steps[StepKind.EXECUTION].status == StepStatus.OPEN
 
     services.report_execution(decision=decision, actor=world.drafter, progress="已完成线路调整的60%。")
-    services.start_evaluation(
+    evaluations.start_evaluation(
         decision=decision,
         actor=world.gov,
         evaluator_org=world.evaluator_body,
@@ -53,7 +54,7 @@ def test_happy_path_through_execution_evaluation_and_archive(world):
         title="第三方评估报告",
         step=step,
     )
-    services.complete_evaluation(
+    evaluations.complete_evaluation(
         decision=decision,
         actor=world.evaluator,
         conclusion="continue",

@@ -9,6 +9,8 @@ from decisions.permissions import Action, can
 from decisions.procedure import TRANSITIONS, State, StepKind
 from decisions.selectors import current_steps, visible_decisions
 from demo.walkthrough import drive_to, pdf_file, step_details, submit_unit_step
+from evaluation import services as evaluations
+from review import services as legality
 from tests.factories import make_decision, make_user
 from tests.refusals import refused
 
@@ -56,7 +58,7 @@ def test_evaluator_sees_only_decisions_assigned_to_it(world, decisions):
     decision = decisions["transport"]
     assert visible(world.evaluator) == set()
     drive_to(decision, State.IN_EXECUTION, world.cast)
-    services.start_evaluation(
+    evaluations.start_evaluation(
         decision=decision,
         actor=world.gov,
         evaluator_org=world.evaluator_body,
@@ -131,7 +133,7 @@ def test_legal_office_and_government_office_of_another_city_cannot_act(world, de
         services.catalog_decision(decision=decision, actor=gov_other)
     drive_to(decision, State.LEGALITY_REVIEW, world.cast)
     with refused("permission.scope", decision):
-        services.give_legality_opinion(decision=decision, actor=legal_other, opinion="lawful", opinion_text="合法。")
+        legality.give_legality_opinion(decision=decision, actor=legal_other, opinion="lawful", opinion_text="合法。")
 
 
 def test_execution_unit_staff_report_progress_on_a_decision_they_execute(world, decision):
@@ -162,11 +164,11 @@ def supervisor_attempts(world, decision, step):
         "catalog": lambda: services.catalog_decision(decision=d, actor=s),
         "withdraw": lambda: services.withdraw_decision(decision=d, actor=s, reason="撤回。"),
         "start_drafting": lambda: services.start_drafting(decision=d, actor=s),
-        "request_review": lambda: services.request_legality_review(
+        "request_review": lambda: legality.request_legality_review(
             decision=d, actor=s, legal_basis="x", procedure_statement="x"
         ),
-        "opinion": lambda: services.give_legality_opinion(decision=d, actor=s, opinion="lawful", opinion_text="x"),
-        "confirm_changes": lambda: services.confirm_legality_changes(decision=d, actor=s),
+        "opinion": lambda: legality.give_legality_opinion(decision=d, actor=s, opinion="lawful", opinion_text="x"),
+        "confirm_changes": lambda: legality.confirm_legality_changes(decision=d, actor=s),
         "meeting": lambda: services.record_collective_decision(
             decision=d,
             actor=s,
@@ -183,8 +185,8 @@ def supervisor_attempts(world, decision, step):
         "report": lambda: services.report_execution(decision=d, actor=s, progress="x"),
         "suspend": lambda: services.suspend_decision(decision=d, actor=s, reason="x"),
         "adjust": lambda: services.start_adjustment(decision=d, actor=s, purpose="change", reason="x"),
-        "evaluate": lambda: services.start_evaluation(decision=d, actor=s, evaluator_org=world.evaluator_body),
-        "complete_evaluation": lambda: services.complete_evaluation(
+        "evaluate": lambda: evaluations.start_evaluation(decision=d, actor=s, evaluator_org=world.evaluator_body),
+        "complete_evaluation": lambda: evaluations.complete_evaluation(
             decision=d, actor=s, conclusion="continue", summary="x"
         ),
         "archive": lambda: services.archive_decision(decision=d, actor=s, reason="x"),

@@ -36,6 +36,7 @@ def test_json_records_are_carried_into_typed_rows():
         organ=city,
         undertaking_unit=unit,
         created_by=user,
+        evaluator_org=institute,
     )
     records = {
         "public_participation": {
@@ -54,7 +55,14 @@ def test_json_records_are_carried_into_typed_rows():
             "measures": "措施",
         },
         "party_report": {"reported_on": "2026-10-10", "summary": "同意"},
-        "legality_review": {"opinion": "lawful", "opinion_text": "合法"},
+        "legality_review": {
+            "legal_basis": "《条例》",
+            "procedure_statement": "已完成",
+            "review_working_days": 7,
+            "opinion": "lawful",
+            "opinion_text": "合法",
+        },
+        "post_evaluation": {"evaluator": "研究院", "staged": True, "stage_reason": "一期", "conclusion": "continue"},
         "publication": {
             "channels": "门户网站",
             "published_on": "2026-10-25",
@@ -97,11 +105,13 @@ def test_json_records_are_carried_into_typed_rows():
     report = new.get_model("decisions", "SuperiorReport").objects.get()
     assert (str(report.reported_on), report.summary) == ("2026-10-10", "同意")
     steps = {step.kind: step for step in Step.objects.all()}
-    for kind in ("public_participation", "risk_assessment", "party_report"):
-        assert steps[kind].details == {}, kind  # moved, not copied
+    assert not any(field.name == "details" for field in Step._meta.fields)  # the JSON is gone, nothing left in it
     assert steps["risk_assessment"].assessed_by_id == institute.pk
     assert (steps["risk_assessment"].outcome, steps["legality_review"].outcome) == ("risk_acceptable", "lawful")
-    assert steps["legality_review"].details["opinion_text"] == "合法"  # still the procedure's own record
+    review = new.get_model("review", "LegalityReview").objects.get()
+    assert (review.opinion, review.opinion_text, review.review_working_days) == ("lawful", "合法", 7)
+    evaluation = new.get_model("evaluation", "Evaluation").objects.get()
+    assert (evaluation.evaluator_id, evaluation.staged, evaluation.conclusion) == (institute.pk, True, "continue")
     meeting = new.get_model("decisions", "Meeting").objects.get()
     speakers = [(s.order, s.name, s.view, s.remarks) for s in meeting.speakers.order_by("order")]
     assert speakers == [(1, "甲", "agree", ""), (2, "乙", "disagree", "延长过渡期")]
@@ -111,7 +121,6 @@ def test_json_records_are_carried_into_typed_rows():
         3,  # before the quorum was kept: the members present
         user.pk,
     )
-    assert steps["collective_discussion"].details == {}
     publication = new.get_model("decisions", "Publication").objects.get()
     assert (publication.channels, str(publication.published_on)) == ("门户网站", "2026-10-25")
     execution = new.get_model("decisions", "Execution").objects.get()
@@ -122,4 +131,3 @@ def test_json_records_are_carried_into_typed_rows():
         user.pk,
         "2026-11-01T01:30:00+00:00",
     )
-    assert steps["publication"].details == steps["execution"].details == {}

@@ -26,6 +26,8 @@ from demo.walkthrough import (
     step_details,
     upload_decision_text,
 )
+from evaluation import services as evaluations
+from review import services as legality
 from tests.factories import make_decision
 from tests.refusals import refused, status_of
 from workdays.calendar import add_working_days, period_end
@@ -44,7 +46,7 @@ def upload_draft(world, decision, name="draft.pdf", text="Juece"):
 
 
 def request_review(world, decision, **kwargs):
-    return services.request_legality_review(
+    return legality.request_legality_review(
         decision=decision,
         actor=world.drafter,
         legal_basis="《重大行政决策程序暂行条例》",
@@ -62,7 +64,7 @@ def ready_for_review(world, decision, kinds=UNIT_RUN_STEPS):
 
 
 def give_opinion(world, decision, opinion="lawful", **kwargs):
-    return services.give_legality_opinion(
+    return legality.give_legality_opinion(
         decision=decision,
         actor=world.legal_reviewer,
         opinion=opinion,
@@ -153,7 +155,7 @@ def test_cannot_request_legality_review_without_the_draft(world, decision):
 def test_legality_review_request_needs_legal_basis(world, decision):
     ready_for_review(world, decision)
     with refused("rule2.materials", decision, says="Art. 26"):
-        services.request_legality_review(
+        legality.request_legality_review(
             decision=decision, actor=world.drafter, legal_basis="  ", procedure_statement="已完成。"
         )
 
@@ -188,12 +190,12 @@ def test_lawful_with_changes_waits_for_confirmed_changes(world, decision):
     with refused("rule1.changes_not_confirmed", decision, says=("Art. 28", "changes")):
         record_meeting(world, decision)
     with refused("legality.no_revised_draft", decision):
-        services.confirm_legality_changes(decision=decision, actor=world.legal_reviewer)
+        legality.confirm_legality_changes(decision=decision, actor=world.legal_reviewer)
     upload_draft(world, decision, "same-again.pdf")  # the reviewed file once more: no change at all
     with refused("legality.draft_unchanged", decision, says=("Art. 28", "identical")):
-        services.confirm_legality_changes(decision=decision, actor=world.legal_reviewer)
+        legality.confirm_legality_changes(decision=decision, actor=world.legal_reviewer)
     upload_draft(world, decision, "revised.pdf", text="第五条已删除")
-    services.confirm_legality_changes(decision=decision, actor=world.legal_reviewer, comment="已按意见修改。")
+    legality.confirm_legality_changes(decision=decision, actor=world.legal_reviewer, comment="已按意见修改。")
     assert status_of(decision) == State.AWAITING_DISCUSSION
 
 
@@ -220,8 +222,8 @@ def test_shortened_review_period_with_urgency_reason_is_flagged(world, decision)
     today = timezone.localdate()
     step = request_review(world, decision, review_working_days=3, urgency_reason="汛期临近，需紧急出台。")
     step.refresh_from_db()
-    assert step.details["shortened"] is True
-    assert step.details["review_working_days"] == 3
+    assert step.legalityreview.shortened is True
+    assert step.legalityreview.review_working_days == 3
     assert step.due_on == add_working_days(today, 3).value
     event = LedgerEvent.objects.order_by("-id").first()
     assert event.action == "decision.request_legality_review"
@@ -236,7 +238,7 @@ def test_review_due_date_is_seven_working_days_after_the_request(world, decision
     step.refresh_from_db()
     expected = add_working_days(today, 7)
     assert (step.due_on, step.due_is_provisional) == (expected.value, expected.provisional)
-    assert step.details["shortened"] is False
+    assert step.legalityreview.shortened is False
     assert step.status == StepStatus.SUBMITTED and step.submitted_by == world.drafter
 
 
@@ -444,8 +446,8 @@ def test_decision_on_congress_list_is_published_only_after_the_report(world):
 def test_evaluation_cannot_start_in_the_first_year_unless_staged(world, decision):
     drive_to(decision, State.IN_EXECUTION, world.cast)
     with refused("rule6.too_early", decision, says=("Rule 6", "12 months")):
-        services.start_evaluation(decision=decision, actor=world.gov, evaluator_org=world.evaluator_body)
-    services.start_evaluation(
+        evaluations.start_evaluation(decision=decision, actor=world.gov, evaluator_org=world.evaluator_body)
+    evaluations.start_evaluation(
         decision=decision,
         actor=world.gov,
         evaluator_org=world.evaluator_body,
@@ -459,14 +461,14 @@ def test_evaluation_may_start_one_year_into_execution(world, decision):
     drive_to(decision, State.IN_EXECUTION, world.cast)
     decision.execution_started_at = timezone.now() - timedelta(days=366)  # time passes (not a status change)
     decision.save(update_fields=["execution_started_at"])
-    services.start_evaluation(decision=decision, actor=world.gov, evaluator_org=world.evaluator_body)
+    evaluations.start_evaluation(decision=decision, actor=world.gov, evaluator_org=world.evaluator_body)
     assert status_of(decision) == State.EVALUATING
 
 
 def test_evaluation_may_start_within_six_months_after_the_term_expired(world):
     decision = make_decision(world, term_end=timezone.localdate() - timedelta(days=30))
     drive_to(decision, State.IN_EXECUTION, world.cast)
-    services.start_evaluation(decision=decision, actor=world.gov, evaluator_org=world.evaluator_body)
+    evaluations.start_evaluation(decision=decision, actor=world.gov, evaluator_org=world.evaluator_body)
     assert status_of(decision) == State.EVALUATING
 
 
@@ -474,7 +476,7 @@ def test_evaluation_long_after_the_term_expired_is_not_excused(world):
     decision = make_decision(world, term_end=timezone.localdate() - timedelta(days=240))
     drive_to(decision, State.IN_EXECUTION, world.cast)
     with refused("rule6.too_early", decision, says="Rule 6"):
-        services.start_evaluation(decision=decision, actor=world.gov, evaluator_org=world.evaluator_body)
+        evaluations.start_evaluation(decision=decision, actor=world.gov, evaluator_org=world.evaluator_body)
 
 
 def test_body_that_did_the_risk_assessment_cannot_evaluate(world):
@@ -493,14 +495,14 @@ def test_body_that_did_the_risk_assessment_cannot_evaluate(world):
     )
     drive_to(decision, State.IN_EXECUTION, world.cast)
     with refused("rule6.not_independent", decision, says=("Rule 6", world.evaluator_body.name)):
-        services.start_evaluation(
+        evaluations.start_evaluation(
             decision=decision,
             actor=world.gov,
             evaluator_org=world.evaluator_body,
             staged=True,
             stage_reason="第一阶段（实施满半年）",
         )
-    services.start_evaluation(
+    evaluations.start_evaluation(
         decision=decision, actor=world.gov, evaluator_org=world.institute, staged=True, stage_reason="第一阶段"
     )
     assert status_of(decision) == State.EVALUATING
@@ -530,7 +532,7 @@ WRONG_MOVES_IN_EXECUTION = {
     "record_collective_decision": lambda w, d: record_meeting(w, d),
     "start_execution": lambda w, d: services.start_execution(decision=d, actor=w.gov, execution_unit=w.transport),
     "withdraw": lambda w, d: services.withdraw_decision(decision=d, actor=w.gov, reason="不再执行。"),
-    "complete_evaluation": lambda w, d: services.complete_evaluation(
+    "complete_evaluation": lambda w, d: evaluations.complete_evaluation(
         decision=d, actor=w.evaluator, conclusion="stop", summary="x"
     ),
 }
@@ -581,7 +583,7 @@ def test_suspended_decision_resumes_only_through_adjustment(world, decision):
     with refused("procedure.wrong_state", decision, says="Suspended"):
         services.archive_decision(decision=decision, actor=world.gov, reason="归档。")
     with refused("procedure.wrong_state", decision, says="Suspended"):
-        services.start_evaluation(
+        evaluations.start_evaluation(
             decision=decision,
             actor=world.gov,
             evaluator_org=world.evaluator_body,

@@ -12,6 +12,7 @@ from decisions.models import Document
 from decisions.procedure import State, StepKind, StepStatus
 from decisions.selectors import current_steps, public_decisions
 from demo.walkthrough import drive_to, pdf_file, step_details, step_forward, upload_decision_text
+from evaluation import services as evaluations
 from tests.decisions.test_rules import high_risk, ready_for_review, request_review, run_unit_step, upload_draft
 from tests.factories import make_decision
 from tests.refusals import refused, status_of
@@ -187,12 +188,12 @@ def test_draft_is_frozen_under_legality_review(world, decision):
         upload_draft(world, decision, name="new.pdf")
     review = current_steps(decision)[StepKind.LEGALITY_REVIEW]
     assert review.draft == decision.documents.filter(kind="draft").latest("version")
-    assert review.details["reviewed_draft"]["sha256"] == review.draft.sha256
+    assert review.legalityreview.reviewed_draft == review.draft
 
 
 def test_only_the_evaluator_uploads_the_evaluation_report(world, decision):
     drive_to(decision, State.IN_EXECUTION, world.cast)
-    services.start_evaluation(
+    evaluations.start_evaluation(
         decision=decision, actor=world.gov, evaluator_org=world.evaluator_body, staged=True, stage_reason="第一阶段"
     )
     step = current_steps(decision)[StepKind.POST_EVALUATION]
@@ -291,11 +292,13 @@ def test_rejected_adjustment_returns_to_suspension_and_the_decision_stays_public
 def test_evaluator_must_be_an_independent_body_and_staging_states_its_stage(world, decision):
     drive_to(decision, State.IN_EXECUTION, world.cast)
     with refused("evaluation.evaluator", decision):
-        services.start_evaluation(
+        evaluations.start_evaluation(
             decision=decision, actor=world.gov, evaluator_org=world.transport, staged=True, stage_reason="第一阶段"
         )
     with refused("rule6.stage_reason", decision, says="Rule 6"):
-        services.start_evaluation(decision=decision, actor=world.gov, evaluator_org=world.evaluator_body, staged=True)
+        evaluations.start_evaluation(
+            decision=decision, actor=world.gov, evaluator_org=world.evaluator_body, staged=True
+        )
 
 
 @pytest.mark.parametrize("persona", ["drafter", "supervisor"])
@@ -420,7 +423,7 @@ def test_a_sub_unit_of_the_assessor_makes_the_evaluator_not_independent(world):
     )
     drive_to(decision, State.IN_EXECUTION, world.cast)
     with refused("rule6.not_independent", decision, says="Rule 6"):
-        services.start_evaluation(
+        evaluations.start_evaluation(
             decision=decision, actor=world.gov, evaluator_org=world.evaluator_body, staged=True, stage_reason="第一阶段"
         )
 

@@ -47,7 +47,6 @@ def test_a_record_is_a_row_of_its_own_with_organizations_as_foreign_keys(world):
     )
     assessment = RiskAssessment.objects.get(step=step)
     assert (assessment.risk_level, assessment.controllable, assessment.assessing_org) == ("high", True, world.institute)
-    assert step.details == {}
     # What the procedure was told: the outcome its rules read, the draft assessed, the independent body.
     assert (step.outcome, step.assessed_by) == (RiskFinding.ACCEPTABLE, world.institute)
     assert ("Risk level", "High") in [(str(label), str(value)) for label, value in record_rows(step)]
@@ -134,4 +133,3 @@ def test_publication_execution_and_each_progress_report_are_records_of_their_own
     assert steps[StepKind.EXECUTION].execution.unit == world.transport
     reports = list(steps[StepKind.EXECUTION].execution_reports.values_list("progress", "reported_by__username"))
     assert reports == [("第一季度：线网调整完成 60%。", "drafter"), ("第二季度：全部完成。", "drafter")]
-    assert all(step.details == {} for step in steps.values() if step.kind != StepKind.LEGALITY_REVIEW)

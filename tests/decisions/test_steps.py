@@ -10,6 +10,7 @@ from decisions.models import Document, Step
 from decisions.procedure import UNIT_RUN_STEPS, Requirement, State, StepKind, StepStatus
 from decisions.selectors import current_steps, record_values
 from demo.walkthrough import complete_required_steps, drive_to, pdf_file, step_details
+from review import services as legality
 from tests.factories import make_user
 from tests.refusals import refused, status_of
 
@@ -45,7 +46,7 @@ def fresh(step: Step) -> Step:
 
 
 def request_review(world, decision, actor=None):
-    return services.request_legality_review(
+    return legality.request_legality_review(
         decision=decision,
         actor=actor or world.drafter,
         legal_basis="条例",
@@ -129,8 +130,8 @@ def test_legality_requester_cannot_give_the_opinion(world, decision):
     ready_except(world, decision, skip=None)
     request_review(world, decision, actor=dual)
     with refused("permission.two_person", decision, says="Two-person rule"):
-        services.give_legality_opinion(decision=decision, actor=dual, opinion="lawful", opinion_text="合法。")
-    services.give_legality_opinion(
+        legality.give_legality_opinion(decision=decision, actor=dual, opinion="lawful", opinion_text="合法。")
+    legality.give_legality_opinion(
         decision=decision, actor=world.legal_reviewer, opinion="lawful", opinion_text="合法。"
     )
     assert status_of(decision) == State.AWAITING_DISCUSSION

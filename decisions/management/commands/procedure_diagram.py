@@ -1,7 +1,8 @@
 from django.core.management.base import BaseCommand
 from django.utils import translation
 
-from decisions.procedure import STEP_MOVES, STEP_SPECS, TRANSITIONS, State, StepStatus
+from decisions.models import Execution, ExecutionReport, Meeting, MeetingSpeaker, Publication
+from decisions.procedure import STEP_MOVES, STEP_SPECS, TRANSITIONS, State, StepKind, StepStatus
 from decisions.registry import owner_of
 
 
@@ -65,18 +66,24 @@ def render_procedure_markdown() -> str:
             "| step | law | owned by | record | needs a document |",
             "|---|---|---|---|---|",
         ]
+        own_records = {  # the records `decisions` keeps itself
+            StepKind.COLLECTIVE_DISCUSSION: (Meeting, MeetingSpeaker),
+            StepKind.PUBLICATION: (Publication,),
+            StepKind.EXECUTION: (Execution, ExecutionReport),
+        }
         for kind, spec in STEP_SPECS.items():
             owner = owner_of(kind)
-            if owner is None:
-                lines.append(
-                    f"| `{kind.value}` | {spec.article} | decisions | recorded by the decision's own actions | no |"
+            models = (owner.record_model,) if owner else own_records.get(kind, ())
+            app_label = models[0]._meta.app_label if models else "decisions"
+            record = "; ".join(
+                f"`{model._meta.object_name}`: "
+                + ", ".join(
+                    f"`{field.name}`" for field in model._meta.concrete_fields if field.name not in ("id", "step")
                 )
-                continue
-            model = owner.record_model._meta
-            fields = ", ".join(f"`{name}`" for name in owner.form_class.base_fields)
-            document = "yes" if owner.needs_document else "no"
-            record = f"`{model.object_name}`: {fields}"
-            lines.append(f"| `{kind.value}` | {spec.article} | {model.app_label} | {record} | {document} |")
+                for model in models
+            )
+            document = "yes" if owner and owner.needs_document else "no"
+            lines.append(f"| `{kind.value}` | {spec.article} | {app_label} | {record} | {document} |")
     return "\n".join(lines) + "\n"
 
 

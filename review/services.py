@@ -1,4 +1,9 @@
-"""Legality review (Decree 713 Art. 25–28): request, opinion, confirmation of changes."""
+"""The legality review (Decree 713 Art. 25–28): the request, the opinion and the confirmation of the changes.
+
+Each is a transition of the decision's table that `review` owns: it keeps its record (`LegalityReview`, one per round)
+and drives the step and the decision through the inbound services of `decisions`, passing the typed outcome the
+procedure's rules read (the opinion) and the draft under review (`Step.draft`).
+"""
 
 from django.db import transaction
 from django.utils import timezone
@@ -6,22 +11,13 @@ from django.utils.translation import gettext as _
 
 from accountability.ledger import record_event
 from accounts.models import User
-from workdays.calendar import add_working_days
-
-from ..errors import ProcedureError
-from ..models import Decision, Document, Step
-from ..permissions import Action, acting_role
-from ..procedure import (
-    PRE_DISCUSSION_STEPS,
-    State,
-    StepKind,
-    StepStatus,
-)
-from ..selectors import current_steps
-from .base import (
-    LEGALITY_OPINIONS,
+from decisions.errors import ProcedureError
+from decisions.models import Decision, Document, Step
+from decisions.permissions import Action, acting_role
+from decisions.procedure import PRE_DISCUSSION_STEPS, LegalityOpinion, State, StepKind, StepStatus
+from decisions.selectors import current_steps
+from decisions.services.inbound import (
     check_transition,
-    draft_reference,
     ensure_allowed,
     latest_draft,
     lock_decision,
@@ -34,6 +30,14 @@ from .base import (
     save_step,
     set_aside_unused_optional_steps,
 )
+from workdays.calendar import add_working_days
+
+from .models import LegalityReview
+
+
+def _save(record: LegalityReview, actor: User) -> None:
+    record._history_user = actor
+    record.save()
 
 
 @transaction.atomic
@@ -85,17 +89,20 @@ def request_legality_review(
     step.opened_at = step.submitted_at = timezone.now()
     step.submitted_by = actor
     step.due_on, step.due_is_provisional = due.value, due.provisional
-    reviewed = latest_draft(decision)
-    step.draft = reviewed
-    step.details = {
-        "legal_basis": legal_basis,
-        "procedure_statement": procedure_statement,
-        "review_working_days": days,
-        "urgency_reason": urgency_reason,
-        "shortened": days < minimum,
-        "reviewed_draft": draft_reference(reviewed),  # the text under review, fixed by its hash
-    }
+    step.draft = latest_draft(decision)  # the text under review, fixed by its hash
     save_step(step, actor)
+    _save(
+        LegalityReview(
+            step=step,
+            legal_basis=legal_basis,
+            procedure_statement=procedure_statement,
+            review_working_days=days,
+            urgency_reason=urgency_reason,
+            shortened=days < minimum,
+            reviewed_draft=step.draft,
+        ),
+        actor,
+    )
     set_aside = set_aside_unused_optional_steps(decision, actor, PRE_DISCUSSION_STEPS)
     move_to(
         decision,
@@ -131,37 +138,35 @@ def give_legality_opinion(
     transition = check_transition(decision, "give_legality_opinion", actor)
     step = Step.objects.select_for_update().get(pk=current_steps(decision)[StepKind.LEGALITY_REVIEW].pk)
     ensure_allowed(actor, Action.GIVE_LEGALITY_OPINION, step)  # two-person rule against the requester
-    if opinion not in LEGALITY_OPINIONS:
+    if opinion not in LegalityOpinion.values:
         raise ProcedureError("legality.opinion", _("Choose one of the legality review opinions."), fields=("opinion",))
     opinion_text = require_text(
         opinion_text, "legality.opinion_text", _("Write the review opinion."), fields=("opinion_text",)
     )
-    if opinion == "exploratory_reform" and not legal_risk.strip():
+    if opinion == LegalityOpinion.EXPLORATORY_REFORM and not legal_risk.strip():
         raise ProcedureError(
             "legality.legal_risk",
             _("Decree 713 Art. 25: an exploratory reform goes to discussion only with its legal risk stated."),
             fields=("legal_risk",),
         )
-    if opinion == "lawful_with_changes" and not required_changes.strip():
+    if opinion == LegalityOpinion.LAWFUL_WITH_CHANGES and not required_changes.strip():
         raise ProcedureError("legality.changes", _("State the changes the draft needs."), fields=("required_changes",))
+    record = LegalityReview.objects.get(step=step)
+    record.opinion, record.opinion_text = opinion, opinion_text
+    record.legal_risk, record.required_changes = legal_risk.strip(), required_changes.strip()
+    record.advisers_consulted = advisers_consulted.strip()
+    _save(record, actor)
     now = timezone.now()
-    step.outcome = opinion
-    step.details = step.details | {
-        "opinion": opinion,
-        "opinion_text": opinion_text,
-        "legal_risk": legal_risk.strip(),
-        "required_changes": required_changes.strip(),
-        "advisers_consulted": advisers_consulted.strip(),
-    }
+    step.outcome = opinion  # what the procedure's rules read (Art. 25)
     step.reviewed_at, step.reviewed_by = now, actor
     after = {"opinion": opinion}
-    if opinion in ("lawful", "exploratory_reform"):
+    if opinion in (LegalityOpinion.LAWFUL, LegalityOpinion.EXPLORATORY_REFORM):
         move_step(step, "complete")
         step.completed_at, step.completed_by = now, actor
         save_step(step, actor)
         open_step(current_steps(decision)[StepKind.COLLECTIVE_DISCUSSION], actor)
         move_to(decision, State.AWAITING_DISCUSSION, actor=actor, transition=transition, after=after)
-    elif opinion == "lawful_with_changes":
+    elif opinion == LegalityOpinion.LAWFUL_WITH_CHANGES:
         move_step(step, "accept_with_changes")
         save_step(step, actor)
         record_event(
@@ -206,13 +211,12 @@ def confirm_legality_changes(*, decision: Decision, actor: User, comment: str = 
             ),
         )
     now = timezone.now()
+    record = LegalityReview.objects.get(step=step)
+    record.changes_confirmed_at, record.confirmation_comment = now, comment.strip()
+    record.confirmed_draft = latest_draft(decision)
+    _save(record, actor)
     move_step(step, "complete")
     step.completed_at, step.completed_by = now, actor
-    step.details = step.details | {
-        "changes_confirmed_at": now.isoformat(),
-        "confirmation_comment": comment.strip(),
-        "confirmed_draft": draft_reference(latest_draft(decision)),
-    }
     save_step(step, actor)
     open_step(current_steps(decision)[StepKind.COLLECTIVE_DISCUSSION], actor)
     move_to(decision, State.AWAITING_DISCUSSION, actor=actor, transition=transition, reason=comment)

@@ -1,0 +1,174 @@
+"""The post-decision evaluation (Decree 713 Art. 36): its start and its completion, transitions of the decision's table
+that `evaluation` owns, driven through the inbound services of `decisions`."""
+
+from datetime import date, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Organization, User
+from decisions.errors import ProcedureError
+from decisions.models import Decision, Step
+from decisions.procedure import EvaluationConclusion, State, StepKind, StepStatus
+from decisions.selectors import current_steps
+from decisions.services.inbound import (
+    begin_adjustment,
+    check_transition,
+    lock_decision,
+    move_step,
+    move_to,
+    new_round,
+    open_step,
+    profile_for,
+    require_text,
+    save_step,
+)
+
+from .models import Evaluation
+
+
+def _save(record: Evaluation, actor: User) -> None:
+    record._history_user = actor
+    record.save()
+
+
+def _add_months(day: date, months: int) -> date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for candidate_day in (day.day, 30, 29, 28):
+        try:
+            return date(year, month, candidate_day)
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+@transaction.atomic
+def start_evaluation(
+    *, decision: Decision, actor: User, evaluator_org: Organization, staged: bool = False, stage_reason: str = ""
+) -> Step:
+    """Rule 6: no earlier than one year into execution, unless staged or the term has expired (then within six
+    months of expiry); the evaluator must not be the body that did the pre-decision assessment."""
+    decision = lock_decision(decision)
+    transition = check_transition(decision, "start_evaluation", actor)
+    independent_kinds = (Organization.Kind.THIRD_PARTY, Organization.Kind.EXPERT_INSTITUTION)
+    if evaluator_org is None or evaluator_org.kind not in independent_kinds:
+        raise ProcedureError(
+            "evaluation.evaluator",
+            _("Choose a third-party body or an expert institution as the evaluation body."),
+            fields=("evaluator_org",),
+        )
+    stage_reason = (stage_reason or "").strip()
+    if staged and not stage_reason:
+        raise ProcedureError(
+            "rule6.stage_reason",
+            _("Rule 6: a staged evaluation states which stage of the decision it evaluates."),
+            fields=("stage_reason",),
+        )
+    today = timezone.localdate()
+    profile = profile_for(decision.organ)
+    started = timezone.localdate(decision.execution_started_at) if decision.execution_started_at else today
+    earliest = _add_months(started, profile.evaluation_after_months)
+    one_year_in = earliest <= today
+    term_expired_recently = bool(
+        decision.term_end
+        and decision.term_end < today <= _add_months(decision.term_end, profile.evaluation_within_months_after_term)
+    )
+    if not (staged or one_year_in or term_expired_recently):
+        raise ProcedureError(
+            "rule6.too_early",
+            _(
+                "Rule 6: third-party evaluation starts no earlier than %(months)s months into execution (on "
+                "%(date)s), unless it is staged or the decision's term has expired (then within %(after)s months)."
+            )
+            % {
+                "months": profile.evaluation_after_months,
+                "date": earliest.isoformat(),
+                "after": profile.evaluation_within_months_after_term,
+            },
+        )
+    steps = current_steps(decision)
+    # The bodies that did the pre-decision assessment work, as the steps' owners recorded them.
+    assessors = set(decision.steps.filter(assessed_by__isnull=False).values_list("assessed_by_id", flat=True))
+    # Independence covers the whole body: its parent and its sub-units count as the body itself.
+    related = evaluator_org.descendant_ids() | {
+        org.pk for org in evaluator_org.ancestors_and_self() if org.kind != Organization.Kind.GOVERNMENT
+    }
+    if assessors & related:
+        raise ProcedureError(
+            "rule6.not_independent",
+            _(
+                "Rule 6 (Decree 713 Art. 36): %(org)s did this decision's pre-decision assessment and cannot "
+                "evaluate it."
+            )
+            % {"org": evaluator_org.name},
+            fields=("evaluator_org",),
+        )
+    step = steps[StepKind.POST_EVALUATION]
+    if step.status != StepStatus.PENDING:
+        step = new_round(step, status=StepStatus.PENDING, actor=actor)
+    open_step(step, actor)
+    _save(Evaluation(step=step, evaluator=evaluator_org, staged=staged, stage_reason=stage_reason), actor)
+    decision.evaluator_org = evaluator_org
+    move_to(
+        decision,
+        State.EVALUATING,
+        actor=actor,
+        transition=transition,
+        after={"evaluator": evaluator_org.name, "staged": staged},
+    )
+    return step
+
+
+@transaction.atomic
+def complete_evaluation(*, decision: Decision, actor: User, conclusion: str, summary: str) -> Step:
+    """Art. 36: the evaluator's report and conclusion. "Continue" closes the evaluation and execution goes on;
+    "adjust" or "stop" opens the adjustment procedure (rule 7, Art. 37) at once, due to be decided within the
+    profile's days — the decision in force is changed or stopped only by that procedure."""
+    decision = lock_decision(decision)
+    transition = check_transition(decision, "complete_evaluation", actor)
+    if conclusion not in EvaluationConclusion.values:
+        raise ProcedureError(
+            "evaluation.conclusion", _("Choose the conclusion: continue, adjust or stop."), fields=("conclusion",)
+        )
+    summary = require_text(
+        summary, "evaluation.summary", _("Summarize the evaluation's findings."), fields=("summary",)
+    )
+    step = current_steps(decision)[StepKind.POST_EVALUATION]
+    evaluators = decision.evaluator_org.descendant_ids()
+    if not step.documents.filter(uploaded_by__organization_id__in=evaluators).exists():
+        raise ProcedureError("evaluation.report", _("The evaluation body uploads its evaluation report first."))
+    now = timezone.now()
+    evaluation = Evaluation.objects.get(step=step)
+    evaluation.conclusion, evaluation.summary = conclusion, summary
+    _save(evaluation, actor)
+    step.outcome = conclusion  # what the procedure reads: continue, or open the adjustment (Art. 36–37)
+    move_step(step, "complete")
+    step.submitted_at, step.submitted_by = now, actor
+    step.completed_at, step.completed_by = now, actor
+    save_step(step, actor)
+    if conclusion == "continue":
+        move_to(decision, State.IN_EXECUTION, actor=actor, transition=transition, after={"conclusion": conclusion})
+        return step
+    purpose = Decision.AdjustmentPurpose.STOP if conclusion == "stop" else Decision.AdjustmentPurpose.CHANGE
+    # The evaluation is over: a rejected adjustment leaves the decision in execution, not under evaluation.
+    rounds = begin_adjustment(decision, actor, purpose, from_state=State.IN_EXECUTION)
+    due = timezone.localdate() + timedelta(days=profile_for(decision.organ).adjustment_after_evaluation_days)
+    meeting = rounds[StepKind.COLLECTIVE_DISCUSSION]
+    meeting.due_on = due
+    save_step(meeting, actor)
+    move_to(
+        decision,
+        State.DRAFTING,
+        actor=actor,
+        transition=transition,
+        reason=summary,
+        after={
+            "conclusion": conclusion,
+            "adjustment_round": decision.adjustment_round,
+            "purpose": purpose,
+            "adjustment_due_on": due,
+        },
+    )
+    return step
