@@ -9,7 +9,9 @@ from .selectors import visible_decisions
 
 
 def decision_for(user, pk: int, *, detailed: bool = False) -> Decision:
-    queryset = visible_decisions(user).select_related("organ", "undertaking_unit", "execution_unit", "evaluator_org")
+    queryset = visible_decisions(user).select_related(
+        "organ", "undertaking_unit", "execution_unit", "evaluator_org", "adjustment"
+    )
     if detailed:
         queryset = queryset.prefetch_related(
             Prefetch(

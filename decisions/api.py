@@ -34,7 +34,7 @@ from . import services
 from .access import decision_for
 from .errors import ProcedureError
 from .filters import DecisionFilter
-from .models import Decision, Step
+from .models import Adjustment, Decision, Step
 from .permissions import Action, can
 from .procedure import Requirement, StepKind, StepStatus, event_label
 from .registry import transition_input, transition_inputs
@@ -71,8 +71,18 @@ class DecisionFlagsSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class AdjustmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Adjustment
+        fields = ["number", "purpose", "stage", "reason", "started_at", "due_on"]
+        read_only_fields = fields
+
+
 class DecisionSerializer(serializers.ModelSerializer):
     status_label = serializers.CharField(source="get_status_display", read_only=True)
+    # Where the procedure stands: the adjustment's stage while one runs beside the decision in force, else `status`.
+    procedure_state = serializers.CharField(read_only=True)
+    adjustment = AdjustmentSerializer(read_only=True)
     organ = OrganizationRefSerializer(read_only=True)
     undertaking_unit = OrganizationRefSerializer(read_only=True)
     flags = DecisionFlagsSerializer(source="*", read_only=True)
@@ -88,6 +98,8 @@ class DecisionSerializer(serializers.ModelSerializer):
             "scope_category",
             "status",
             "status_label",
+            "procedure_state",
+            "adjustment",
             "organ",
             "undertaking_unit",
             "flags",
@@ -230,7 +242,7 @@ def _detailed(pk: int) -> Decision:
     """The decision with its steps and their people, as the detail answer shows it (no visibility check: only for
     the answer to a transition the user has just made)."""
     return (
-        Decision.objects.select_related("organ", "undertaking_unit", "execution_unit", "evaluator_org")
+        Decision.objects.select_related("organ", "undertaking_unit", "execution_unit", "evaluator_org", "adjustment")
         .prefetch_related(Prefetch("steps", queryset=Step.objects.select_related("submitted_by", "completed_by")))
         .get(pk=pk)
     )
@@ -246,7 +258,7 @@ class DecisionListView(generics.ListAPIView):
     pagination_class = DecisionCursorPagination
 
     def get_queryset(self):
-        return visible_decisions(self.request.user).select_related("organ", "undertaking_unit")
+        return visible_decisions(self.request.user).select_related("organ", "undertaking_unit", "adjustment")
 
     @extend_schema(responses={200: DecisionSerializer(many=True), **_errors(400, 403)})
     def get(self, request, *args, **kwargs):

@@ -8,6 +8,7 @@ from accounts.models import Organization
 
 from .models import Decision, Document, SuperiorReport
 from .procedure import (
+    AdjustmentPurpose,
     MeetingOutcome,
     MemberView,
 )
@@ -166,7 +167,7 @@ class StartExecutionForm(forms.Form):
 
 
 class AdjustmentForm(forms.Form):
-    purpose = forms.ChoiceField(label=_("Purpose"), choices=Decision.AdjustmentPurpose.choices[1:])
+    purpose = forms.ChoiceField(label=_("Purpose"), choices=AdjustmentPurpose.choices)
     reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 

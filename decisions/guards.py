@@ -115,8 +115,8 @@ def risk_controllable(decision: Decision, steps: dict[str, Step]) -> ProcedureEr
 
 def draft_uploaded(decision: Decision, steps: dict[str, Step]) -> ProcedureError | None:
     drafts = decision.documents.filter(kind="draft")
-    if decision.is_adjustment and decision.adjustment_started_at:
-        drafts = drafts.filter(uploaded_at__gt=decision.adjustment_started_at)  # the adjusted text, not the old one
+    if decision.is_adjustment:
+        drafts = drafts.filter(uploaded_at__gt=decision.adjustment.started_at)  # the adjusted text, not the old one
     if not drafts.exists():
         return ProcedureError(
             "rule1.no_draft",
@@ -191,7 +191,7 @@ def congress_report_done(decision: Decision, steps: dict[str, Step]) -> Procedur
 
 
 def not_in_force(decision: Decision, steps: dict[str, Step]) -> ProcedureError | None:
-    if decision.is_under_adjustment_in_force:
+    if decision.is_adjustment:
         return ProcedureError(
             "rule7.in_force",
             _("Rule 7: the decision is in force while its adjustment runs; it is stopped only by the adjustment."),
@@ -224,7 +224,8 @@ def not_confidential(decision: Decision, steps: dict[str, Step]) -> ProcedureErr
 
 
 def published_or_confidential(decision: Decision, steps: dict[str, Step]) -> ProcedureError | None:
-    if decision.status == State.PUBLISHED or (decision.status == State.DECIDED and decision.is_lawfully_confidential):
+    state = decision.procedure_state
+    if state == State.PUBLISHED or (state == State.DECIDED and decision.is_lawfully_confidential):
         return None
     return ProcedureError(
         "rule5.not_published",
@@ -234,8 +235,8 @@ def published_or_confidential(decision: Decision, steps: dict[str, Step]) -> Pro
 
 def decision_text_uploaded(decision: Decision, steps: dict[str, Step]) -> ProcedureError | None:
     texts = decision.documents.filter(kind="decision_text")
-    if decision.is_adjustment and decision.adjustment_started_at:
-        texts = texts.filter(uploaded_at__gt=decision.adjustment_started_at)  # the adjusted text, not the old one
+    if decision.is_adjustment:
+        texts = texts.filter(uploaded_at__gt=decision.adjustment.started_at)  # the adjusted text, not the old one
     if not texts.exists():
         return ProcedureError(
             "rule5.no_decision_text",
@@ -263,6 +264,25 @@ def execution_ended(decision: Decision, steps: dict[str, Step]) -> ProcedureErro
     )
 
 
+def no_adjustment_running(decision: Decision, steps: dict[str, Step]) -> ProcedureError | None:
+    if decision.is_adjustment:
+        return ProcedureError(
+            "rule7.adjustment_running",
+            _(
+                "Rule 7 (Decree 713 Art. 37): adjustment %(number)s of this decision is under way (%(stage)s); it "
+                "ends (decided, rejected or abandoned) before anything else is started."
+            )
+            % {"number": decision.adjustment.number, "stage": decision.adjustment.get_stage_display()},
+        )
+    return None
+
+
+def adjustment_running(decision: Decision, steps: dict[str, Step]) -> ProcedureError | None:
+    if not decision.is_adjustment:
+        return ProcedureError("adjustment.none", _("No adjustment of this decision is under way."))
+    return None
+
+
 GUARDS: dict[str, Callable[[Decision, dict[str, Step]], ProcedureError | None]] = {
     fn.__name__: fn
     for fn in (
@@ -280,6 +300,8 @@ GUARDS: dict[str, Callable[[Decision, dict[str, Step]], ProcedureError | None]] 
         published_or_confidential,
         decision_text_uploaded,
         execution_ended,
+        no_adjustment_running,
+        adjustment_running,
     )
 }
 

@@ -8,8 +8,12 @@ from accounts.models import Organization
 from .fields import NoBulkUpdateQuerySet, ProtectedStatusField, status_unlocked
 from .procedure import (
     ACTIVE_STATES,
+    IN_FORCE_STATES,
     NOT_APPLICABLE_STATUSES,
+    RUNNING_ADJUSTMENT_STAGES,
     STEP_OUTCOMES,
+    AdjustmentPurpose,
+    AdjustmentStage,
     MeetingOutcome,
     MemberView,
     Requirement,
@@ -89,11 +93,6 @@ class Decision(models.Model):
         PUBLIC_CONSTRUCTION = "public_construction", _("Major public construction project")
         OTHER = "other", _("Other matter of major public interest")
 
-    class AdjustmentPurpose(models.TextChoices):
-        NONE = "", _("None")
-        CHANGE = "change", _("Change the decision")
-        STOP = "stop", _("Stop the decision")
-
     number = models.CharField(_("number"), max_length=30)
     title = models.CharField(_("title"), max_length=200)
     summary = models.TextField(_("summary"), blank=True)
@@ -149,11 +148,15 @@ class Decision(models.Model):
     confidentiality_confirmed_at = models.DateTimeField(_("confidentiality confirmed"), null=True, blank=True)
 
     term_end = models.DateField(_("term ends"), null=True, blank=True)
+    # How many adjustments were started (each step round records the one it belongs to), and the one running now.
     adjustment_round = models.PositiveSmallIntegerField(_("adjustment round"), default=0)
-    adjustment_started_at = models.DateTimeField(_("adjustment started"), null=True, blank=True)
-    adjustment_from_state = models.CharField(_("state before the adjustment"), max_length=30, blank=True, default="")
-    adjustment_purpose = models.CharField(
-        _("adjustment purpose"), max_length=10, choices=AdjustmentPurpose.choices, blank=True, default=""
+    adjustment = models.ForeignKey(
+        "Adjustment",
+        verbose_name=_("adjustment under way"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     execution_started_at = models.DateTimeField(_("execution started"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
@@ -189,28 +192,59 @@ class Decision(models.Model):
 
     @property
     def is_adjustment(self) -> bool:
-        return self.adjustment_round > 0
+        """An adjustment is running the procedure again while the decision it adjusts stays in force (rule 7)."""
+        return self.adjustment_id is not None
 
     @property
     def is_in_force(self) -> bool:
-        """Published (or confidentially decided) and executed, including while an adjustment runs (rule 7)."""
-        from .procedure import State
-
-        running = {State.IN_EXECUTION, State.EVALUATING, State.SUSPENDED}
-        return self.status in running or (
-            self.is_under_adjustment_in_force or (self.is_adjustment and self.status == State.PUBLISHED)
-        )
+        """Executed (or suspended): the decision binds, whether or not an adjustment runs beside it."""
+        return self.status in IN_FORCE_STATES
 
     @property
-    def is_under_adjustment_in_force(self) -> bool:
-        """An adjustment is running the procedure again while the decision it adjusts stays in force (rule 7)."""
-        from .procedure import ADJUSTING_STATES
+    def procedure_state(self) -> str:
+        """Where the procedure stands: the adjustment's stage while one runs, else the decision's own status."""
+        return self.adjustment.stage if self.adjustment_id else self.status
 
-        return (
-            self.is_adjustment
-            and self.status in ADJUSTING_STATES
-            and (self.execution_started_at is not None or self.published_at is not None)
-        )
+
+class Adjustment(models.Model):
+    """An adjustment of a decision in force (Art. 37): changing or stopping it runs the procedure again in a round of
+    its own, while the decision in force keeps its status; a rejected or abandoned adjustment leaves it as it was."""
+
+    decision = models.ForeignKey(
+        Decision, verbose_name=_("decision"), on_delete=models.PROTECT, related_name="adjustments"
+    )
+    number = models.PositiveSmallIntegerField(_("adjustment round"))
+    purpose = models.CharField(_("Purpose"), max_length=10, choices=AdjustmentPurpose.choices)
+    reason = models.TextField(_("reason"))
+    stage = ProtectedStatusField(
+        _("stage"), max_length=30, choices=AdjustmentStage.choices, default=AdjustmentStage.DRAFTING
+    )
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("started by"), on_delete=models.PROTECT, related_name="+"
+    )
+    started_at = models.DateTimeField(_("adjustment started"), auto_now_add=True)
+    due_on = models.DateField(_("to be decided by"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = NoBulkUpdateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("adjustment")
+        verbose_name_plural = _("adjustments")
+        ordering = ["decision_id", "number"]
+        constraints = [models.UniqueConstraint(fields=["decision", "number"], name="adjustment_number_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.decision.number} · {self.get_purpose_display()} #{self.number}"
+
+    def refresh_from_db(self, *args, **kwargs):
+        with status_unlocked(self):
+            super().refresh_from_db(*args, **kwargs)
+
+    @property
+    def is_running(self) -> bool:
+        return self.stage in RUNNING_ADJUSTMENT_STAGES
 
 
 class Step(models.Model):

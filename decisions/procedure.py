@@ -31,6 +31,38 @@ class State(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
+class AdjustmentPurpose(models.TextChoices):
+    CHANGE = "change", _("Change the decision")
+    STOP = "stop", _("Stop the decision")
+
+
+class AdjustmentStage(models.TextChoices):
+    """Where an adjustment stands (Art. 37). While it runs the procedure again, the decision in force keeps its own
+    status (in execution, suspended); its first five stages are the procedure's states of the same names."""
+
+    DRAFTING = "drafting", _("Drafting")
+    LEGALITY_REVIEW = "legality_review", pgettext_lazy("decision state", "Legality review")
+    AWAITING_DISCUSSION = "awaiting_discussion", _("Awaiting collective discussion")
+    DECIDED = "decided", _("Decided")
+    PUBLISHED = "published", _("Published")
+    REJECTED = "rejected", _("Rejected: the decision in force stays as it was")
+    ABANDONED = "abandoned", _("Abandoned: the decision in force stays as it was")
+    COMPLETED = "completed", _("Completed: the adjusted decision is executed")
+    TERMINATED = "terminated", _("Completed: the decision was stopped")
+
+
+RUNNING_ADJUSTMENT_STAGES = frozenset(
+    {
+        AdjustmentStage.DRAFTING,
+        AdjustmentStage.LEGALITY_REVIEW,
+        AdjustmentStage.AWAITING_DISCUSSION,
+        AdjustmentStage.DECIDED,
+        AdjustmentStage.PUBLISHED,
+    }
+)
+# The decision in force is executed, or suspended (Art. 37): an adjustment runs beside it.
+IN_FORCE_STATES = frozenset({State.IN_EXECUTION, State.EVALUATING, State.SUSPENDED})
+
 # States in which the public may read a decision (a confidential one never).
 PUBLIC_STATES = frozenset(
     {State.PUBLISHED, State.IN_EXECUTION, State.EVALUATING, State.SUSPENDED, State.TERMINATED, State.ARCHIVED}
@@ -137,8 +169,6 @@ ADJUSTMENT_ROUND_STEPS = (
     StepKind.COLLECTIVE_DISCUSSION,
     StepKind.PUBLICATION,
 )
-# States of a decision whose adjustment is under way while the decision in force is still executed.
-ADJUSTING_STATES = frozenset({State.DRAFTING, State.LEGALITY_REVIEW, State.AWAITING_DISCUSSION, State.DECIDED})
 # Every decision has one row of each of these from the start (docs/procedure.md).
 ALL_STEPS = tuple(StepKind)
 
@@ -261,6 +291,12 @@ class Transition:
     help_text: object = ""
     # Guards whose refusal explains a wrong state better than "not possible while …" (it names the article).
     explained_by: tuple[str, ...] = ()
+    # Acts on the decision in force (its own status) rather than on the procedure, which, while an adjustment runs,
+    # stands where the adjustment stands (Art. 37: the two are separate).
+    on_force: bool = False
+
+    def current_state(self, decision) -> str:
+        return decision.status if self.on_force else decision.procedure_state
 
 
 def _t(name, label, sources, targets, action, **kwargs) -> Transition:
@@ -328,9 +364,9 @@ TRANSITIONS: dict[str, Transition] = {
             "record_collective_decision",
             _("Record the collective decision"),
             [S.AWAITING_DISCUSSION],
-            # A rejected adjustment returns the decision in force to where it stood (in execution, evaluating,
-            # suspended).
-            [S.DECIDED, S.REJECTED, S.DRAFTING, S.TERMINATED, S.IN_EXECUTION, S.EVALUATING, S.SUSPENDED],
+            # Rejected: a proposal ends; an adjustment ends and the decision in force stays as it was. An adopted
+            # adjustment that stops the decision terminates it.
+            [S.DECIDED, S.REJECTED, S.DRAFTING, S.TERMINATED],
             Action.RECORD_COLLECTIVE_DECISION,
             guards=("lawful_opinion", "party_report_done"),
             explained_by=("lawful_opinion",),
@@ -361,15 +397,30 @@ TRANSITIONS: dict[str, Transition] = {
             [S.SUSPENDED],
             Action.SUSPEND,
             needs_reason=True,
+            on_force=True,  # also while an adjustment runs
             rule=_("Rule 7; Decree 713 Art. 37"),
         ),
         _t(
             "start_adjustment",
             _("Start the adjustment procedure"),
             [S.IN_EXECUTION, S.EVALUATING, S.SUSPENDED],
-            [S.DRAFTING],
+            # The decision in force keeps its status (an evaluation under way ends); the adjustment starts drafting.
+            [S.IN_EXECUTION, S.SUSPENDED],
             Action.START_ADJUSTMENT,
+            guards=("no_adjustment_running",),
             needs_reason=True,
+            on_force=True,
+            rule=_("Rule 7; Decree 713 Art. 37"),
+        ),
+        _t(
+            "abandon_adjustment",
+            _("Abandon the adjustment"),
+            [S.IN_EXECUTION, S.SUSPENDED],
+            [S.IN_EXECUTION, S.SUSPENDED],  # the decision in force stays as it was
+            Action.START_ADJUSTMENT,
+            guards=("adjustment_running",),
+            needs_reason=True,
+            on_force=True,
             rule=_("Rule 7; Decree 713 Art. 37"),
         ),
         _t(
@@ -378,15 +429,18 @@ TRANSITIONS: dict[str, Transition] = {
             [S.IN_EXECUTION],
             [S.EVALUATING],
             Action.START_EVALUATION,
+            guards=("no_adjustment_running",),
+            on_force=True,
             rule=_("Rule 6; Decree 713 Art. 36"),
         ),
         _t(
             "complete_evaluation",
             _("Complete the evaluation"),
             [S.EVALUATING],
-            # "Continue": execution goes on; "adjust" or "stop": the adjustment procedure opens (Art. 36–37).
-            [S.IN_EXECUTION, S.DRAFTING],
+            # Execution goes on; a conclusion "adjust" or "stop" opens the adjustment beside it (Art. 36–37).
+            [S.IN_EXECUTION],
             Action.COMPLETE_EVALUATION,
+            on_force=True,
             rule=_("Decree 713 Art. 36"),
         ),
         _t(
@@ -395,7 +449,8 @@ TRANSITIONS: dict[str, Transition] = {
             [S.IN_EXECUTION, S.TERMINATED, S.REJECTED, S.WITHDRAWN],
             [S.ARCHIVED],
             Action.ARCHIVE,
-            guards=("execution_ended",),
+            guards=("no_adjustment_running", "execution_ended"),
+            on_force=True,
             needs_reason=True,
             rule=_("Decree 713 Art. 33"),
         ),

@@ -14,11 +14,11 @@ from .models import Decision, Document, Execution, Meeting, Publication, Step
 from .permissions import UNIT_ROLES
 from .procedure import (
     ACTIVE_STATES,
-    ADJUSTING_STATES,
     ALL_STEPS,
     NOT_APPLICABLE_STATUSES,
     PUBLIC_STATES,
     UNIT_RUN_STEPS,
+    State,
     StepKind,
 )
 
@@ -166,10 +166,16 @@ def record_rows(step: Step) -> list[tuple[str, object]]:
 
 
 def public_decisions() -> QuerySet[Decision]:
-    """Published decisions, including those whose adjustment is under way (the published text is still in force)."""
-    adjusting = Q(adjustment_round__gt=0, published_at__isnull=False, status__in=ADJUSTING_STATES)
+    """Published decisions, including those whose adjustment is under way (the decision in force keeps its status)."""
     lawfully_confidential = Q(is_confidential=True, confidentiality_confirmed_by__isnull=False)
-    return Decision.objects.filter(Q(status__in=PUBLIC_STATES) | adjusting).exclude(lawfully_confidential)
+    return Decision.objects.filter(status__in=PUBLIC_STATES).exclude(lawfully_confidential)
+
+
+def in_procedure_state(*states: str, prefix: str = "") -> Q:
+    """Decisions whose procedure stands in one of `states`: their own status, or their running adjustment's stage."""
+    return Q(**{f"{prefix}adjustment__isnull": True, f"{prefix}status__in": states}) | Q(
+        **{f"{prefix}adjustment__stage__in": states}
+    )
 
 
 # ---------------------------------------------------------------- the staff workspace
@@ -194,8 +200,8 @@ def my_tasks(user, limit: int = 50) -> list[Task]:
     if Role.DRAFTER in roles:
         # Required steps only: optional ones wait on the decision page until someone takes them up.
         for step in steps.filter(
+            in_procedure_state(State.DRAFTING, prefix="decision__"),
             status__in=["open", "returned"],
-            decision__status__in=["drafting"],
             kind__in=UNIT_STEP_KINDS,
             requirement="required",
         )[:limit]:
@@ -210,7 +216,9 @@ def my_tasks(user, limit: int = 50) -> list[Task]:
     if Role.LEGAL_REVIEWER in roles:
         for step in (
             steps.filter(
-                kind="legality_review", status__in=["submitted", "approved"], decision__status="legality_review"
+                in_procedure_state(State.LEGALITY_REVIEW, prefix="decision__"),
+                kind="legality_review",
+                status__in=["submitted", "approved"],
             )
             .exclude(submitted_by=user)
             .order_by("due_on", "pk")[:limit]
@@ -235,8 +243,9 @@ def my_tasks(user, limit: int = 50) -> list[Task]:
             "decided": _("Publish or start execution"),
             "published": _("Start execution"),
         }
-        for decision in visible.filter(status__in=list(labels)).select_related("undertaking_unit")[:limit]:
-            tasks.append(Task(str(labels[decision.status]), decision))
+        waiting = visible.filter(in_procedure_state(*labels)).select_related("undertaking_unit", "adjustment")
+        for decision in waiting[:limit]:
+            tasks.append(Task(str(labels[decision.procedure_state]), decision))
     if Role.EVALUATOR in roles:
         for decision in visible.filter(status="evaluating").select_related("undertaking_unit")[:limit]:
             tasks.append(Task(str(_("Complete the evaluation")), decision))

@@ -45,6 +45,9 @@ TRANSITION_INPUTS: dict[str, TransitionInput] = {
     "start_adjustment": TransitionInput(
         forms.AdjustmentForm, lambda d, u, c: services.start_adjustment(decision=d, actor=u, **c)
     ),
+    "abandon_adjustment": TransitionInput(
+        forms.ReasonForm, lambda d, u, c: services.abandon_adjustment(decision=d, actor=u, reason=c["reason"])
+    ),
     "archive": TransitionInput(
         forms.ReasonForm, lambda d, u, c: services.archive_decision(decision=d, actor=u, reason=c["reason"])
     ),

@@ -42,7 +42,7 @@ def decision_index(request):
     # The same FilterSet as the API's list (decisions/filters.py); the page leaves out the organ (always the user's).
     filters = DecisionFilter(
         request.GET or None,
-        queryset=visible_decisions(request.user).select_related("undertaking_unit", "organ"),
+        queryset=visible_decisions(request.user).select_related("undertaking_unit", "organ", "adjustment"),
         request=request,
         omit=("organ",),
     )

@@ -26,7 +26,7 @@ from accounts.models import User
 from decisions import services
 from decisions.guards import decision_text_uploaded
 from decisions.models import Decision, Document, Step
-from decisions.procedure import UNIT_RUN_STEPS, Requirement, State, StepKind, StepStatus
+from decisions.procedure import UNIT_RUN_STEPS, AdjustmentPurpose, Requirement, State, StepKind, StepStatus
 from decisions.selectors import current_steps
 from evaluation import services as evaluations
 from review import services as legality
@@ -245,8 +245,9 @@ class Walkthrough:
         decision.refresh_from_db()
         wording = self.wording
         sent = decision.documents.filter(kind=Document.Kind.DRAFT, is_public=False)
-        if decision.status_changed_at:
-            sent = sent.filter(uploaded_at__gte=decision.status_changed_at)
+        began = decision.adjustment.started_at if decision.is_adjustment else decision.status_changed_at
+        if began:  # a draft sent since this round of drafting began
+            sent = sent.filter(uploaded_at__gte=began)
         if not sent.exists():
             title = wording.adjustment_draft_title if decision.is_adjustment else wording.review_draft_title
             self.upload_draft(decision, title)
@@ -286,7 +287,8 @@ class Walkthrough:
         """The executive meeting, recorded by the government office: each member's view, the head last."""
         wording = self.wording
         if not head_statement:
-            stopping = decision.adjustment_purpose == Decision.AdjustmentPurpose.STOP and outcome == "adopted"
+            adjustment = decision.adjustment if decision.is_adjustment else None
+            stopping = outcome == "adopted" and adjustment is not None and adjustment.purpose == AdjustmentPurpose.STOP
             head_statement = wording.stop_statement if stopping else wording.head_statement
         members = members or meeting_members(outcome)
         return services.record_collective_decision(
@@ -373,7 +375,7 @@ class Walkthrough:
         """The next move on the main path (proposed → … → in_execution; an adjustment that stops the decision ends
         in terminated). `outcome`: the executive meeting's, when the decision awaits discussion."""
         decision.refresh_from_db()
-        status = decision.status
+        status = decision.procedure_state  # while an adjustment runs, where it stands
         cast = self.cast
         if status == State.PROPOSED:
             services.catalog_decision(decision=decision, actor=cast.gov_office)
@@ -411,10 +413,10 @@ class Walkthrough:
             raise ValueError(f"{target} is not on the main path")
         for _move in range(MOST_MOVES):
             decision.refresh_from_db()
-            if decision.status == target:
+            if decision.procedure_state == target:
                 return decision
             self.step_forward(decision)
-        raise RuntimeError(f"{decision.title}: could not reach {target}; it is {decision.status}")
+        raise RuntimeError(f"{decision.title}: could not reach {target}; it is {decision.procedure_state}")
 
 
 # ---------------------------------------------------------------- the same moves with the default wording

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Organization, User
 from decisions.errors import ProcedureError
 from decisions.models import Decision, Step
-from decisions.procedure import EvaluationConclusion, State, StepKind, StepStatus
+from decisions.procedure import AdjustmentPurpose, EvaluationConclusion, State, StepKind, StepStatus
 from decisions.selectors import current_steps
 from decisions.services.inbound import (
     begin_adjustment,
@@ -151,24 +151,22 @@ def complete_evaluation(*, decision: Decision, actor: User, conclusion: str, sum
     if conclusion == "continue":
         move_to(decision, State.IN_EXECUTION, actor=actor, transition=transition, after={"conclusion": conclusion})
         return step
-    purpose = Decision.AdjustmentPurpose.STOP if conclusion == "stop" else Decision.AdjustmentPurpose.CHANGE
-    # The evaluation is over: a rejected adjustment leaves the decision in execution, not under evaluation.
-    rounds = begin_adjustment(decision, actor, purpose, from_state=State.IN_EXECUTION)
+    purpose = AdjustmentPurpose.STOP if conclusion == EvaluationConclusion.STOP else AdjustmentPurpose.CHANGE
+    # The evaluation is over and the decision goes on being executed; beside it, the adjustment opens, due to be
+    # decided within the profile's days (its meeting round carries the date).
+    adjustment, rounds = begin_adjustment(decision, actor, purpose, summary)
     due = timezone.localdate() + timedelta(days=profile_for(decision.organ).adjustment_after_evaluation_days)
+    adjustment.due_on = due
+    adjustment.save()
     meeting = rounds[StepKind.COLLECTIVE_DISCUSSION]
     meeting.due_on = due
     save_step(meeting, actor)
     move_to(
         decision,
-        State.DRAFTING,
+        State.IN_EXECUTION,
         actor=actor,
         transition=transition,
         reason=summary,
-        after={
-            "conclusion": conclusion,
-            "adjustment_round": decision.adjustment_round,
-            "purpose": purpose,
-            "adjustment_due_on": due,
-        },
+        after={"conclusion": conclusion, "adjustment": adjustment.number, "purpose": purpose, "adjustment_due_on": due},
     )
     return step

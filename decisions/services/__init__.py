@@ -15,6 +15,7 @@ from .base import (
 from .documents import add_document, upload_refusal
 from .lifecycle import (
     DECISION_FIELDS,
+    abandon_adjustment,
     archive_decision,
     catalog_decision,
     confidentiality_refusal,
@@ -49,6 +50,7 @@ __all__ = [
     "ALWAYS_REQUIRED_STEPS",
     "DECISION_FIELDS",
     "PUBLIC_LIST_CACHE_KEY",
+    "abandon_adjustment",
     "add_document",
     "approve_step",
     "archive_decision",

@@ -12,14 +12,16 @@ from .. import registry
 from ..errors import ProcedureError
 from ..fields import status_unlocked
 from ..guards import first_failing_guard
-from ..models import Decision, Document, Execution, ProcedureProfile, Step
+from ..models import Adjustment, Decision, Document, Execution, ProcedureProfile, Step
 from ..permissions import Action, acting_role, can
 from ..procedure import (
     DRAFTING_STEPS,
     ENDED_STATES,
     PUBLIC_STATES,
+    RUNNING_ADJUSTMENT_STAGES,
     STEP_MOVES,
     TRANSITIONS,
+    AdjustmentStage,
     Requirement,
     State,
     StepKind,
@@ -82,6 +84,8 @@ def ensure_not_ended(decision: Decision) -> None:
 
 def lock_decision(decision: Decision) -> Decision:
     locked = Decision.objects.select_for_update().get(pk=decision.pk)
+    if locked.adjustment_id:  # its stage moves with the decision: lock it too
+        locked.adjustment = Adjustment.objects.select_for_update().get(pk=locked.adjustment_id)
     return locked
 
 
@@ -98,11 +102,18 @@ def require_text(value: str, code: str, message: str, fields: tuple[str, ...] = 
 
 
 def state_refusal(decision: Decision, transition: Transition) -> ProcedureError | None:
-    if decision.status not in transition.sources:
+    current = transition.current_state(decision)
+    if current not in transition.sources:
+        if decision.is_adjustment and not transition.on_force:
+            return ProcedureError(
+                "procedure.wrong_state",
+                _("“%(action)s” is not possible while the decision's adjustment is “%(state)s”.")
+                % {"action": transition.label, "state": AdjustmentStage(current).label},
+            )
         return ProcedureError(
             "procedure.wrong_state",
             _("“%(action)s” is not possible while the decision is “%(state)s”.")
-            % {"action": transition.label, "state": State(decision.status).label},
+            % {"action": transition.label, "state": State(current).label},
         )
     return None
 
@@ -136,18 +147,32 @@ def move_to(
     after: dict | None = None,
     before: dict | None = None,
 ) -> None:
-    """Set the new status and write the transition's one ledger event. Only a target the transition declares
-    in the table may be set: the table is the truth, and the diagram drawn from it stays true."""
+    """Set the new state and write the transition's one ledger event. Only a target the transition declares
+    in the table may be set: the table is the truth, and the diagram drawn from it stays true.
+
+    While an adjustment runs, a transition of the procedure moves the adjustment, not the decision in force (Art. 37):
+    its stage follows the procedure; a rejected adjustment ends and leaves the decision as it was; an adopted stop
+    terminates the decision; the adjusted decision's execution (re)starts it in execution."""
     if target not in transition.targets:
         raise ProcedureError(
             "procedure.undeclared_target",
             _("“%(action)s” does not lead to “%(state)s”.")
             % {"action": transition.label, "state": State(target).label},
         )
-    previous = decision.status
-    with status_unlocked(decision):
-        decision.status = target
-    decision.status_changed_at = timezone.now()
+    previous = {"status": decision.status}
+    adjustment = decision.adjustment if decision.is_adjustment and not transition.on_force else None
+    new_status = target
+    if adjustment is not None:
+        previous["adjustment_stage"] = adjustment.stage
+        stage, new_status = ADJUSTMENT_MOVES[target]
+        _set_adjustment_stage(adjustment, stage, actor)
+        if adjustment.stage not in RUNNING_ADJUSTMENT_STAGES:
+            decision.adjustment = None
+        new_status = new_status or decision.status
+    if new_status != decision.status:
+        with status_unlocked(decision):
+            decision.status = new_status
+        decision.status_changed_at = timezone.now()
     decision._history_user = actor
     decision.save()
     record_event(
@@ -156,12 +181,46 @@ def move_to(
         obj=decision,
         decision_id=decision.pk,
         role=acting_role(actor, transition.action, decision),
-        before={"status": previous, **(before or {})},
-        after={"status": target.value, **(after or {})},
+        before={**previous, **(before or {})},
+        after={
+            "status": decision.status,
+            **({"adjustment_stage": adjustment.stage} if adjustment else {}),
+            **(after or {}),
+        },
         reason=reason,
     )
-    if previous in PUBLIC_STATES or target in PUBLIC_STATES or decision.published_at:
+    if previous["status"] in PUBLIC_STATES or decision.status in PUBLIC_STATES or decision.published_at:
         transaction.on_commit(lambda: cache.delete(PUBLIC_LIST_CACHE_KEY))
+
+
+# A procedure target while an adjustment runs → (the adjustment's stage, the decision's new status or None: unchanged).
+ADJUSTMENT_MOVES = {
+    State.DRAFTING: (AdjustmentStage.DRAFTING, None),
+    State.LEGALITY_REVIEW: (AdjustmentStage.LEGALITY_REVIEW, None),
+    State.AWAITING_DISCUSSION: (AdjustmentStage.AWAITING_DISCUSSION, None),
+    State.DECIDED: (AdjustmentStage.DECIDED, None),
+    State.PUBLISHED: (AdjustmentStage.PUBLISHED, None),
+    State.REJECTED: (AdjustmentStage.REJECTED, None),
+    State.TERMINATED: (AdjustmentStage.TERMINATED, State.TERMINATED),
+    State.IN_EXECUTION: (AdjustmentStage.COMPLETED, State.IN_EXECUTION),
+}
+
+
+def _set_adjustment_stage(adjustment: Adjustment, stage: AdjustmentStage, actor: User) -> None:
+    with status_unlocked(adjustment):
+        adjustment.stage = stage
+    if stage not in RUNNING_ADJUSTMENT_STAGES:
+        adjustment.ended_at = timezone.now()
+    adjustment._history_user = actor
+    adjustment.save()
+
+
+def end_adjustment(decision: Decision, actor: User, stage: AdjustmentStage) -> Adjustment:
+    """An adjustment ends without moving the decision in force (abandoned): it stays exactly as it was."""
+    adjustment = decision.adjustment
+    _set_adjustment_stage(adjustment, stage, actor)
+    decision.adjustment = None
+    return adjustment
 
 
 def move_step(step: Step, move: str) -> None:
@@ -281,5 +340,5 @@ def transition_options(decision: Decision, user: User) -> list[tuple[Transition,
     return [
         (transition, transition_refusal(decision, transition.name, user, steps))
         for transition in TRANSITIONS.values()
-        if decision.status in transition.sources
+        if transition.current_state(decision) in transition.sources
     ]

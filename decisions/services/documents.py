@@ -127,8 +127,9 @@ def _placement_refusal(decision: Decision, actor: User, kind: str, step: Step | 
             )
     if kind == Document.Kind.DRAFT:
         legality = current_steps(decision)[StepKind.LEGALITY_REVIEW]
-        changes_asked = decision.status == State.LEGALITY_REVIEW and legality.status == StepStatus.APPROVED
-        if not can(actor, Action.WORK_ON_STEP, decision) or not (decision.status in EDITABLE_STATES or changes_asked):
+        state = decision.procedure_state  # while an adjustment runs, where it stands
+        changes_asked = state == State.LEGALITY_REVIEW and legality.status == StepStatus.APPROVED
+        if not can(actor, Action.WORK_ON_STEP, decision) or not (state in EDITABLE_STATES or changes_asked):
             return ProcedureError(
                 "document.draft_frozen",
                 _(
@@ -136,7 +137,7 @@ def _placement_refusal(decision: Decision, actor: User, kind: str, step: Step | 
                     "legal office asks for changes; it cannot change now."
                 ),
             )
-    if kind == Document.Kind.DECISION_TEXT and decision.status in PUBLIC_STATES:
+    if kind == Document.Kind.DECISION_TEXT and decision.status in PUBLIC_STATES and not decision.is_adjustment:
         # Rule 7 (Art. 37): the published text changes only through an adjustment, which ends in a new publication.
         return ProcedureError(
             "rule7.decision_text_fixed",
@@ -147,7 +148,12 @@ def _placement_refusal(decision: Decision, actor: User, kind: str, step: Step | 
             % {"state": State(decision.status).label},
         )
     # (An adjustment's own consultation material is published by the unit again, as in the first round.)
-    if is_public and decision.status in PUBLIC_STATES and not can(actor, Action.PUBLISH, decision):
+    if (
+        is_public
+        and decision.status in PUBLIC_STATES
+        and not decision.is_adjustment
+        and not can(actor, Action.PUBLISH, decision)
+    ):
         return ProcedureError(
             "document.publication",
             _("After publication, only the government office makes further documents public."),

@@ -10,13 +10,15 @@ from accountability.ledger import record_event
 from accounts.models import Organization, User
 
 from ..errors import ProcedureError
-from ..models import Decision, Execution, ExecutionReport, Publication, Step
+from ..models import Adjustment, Decision, Execution, ExecutionReport, Publication, Step
 from ..permissions import Action, acting_role, can
 from ..procedure import (
     ADJUSTMENT_ROUND_STEPS,
     ALL_STEPS,
     DRAFTING_STEPS,
     EDITABLE_STATES,
+    AdjustmentPurpose,
+    AdjustmentStage,
     Requirement,
     State,
     StepKind,
@@ -27,6 +29,7 @@ from ..selectors import current_steps
 from .base import (
     check_transition,
     close_unfinished_steps,
+    end_adjustment,
     end_execution,
     ensure_allowed,
     lock_decision,
@@ -136,7 +139,7 @@ def decision_edit_refusal(decision: Decision, user: User) -> ProcedureError | No
     verdict = can(user, Action.EDIT_DECISION, decision)
     if not verdict:
         return ProcedureError.from_verdict(verdict)
-    if decision.status not in EDITABLE_STATES or decision.is_under_adjustment_in_force:
+    if decision.status not in EDITABLE_STATES:  # also while an adjustment runs: the decision in force is not edited
         return ProcedureError(
             "decision.not_editable",
             _("A decision that is “%(state)s” can no longer be edited; changes go through the adjustment procedure.")
@@ -456,34 +459,61 @@ def suspend_decision(*, decision: Decision, actor: User, reason: str) -> Decisio
 
 @transaction.atomic
 def start_adjustment(*, decision: Decision, actor: User, purpose: str, reason: str) -> Decision:
-    """Rule 7, Art. 37: a published decision is changed or stopped only by running the procedure again."""
+    """Rule 7, Art. 37: a published decision is changed or stopped only by running the procedure again — in an
+    adjustment of its own, while the decision in force keeps its status (an evaluation under way ends here)."""
     decision = lock_decision(decision)
     transition = check_transition(decision, "start_adjustment", actor)
-    if purpose not in (Decision.AdjustmentPurpose.CHANGE, Decision.AdjustmentPurpose.STOP):
+    if purpose not in AdjustmentPurpose.values:
         raise ProcedureError(
             "adjustment.purpose", _("Say whether the adjustment changes or stops the decision."), fields=("purpose",)
         )
     reason = require_text(reason, "procedure.reason_required", _("An adjustment needs a reason."), fields=("reason",))
-    begin_adjustment(decision, actor, purpose, from_state=decision.status)
+    adjustment = begin_adjustment(decision, actor, purpose, reason)[0]
+    target = State.SUSPENDED if decision.status == State.SUSPENDED else State.IN_EXECUTION
     move_to(
         decision,
-        State.DRAFTING,
+        target,
         actor=actor,
         transition=transition,
         reason=reason,
-        after={"adjustment_round": decision.adjustment_round, "purpose": purpose},
+        after={"adjustment": adjustment.number, "purpose": purpose},
     )
     return decision
 
 
-def begin_adjustment(decision: Decision, actor: User, purpose: str, *, from_state: State) -> dict[str, Step]:
-    """A new round of the steps an adjustment runs again; returns the new rounds by kind."""
-    decision.adjustment_round += 1
-    decision.adjustment_purpose = purpose
-    decision.adjustment_from_state = from_state  # where a rejected adjustment returns to
-    decision.adjustment_started_at = timezone.now()
-    # The organ decided to adjust: an evaluation still running ends here (its findings so far are in its record).
+@transaction.atomic
+def abandon_adjustment(*, decision: Decision, actor: User, reason: str) -> Decision:
+    """Rule 7: the organ abandons an adjustment before it is decided; the decision in force stays exactly as it was,
+    and the adjustment's unfinished steps close."""
+    decision = lock_decision(decision)
+    transition = check_transition(decision, "abandon_adjustment", actor)
+    reason = require_text(
+        reason, "procedure.reason_required", _("Abandoning an adjustment needs a reason."), fields=("reason",)
+    )
+    closed = close_unfinished_steps(decision, actor, kinds=ADJUSTMENT_ROUND_STEPS)
+    adjustment = end_adjustment(decision, actor, AdjustmentStage.ABANDONED)
+    move_to(
+        decision,
+        State(decision.status),
+        actor=actor,
+        transition=transition,
+        reason=reason,
+        after={"adjustment": adjustment.number, "closed_steps": closed},
+    )
+    return decision
+
+
+def begin_adjustment(decision: Decision, actor: User, purpose: str, reason: str) -> tuple[Adjustment, dict]:
+    """The adjustment record and a new round of the steps it runs again; returns both (the rounds by kind). The
+    decision in force keeps executing (an evaluation under way ends: the organ decided to adjust)."""
     close_unfinished_steps(decision, actor, kinds=(StepKind.POST_EVALUATION,))
+    decision.adjustment_round += 1
+    adjustment = Adjustment(
+        decision=decision, number=decision.adjustment_round, purpose=purpose, reason=reason, started_by=actor
+    )
+    adjustment._history_user = actor
+    adjustment.save()
+    decision.adjustment = adjustment
     profile = profile_for(decision.organ)
     rounds = {}
     for kind, step in current_steps(decision).items():
@@ -496,7 +526,7 @@ def begin_adjustment(decision: Decision, actor: User, purpose: str, *, from_stat
             else:
                 save_step(successor, actor)
             rounds[kind] = successor
-    return rounds
+    return adjustment, rounds
 
 
 # ---------------------------------------------------------------- evaluation (Art. 36) and archive (Art. 33)

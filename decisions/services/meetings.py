@@ -12,6 +12,7 @@ from ..errors import ProcedureError
 from ..models import Decision, Execution, Meeting, MeetingSpeaker, Step
 from ..procedure import (
     ADJUSTMENT_ROUND_STEPS,
+    AdjustmentPurpose,
     MeetingOutcome,
     MemberView,
     Requirement,
@@ -200,7 +201,7 @@ def record_collective_decision(
     save_step(step, actor)
     set_aside_unused_optional_steps(decision, actor, (StepKind.PARTY_REPORT,))
     if outcome == "adopted":
-        stopping = decision.adjustment_purpose == Decision.AdjustmentPurpose.STOP
+        stopping = decision.is_adjustment and decision.adjustment.purpose == AdjustmentPurpose.STOP
         target = State.TERMINATED if stopping else State.DECIDED
         decision.decided_at = now
         if stopping:  # execution ends with the decision; whatever else waits is closed
@@ -211,8 +212,8 @@ def record_collective_decision(
         if target == State.DECIDED and steps[StepKind.PUBLICATION].requirement != Requirement.NOT_APPLICABLE:
             open_step(steps[StepKind.PUBLICATION], actor)
     elif decision.is_adjustment:
-        # A rejected adjustment leaves the decision in force as it was (executed, evaluated or suspended).
-        target = State(decision.adjustment_from_state or State.IN_EXECUTION)
+        # A rejected adjustment ends; the decision in force stays exactly as it was (executed or suspended).
+        target = State.REJECTED
         after["closed_steps"] = close_unfinished_steps(decision, actor, kinds=ADJUSTMENT_ROUND_STEPS)
     else:  # a rejected proposal ends here
         target = State.REJECTED

@@ -43,11 +43,11 @@ def _ensure_unit_step_workable(decision: Decision, step: Step, actor: User) -> N
     ensure_allowed(actor, Action.WORK_ON_STEP, decision)
     if step.kind not in UNIT_RUN_STEPS:
         raise ProcedureError("step.not_unit_run", _("This step is recorded through the decision's own actions."))
-    if decision.status not in STEP_WORK_STATES[StepKind(step.kind)]:
+    if decision.procedure_state not in STEP_WORK_STATES[StepKind(step.kind)]:
         raise ProcedureError(
             "step.wrong_state",
             _("“%(step)s” cannot be worked on while the decision is “%(state)s”.")
-            % {"step": StepKind(step.kind).label, "state": State(decision.status).label},
+            % {"step": StepKind(step.kind).label, "state": State(decision.procedure_state).label},
         )
     if step.requirement == Requirement.NOT_APPLICABLE:
         raise ProcedureError("step.not_applicable", _("This step was set not applicable."))
@@ -175,11 +175,11 @@ def _ensure_reviewable(decision: Decision, step: Step, actor: User) -> None:
     ensure_allowed(actor, Action.APPROVE_STEP, step)
     if step.status != StepStatus.SUBMITTED or step.kind not in UNIT_RUN_STEPS:
         raise ProcedureError("step.not_submitted", _("Only a submitted step can be approved or returned."))
-    if decision.status not in STEP_WORK_STATES[StepKind(step.kind)]:
+    if decision.procedure_state not in STEP_WORK_STATES[StepKind(step.kind)]:
         raise ProcedureError(
             "step.wrong_state",
             _("“%(step)s” cannot be approved while the decision is “%(state)s”.")
-            % {"step": StepKind(step.kind).label, "state": State(decision.status).label},
+            % {"step": StepKind(step.kind).label, "state": State(decision.procedure_state).label},
         )
 
 
@@ -316,7 +316,7 @@ def confirm_not_applicable(*, step: Step, actor: User, confirm: bool, comment: s
 
 def _ensure_reopenable(decision: Decision, step: Step, actor: User) -> None:
     ensure_allowed(actor, Action.WORK_ON_STEP, decision)
-    if decision.status != State.DRAFTING or step.kind not in UNIT_RUN_STEPS or step.status != StepStatus.DONE:
+    if decision.procedure_state != State.DRAFTING or step.kind not in UNIT_RUN_STEPS or step.status != StepStatus.DONE:
         raise ProcedureError(
             "step.not_reopenable", _("Only a completed step of the unit can be redone, while drafting.")
         )

@@ -100,6 +100,8 @@ def test_every_transition_writes_exactly_one_event_named_for_it(world, decision)
         services.suspend_decision(decision=decision, actor=gov, reason="紧急情况，暂停执行。")
     with one_event("start_adjustment"):
         services.start_adjustment(decision=decision, actor=gov, purpose="change", reason="根据评估调整。")
+    with one_event("abandon_adjustment"):
+        services.abandon_adjustment(decision=decision, actor=gov, reason="情况变化，不再调整。")
     other = make_decision(world, title="另一事项")
     with one_event("withdraw"):
         services.withdraw_decision(decision=other, actor=gov, reason="年度目录调整，不再列入。")

@@ -122,7 +122,8 @@ def test_suspend_then_adjust_to_stop_terminates(world, decision):
     assert decision.status == State.SUSPENDED
     services.start_adjustment(decision=decision, actor=world.gov, purpose="stop", reason="经研究拟停止执行。")
     decision.refresh_from_db()
-    assert decision.status == State.DRAFTING
+    # Two separate things: the decision in force stays suspended; its adjustment drafts.
+    assert (decision.status, decision.procedure_state) == (State.SUSPENDED, State.DRAFTING)
     assert decision.adjustment_round == 1
     assert current_steps(decision)[StepKind.LEGALITY_REVIEW].round == 2
     drive_to(decision, State.AWAITING_DISCUSSION, world.cast)
@@ -130,7 +131,8 @@ def test_suspend_then_adjust_to_stop_terminates(world, decision):
 
     step_forward(decision, world.cast)
     decision.refresh_from_db()
-    assert decision.status == State.TERMINATED
+    assert (decision.status, decision.adjustment) == (State.TERMINATED, None)
+    assert decision.adjustments.get().stage == "terminated"
     services.archive_decision(decision=decision, actor=world.gov, reason="已终止，归档。")
     decision.refresh_from_db()
     assert decision.status == State.ARCHIVED

@@ -92,7 +92,30 @@ def test_json_records_are_carried_into_typed_rows():
             decision=decision, kind=kind, requirement="required", status="done", details=details, completed_by=user
         )
 
+    # A decision whose adjustment (to stop it) was drafting while the decision stayed suspended: one row, two things.
+    adjusted = Decision.objects.create(
+        number="2026-002",
+        title="补贴",
+        year=2026,
+        scope_category="public_policy",
+        organ=city,
+        undertaking_unit=unit,
+        created_by=user,
+        status="drafting",
+        adjustment_round=1,
+        adjustment_purpose="stop",
+        adjustment_from_state="suspended",
+        published_at="2026-06-01T00:00:00Z",
+    )
+
     new = migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+    adjusted = new.get_model("decisions", "Decision").objects.get(pk=adjusted.pk)
+    assert adjusted.status == "suspended"  # the decision in force, as it was
+    assert (adjusted.adjustment.number, adjusted.adjustment.purpose, adjusted.adjustment.stage) == (
+        1,
+        "stop",
+        "drafting",
+    )
     Step = new.get_model("decisions", "Step")
     consultation = new.get_model("participation", "Consultation").objects.get()
     assert (str(consultation.comment_end), consultation.comments_received, consultation.minimum_comment_days) == (

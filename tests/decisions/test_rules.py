@@ -515,10 +515,11 @@ def test_from_execution_the_only_ways_are_suspend_adjust_evaluate_archive():
     assert {t.name for t in transitions_from(State.IN_EXECUTION)} == {
         "suspend",
         "start_adjustment",
+        "abandon_adjustment",
         "start_evaluation",
         "archive",
     }
-    assert {t.name for t in transitions_from(State.SUSPENDED)} == {"start_adjustment"}
+    assert {t.name for t in transitions_from(State.SUSPENDED)} == {"start_adjustment", "abandon_adjustment"}
 
 
 WRONG_MOVES_IN_EXECUTION = {
@@ -591,7 +592,8 @@ def test_suspended_decision_resumes_only_through_adjustment(world, decision):
             stage_reason="第一阶段（实施满半年）",
         )
     services.start_adjustment(decision=decision, actor=world.gov, purpose="change", reason="调整方案。")
-    assert status_of(decision) == State.DRAFTING
+    assert status_of(decision) == State.SUSPENDED  # in force, suspended, while its adjustment drafts
+    assert Decision.objects.get(pk=decision.pk).procedure_state == State.DRAFTING
 
 
 def test_adjustment_needs_its_purpose(world, decision):

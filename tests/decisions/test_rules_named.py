@@ -110,11 +110,13 @@ def test_an_evaluation_concluding_adjust_or_stop_opens_that_procedure_with_a_dea
 ):
     evaluated(world, decision, conclusion)
     decision.refresh_from_db()
-    assert (decision.status, decision.adjustment_round, decision.adjustment_purpose) == (State.DRAFTING, 1, purpose)
+    # The decision in force goes on being executed; beside it, the adjustment drafts.
+    assert (decision.status, decision.procedure_state) == (State.IN_EXECUTION, State.DRAFTING)
+    adjustment = decision.adjustment
+    assert (adjustment.number, adjustment.purpose, adjustment.stage) == (1, purpose, "drafting")
+    assert adjustment.due_on == timezone.localdate() + timedelta(days=90)
     meeting = current_steps(decision)[StepKind.COLLECTIVE_DISCUSSION]
-    assert meeting.adjustment_round == 1
-    assert meeting.due_on == timezone.localdate() + timedelta(days=90)
-    assert decision.is_under_adjustment_in_force
+    assert (meeting.adjustment_round, meeting.due_on) == (1, adjustment.due_on)
     # The whole move, evaluation closed and adjustment opened, is one ledger event.
     last = LedgerEvent.objects.filter(decision_id=decision.pk).order_by("-id")
     assert last[0].action == "decision.complete_evaluation"
@@ -280,3 +282,58 @@ def test_a_profile_below_the_law_is_refused(world, field, value, code):
     with refused(code):
         services.update_procedure_profile(organ=world.city, actor=world.legal_reviewer, **{field: value})
     assert not ProcedureProfile.objects.filter(organ=world.city).exists()
+
+
+# ---------------------------------------------------------------- an adjustment is its own record (Art. 37)
+
+
+def started_adjustment(world, decision, purpose="change"):
+    drive_to(decision, State.IN_EXECUTION, world.cast)
+    services.start_adjustment(decision=decision, actor=world.gov, purpose=purpose, reason="评估建议调整票价。")
+    decision.refresh_from_db()
+    return decision.adjustment
+
+
+def test_the_decision_in_force_and_its_adjustment_are_two_separate_things(world, decision):
+    adjustment = started_adjustment(world, decision)
+    decision.refresh_from_db()
+    assert (decision.status, adjustment.stage, adjustment.number) == (State.IN_EXECUTION, "drafting", 1)
+    # The steps of the round belong to that round.
+    rounds = {step.kind: step.adjustment_round for step in current_steps(decision).values()}
+    assert rounds[StepKind.LEGALITY_REVIEW] == rounds[StepKind.PUBLICATION] == adjustment.number
+    assert rounds[StepKind.EXECUTION] == 0  # execution of the decision in force goes on
+    # An emergency suspension is possible while the adjustment runs; it moves the decision, not the adjustment.
+    services.suspend_decision(decision=decision, actor=world.gov, reason="紧急情况，暂停执行。")
+    decision.refresh_from_db()
+    assert (decision.status, decision.procedure_state) == (State.SUSPENDED, State.DRAFTING)
+    drive_to(decision, State.IN_EXECUTION, world.cast)  # the adjusted decision is published and executed again
+    decision.refresh_from_db()
+    assert (decision.status, decision.adjustment) == (State.IN_EXECUTION, None)
+    assert decision.adjustments.get().stage == "completed"
+
+
+def test_a_second_adjustment_waits_for_the_first(world, decision):
+    started_adjustment(world, decision)
+    with refused("rule7.adjustment_running", decision, says=("Art. 37", "adjustment 1")):
+        services.start_adjustment(decision=decision, actor=world.gov, purpose="stop", reason="另起调整。")
+
+
+def test_an_abandoned_adjustment_leaves_the_decision_in_force_as_it_was_and_workable(world, decision):
+    adjustment = started_adjustment(world, decision)
+    with refused("procedure.reason_required", decision):
+        services.abandon_adjustment(decision=decision, actor=world.gov, reason=" ")
+    services.abandon_adjustment(decision=decision, actor=world.gov, reason="情况变化，不再调整。")
+    decision.refresh_from_db()
+    adjustment.refresh_from_db()
+    assert (decision.status, decision.adjustment, adjustment.stage) == (State.IN_EXECUTION, None, "abandoned")
+    assert current_steps(decision)[StepKind.LEGALITY_REVIEW].status == StepStatus.CLOSED
+    assert current_steps(decision)[StepKind.EXECUTION].status == StepStatus.OPEN
+    services.start_adjustment(decision=decision, actor=world.gov, purpose="stop", reason="改为停止执行。")
+    decision.refresh_from_db()
+    assert (decision.adjustment.number, decision.adjustment.purpose) == (2, "stop")
+
+
+def test_nothing_is_abandoned_without_an_adjustment(world, decision):
+    drive_to(decision, State.IN_EXECUTION, world.cast)
+    with refused("adjustment.none", decision):
+        services.abandon_adjustment(decision=decision, actor=world.gov, reason="无。")

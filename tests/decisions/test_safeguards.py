@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from decisions import services
-from decisions.models import Document
+from decisions.models import Decision, Document
 from decisions.procedure import State, StepKind, StepStatus
 from decisions.selectors import current_steps, public_decisions
 from demo.walkthrough import drive_to, pdf_file, step_details, step_forward, upload_decision_text
@@ -286,6 +286,7 @@ def test_rejected_adjustment_returns_to_suspension_and_the_decision_stays_public
     step_forward(decision, world.cast, adjustment_outcome="rejected")
     assert status_of(decision) == State.SUSPENDED
     decision.refresh_from_db()
+    assert (decision.adjustment, decision.adjustments.get().stage) == (None, "rejected")
     assert current_steps(decision)[StepKind.PUBLICATION].status == StepStatus.CLOSED
 
 
@@ -362,7 +363,8 @@ def test_an_adjustment_is_reviewed_on_its_new_draft(world, decision):
         request_review(world, decision)
     upload_draft(world, decision, name="adjusted.pdf")
     request_review(world, decision)
-    assert status_of(decision) == State.LEGALITY_REVIEW
+    assert Decision.objects.get(pk=decision.pk).procedure_state == State.LEGALITY_REVIEW
+    assert status_of(decision) == State.IN_EXECUTION  # the decision in force, meanwhile
 
 
 def test_the_meeting_cannot_predate_the_legality_opinion(world, decision):

@@ -110,6 +110,11 @@ def evaluating_with_report(world, decision):
     walkthrough.upload(decision, "report", "评估报告", "report.pdf", actor=world.evaluator, step=step)
 
 
+def adjusting(world, decision):
+    drive_to(decision, State.IN_EXECUTION, world.cast)
+    services.start_adjustment(decision=decision, actor=world.gov, purpose="change", reason="拟调整票价。")
+
+
 def decided_with_text(world, decision):
     drive_to(decision, State.DECIDED, world.cast)
     upload_decision_text(decision, world.gov)
@@ -131,6 +136,7 @@ SCENARIOS = {
     "start_evaluation": ("gov", lambda w, d: drive_to(d, State.IN_EXECUTION, w.cast)),
     "complete_evaluation": ("evaluator", evaluating_with_report),
     "archive": ("gov", lambda w, d: services.withdraw_decision(decision=d, actor=w.gov, reason="目录调整。")),
+    "abandon_adjustment": ("gov", adjusting),
 }
 
 

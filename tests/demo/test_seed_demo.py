@@ -57,8 +57,9 @@ def _check_states_and_situations():
     assert {decision.year for decision in decisions} == {2025, 2026}
     assert len({decision.undertaking_unit_id for decision in decisions}) >= 5
 
-    adjusting = [d for d in decisions if d.status == State.DRAFTING and d.adjustment_round == 1]
-    assert adjusting
+    # An adjustment under way beside the decision in force, which keeps being executed.
+    adjusting = [d for d in decisions if d.is_adjustment and d.procedure_state == State.DRAFTING]
+    assert adjusting and all(d.status in (State.IN_EXECUTION, State.SUSPENDED) for d in adjusting)
 
     confidential = [d for d in decisions if d.is_confidential and d.status == State.IN_EXECUTION]
     assert confidential
