@@ -22,15 +22,11 @@ from decisions.services.inbound import (
     open_step,
     profile_for,
     require_text,
+    save_record,
     save_step,
 )
 
 from .models import Evaluation
-
-
-def _save(record: Evaluation, actor: User) -> None:
-    record._history_user = actor
-    record.save()
 
 
 def _add_months(day: date, months: int) -> date:
@@ -109,7 +105,7 @@ def start_evaluation(
     if step.status != StepStatus.PENDING:
         step = new_round(step, status=StepStatus.PENDING, actor=actor)
     open_step(step, actor)
-    _save(Evaluation(step=step, evaluator=evaluator_org, staged=staged, stage_reason=stage_reason), actor)
+    save_record(Evaluation(step=step, evaluator=evaluator_org, staged=staged, stage_reason=stage_reason), actor)
     decision.evaluator_org = evaluator_org
     move_to(
         decision,
@@ -142,7 +138,7 @@ def complete_evaluation(*, decision: Decision, actor: User, conclusion: str, sum
     now = timezone.now()
     evaluation = Evaluation.objects.get(step=step)
     evaluation.conclusion, evaluation.summary = conclusion, summary
-    _save(evaluation, actor)
+    save_record(evaluation, actor)
     step.outcome = conclusion  # what the procedure reads: continue, or open the adjustment (Art. 36–37)
     move_step(step, "complete")
     step.submitted_at, step.submitted_by = now, actor
@@ -157,7 +153,7 @@ def complete_evaluation(*, decision: Decision, actor: User, conclusion: str, sum
     adjustment, rounds = begin_adjustment(decision, actor, purpose, summary)
     due = timezone.localdate() + timedelta(days=profile_for(decision.organ).adjustment_after_evaluation_days)
     adjustment.due_on = due
-    adjustment.save()
+    save_record(adjustment, actor)
     meeting = rounds[StepKind.COLLECTIVE_DISCUSSION]
     meeting.due_on = due
     save_step(meeting, actor)

@@ -9,11 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accountability.ledger import record_event
 from accounts.models import User
 from decisions.errors import ProcedureError
 from decisions.models import Decision, Document, Step
-from decisions.permissions import Action, acting_role
+from decisions.permissions import Action
 from decisions.procedure import PRE_DISCUSSION_STEPS, LegalityOpinion, State, StepKind, StepStatus
 from decisions.selectors import current_steps
 from decisions.services.inbound import (
@@ -27,17 +26,13 @@ from decisions.services.inbound import (
     open_step,
     profile_for,
     require_text,
+    save_record,
     save_step,
     set_aside_unused_optional_steps,
 )
 from workdays.calendar import add_working_days
 
 from .models import LegalityReview
-
-
-def _save(record: LegalityReview, actor: User) -> None:
-    record._history_user = actor
-    record.save()
 
 
 @transaction.atomic
@@ -91,7 +86,7 @@ def request_legality_review(
     step.due_on, step.due_is_provisional = due.value, due.provisional
     step.draft = latest_draft(decision)  # the text under review, fixed by its hash
     save_step(step, actor)
-    _save(
+    save_record(
         LegalityReview(
             step=step,
             legal_basis=legal_basis,
@@ -155,7 +150,7 @@ def give_legality_opinion(
     record.opinion, record.opinion_text = opinion, opinion_text
     record.legal_risk, record.required_changes = legal_risk.strip(), required_changes.strip()
     record.advisers_consulted = advisers_consulted.strip()
-    _save(record, actor)
+    save_record(record, actor)
     now = timezone.now()
     step.outcome = opinion  # what the procedure's rules read (Art. 25)
     step.reviewed_at, step.reviewed_by = now, actor
@@ -169,15 +164,9 @@ def give_legality_opinion(
     elif opinion == LegalityOpinion.LAWFUL_WITH_CHANGES:
         move_step(step, "accept_with_changes")
         save_step(step, actor)
-        record_event(
-            actor=actor,
-            action="decision.give_legality_opinion",
-            role=acting_role(actor, Action.GIVE_LEGALITY_OPINION, decision),
-            obj=decision,
-            decision_id=decision.pk,
-            before={"status": decision.status},
-            after={"status": decision.status, **after},
-            reason=required_changes,
+        # The review stays open until the changes are confirmed: the one event, no change of state.
+        move_to(
+            decision, State.LEGALITY_REVIEW, actor=actor, transition=transition, after=after, reason=required_changes
         )
     else:  # unlawful, or returned for more material: back to drafting, a new review round awaits
         move_step(step, "return")
@@ -214,7 +203,7 @@ def confirm_legality_changes(*, decision: Decision, actor: User, comment: str = 
     record = LegalityReview.objects.get(step=step)
     record.changes_confirmed_at, record.confirmation_comment = now, comment.strip()
     record.confirmed_draft = latest_draft(decision)
-    _save(record, actor)
+    save_record(record, actor)
     move_step(step, "complete")
     step.completed_at, step.completed_by = now, actor
     save_step(step, actor)

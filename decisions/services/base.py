@@ -211,8 +211,7 @@ def _set_adjustment_stage(adjustment: Adjustment, stage: AdjustmentStage, actor:
         adjustment.stage = stage
     if stage not in RUNNING_ADJUSTMENT_STAGES:
         adjustment.ended_at = timezone.now()
-    adjustment._history_user = actor
-    adjustment.save()
+    save_record(adjustment, actor)
 
 
 def end_adjustment(decision: Decision, actor: User, stage: AdjustmentStage) -> Adjustment:
@@ -233,6 +232,12 @@ def move_step(step: Step, move: str) -> None:
             % {"move": row.label, "status": StepStatus(step.status).label},
         )
     step.status = row.target
+
+
+def save_record(record, actor: User) -> None:
+    """Save a step's typed record (or any tracked row) with who changed it, for its field history."""
+    record._history_user = actor
+    record.save()
 
 
 def save_step(step: Step, actor: User) -> None:
@@ -306,8 +311,7 @@ def end_execution(step: Step, actor: User, ended_by: str) -> None:
     execution = Execution.objects.filter(step=step).first()
     if execution is not None:
         execution.ended_by = ended_by
-        execution._history_user = actor
-        execution.save()
+        save_record(execution, actor)
 
 
 def set_not_applicable(step: Step, reason: str) -> None:

@@ -19,6 +19,7 @@ from .base import (
     open_step,
     profile_for,
     require_text,
+    save_record,
     save_step,
     set_aside_unused_optional_steps,
 )
@@ -38,6 +39,7 @@ __all__ = [
     "open_step",
     "profile_for",
     "require_text",
+    "save_record",
     "save_step",
     "set_aside_unused_optional_steps",
 ]

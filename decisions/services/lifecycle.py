@@ -39,6 +39,7 @@ from .base import (
     open_step,
     profile_for,
     require_text,
+    save_record,
     save_step,
     set_aside_unused_optional_steps,
     set_not_applicable,
@@ -394,8 +395,7 @@ def start_execution(*, decision: Decision, actor: User, execution_unit: Organiza
         step = new_round(step, status=StepStatus.PENDING, actor=actor)
     execution = Execution.objects.filter(step=step).first() or Execution(step=step)
     execution.unit = execution_unit  # an adjusted decision may name another unit
-    execution._history_user = actor
-    execution.save()
+    save_record(execution, actor)
     if step.status != StepStatus.OPEN:  # an adjusted decision: its execution never stopped
         open_step(step, actor)
     set_aside_unused_optional_steps(decision, actor, (StepKind.CONGRESS_REPORT,))
@@ -511,8 +511,7 @@ def begin_adjustment(decision: Decision, actor: User, purpose: str, reason: str)
     adjustment = Adjustment(
         decision=decision, number=decision.adjustment_round, purpose=purpose, reason=reason, started_by=actor
     )
-    adjustment._history_user = actor
-    adjustment.save()
+    save_record(adjustment, actor)
     decision.adjustment = adjustment
     profile = profile_for(decision.organ)
     rounds = {}

@@ -32,6 +32,7 @@ from .base import (
     open_step,
     profile_for,
     require_text,
+    save_record,
     save_step,
     set_aside_unused_optional_steps,
 )
@@ -177,8 +178,7 @@ def record_collective_decision(
         head_departure_reason=head_departure_reason.strip(),
         recorded_by=actor,
     )
-    meeting._history_user = actor
-    meeting.save()
+    save_record(meeting, actor)
     for order, member in enumerate(members, start=1):
         MeetingSpeaker.objects.create(meeting=meeting, order=order, **member)
     step.submitted_at = step.completed_at = now

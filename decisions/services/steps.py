@@ -33,6 +33,7 @@ from .base import (
     new_round,
     refusal_of,
     require_text,
+    save_record,
     save_step,
     set_not_applicable,
 )
@@ -93,8 +94,7 @@ def update_step_details(*, step: Step, actor: User, details) -> Step:
     if refusal is not None:
         raise refusal
     before = {name: _ledger_value(form.initial.get(name)) for name in form.changed_data}
-    record._history_user = actor
-    record.save()
+    save_record(record, actor)
     record_event(
         actor=actor,
         action="step.details_updated",
