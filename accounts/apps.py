@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and organizations")
 
     def ready(self):
-        from . import signals  # noqa: F401  (the three-administrator guard on group changes)
+        from . import middleware, signals  # noqa: F401  (the three-administrator guard; the session clock at login)

@@ -73,6 +73,8 @@ class User(AbstractUser):
     )
     display_name = models.CharField(_("display name"), max_length=100, blank=True)
     title = models.CharField(_("job title"), max_length=100, blank=True)
+    # Set when the system administrator issues a one-time password: the user chooses their own before anything else.
+    must_change_password = models.BooleanField(_("must change the password at next login"), default=False)
 
     class Meta:
         verbose_name = _("user")

@@ -5,9 +5,10 @@ entries; each entry calls a task that calls a service.
 """
 
 import os
+from datetime import timedelta
 
 from celery import Celery, signals
-from celery.schedules import crontab
+from django.conf import settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -42,9 +43,10 @@ def _refuse_to_start_without_a_secret_key(**kwargs):
 
 
 app.conf.beat_schedule = {
-    # Export the ledger head outside the database: a superuser could rewrite the whole chain.
-    "seal-ledger-hourly": {
+    # Seal the ledger head outside the database (and send the seal off the host) every few minutes: a superuser could
+    # rewrite the whole chain, or drop its newest events before the next seal.
+    "seal-ledger": {
         "task": "accountability.tasks.seal_ledger",
-        "schedule": crontab(minute=5),
+        "schedule": timedelta(minutes=settings.LEDGER_SEAL_INTERVAL_MINUTES),
     },
 }

@@ -17,6 +17,9 @@ SECURE_HSTS_SECONDS = 0
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; hashing is Django's
+# Seals are authenticated with a key from the environment (none here): the suite brings its own, as a setting only,
+# so that the subprocesses of tests/test_deploy.py still start without one.
+LEDGER_SEAL_KEY = LEDGER_SEAL_KEY or "juece-test-suite-only-ledger-seal-key-not-for-any-deployment"  # noqa: F405
 
 # Templates render {% static %} without a collectstatic manifest; tests/test_static.py checks the production storage.
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
@@ -39,3 +42,6 @@ def redis_db_url(url: str, db: int) -> str:
 if REDIS_URL:  # noqa: F405
     CACHES["default"]["LOCATION"] = redis_db_url(REDIS_URL, 14)  # noqa: F405
     CELERY_BROKER_URL = CELERY_RESULT_BACKEND = redis_db_url(REDIS_URL, 15)  # noqa: F405
+
+# Tests log staff in directly (force_login); the second factor is tested on its own (tests/accounts/test_otp.py).
+OTP_REQUIRED = False

@@ -16,6 +16,7 @@ Nothing changes on a refusal: each service is one transaction.
 """
 
 from django.db.models import Prefetch
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
@@ -32,6 +33,7 @@ from accounts.api import ApiRefusal, ErrorSerializer
 
 from . import services
 from .access import decision_for
+from .bounds import text_problem
 from .errors import ProcedureError
 from .filters import DecisionFilter
 from .models import Adjustment, Decision, Step
@@ -47,6 +49,9 @@ ERRORS = {
     404: OpenApiResponse(ErrorSerializer, description=_("No such decision for this user (code not_found).")),
     409: OpenApiResponse(ErrorSerializer, description=_("Refused by a rule of the procedure or the state.")),
 }
+
+
+MAX_ID = 2**63 - 1  # the largest bigint
 
 
 def _errors(*statuses: int) -> dict:
@@ -233,6 +238,17 @@ class DecisionCursorPagination(CursorPagination):
     page_size_query_param = "page_size"
     max_page_size = 100
 
+    def decode_cursor(self, request):
+        """DRF's cursor, and its position must be an id (a whole number a bigint holds): anything else is the same
+        404 as an undecodable cursor, never a query the database refuses."""
+        cursor = super().decode_cursor(request)
+        position = cursor.position if cursor is not None else None
+        if position is not None and not (
+            position.isascii() and position.isdigit() and len(position) <= 19 and int(position) <= MAX_ID
+        ):
+            raise NotFound(self.invalid_cursor_message)
+        return cursor
+
 
 class LedgerCursorPagination(DecisionCursorPagination):
     page_size = 50
@@ -341,6 +357,38 @@ def _inputs_description() -> str:
     return "\n".join(lines)
 
 
+def _form_data(form_class, data) -> dict:
+    """The JSON body as the transition's form reads it: an object whose fields hold text, numbers, true/false or
+    null (numbers and booleans as the text a browser would send); a list only where the form takes one (the
+    meeting's `members`, a field of several choices). Anything else is bad input (400), never a form that fails."""
+    if not isinstance(data, dict):
+        raise ValidationError({"non_field_errors": [_("Send the transition's fields as a JSON object.")]})
+    if isinstance(data, QueryDict):  # a form-encoded body: text only, as from a page
+        return data
+    fields = form_class.base_fields
+    cleaned, wrong = {}, {}
+    for name, value in data.items():
+        field = fields.get(name)
+        if text_problem(name) == "surrogate" or text_problem(value) == "surrogate":
+            # Not Unicode text at all (JSON's "\ud800"): refused before a form could echo it in a message.
+            wrong[str(name).encode("utf-8", "replace").decode()] = _("Text must be valid Unicode.")
+        elif isinstance(value, bool):
+            cleaned[name] = "true" if value else "false"
+        elif isinstance(value, int | float):
+            cleaned[name] = str(value)
+        elif (
+            isinstance(value, list | dict)
+            and field is not None
+            and not (isinstance(value, list) and getattr(field.widget, "allow_multiple_selected", False))
+        ):
+            wrong[name] = _("Send a single value.")
+        else:
+            cleaned[name] = value
+    if wrong:
+        raise ValidationError({name: [message] for name, message in wrong.items()})
+    return cleaned
+
+
 @extend_schema(tags=["decisions"])
 class DecisionTransitionView(APIView):
     @extend_schema(
@@ -357,7 +405,7 @@ class DecisionTransitionView(APIView):
         refusal = services.transition_refusal(decision, name, request.user)
         if refusal is not None:
             raise ApiRefusal.answering(refusal)
-        form = entry.form(decision, request.data)
+        form = entry.form(decision, _form_data(entry.form_class, request.data))
         if not form.is_valid():
             raise ValidationError(form.errors)  # answered with the common body by accounts.api
         try:

@@ -10,3 +10,9 @@ class DecisionsConfig(AppConfig):
         from . import checks, own_steps  # noqa: F401 (checks registers the seam's system check)
 
         own_steps.register()
+
+        from accounts.services import register_move_effects
+
+        from .selectors import decisions_moving_with
+
+        register_move_effects(decisions_moving_with)

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization
 
+from .bounds import DateBounds, date_bounds, past_date_bounds, validate_year, year_bounds
 from .models import Decision, Document, SuperiorReport
 from .procedure import (
     AdjustmentPurpose,
@@ -13,6 +14,7 @@ from .procedure import (
     MemberView,
 )
 from .services import DECISION_FIELDS
+from .services.meetings import MAX_MEETING_MEMBERS
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -31,17 +33,26 @@ class DecisionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if not self.instance.pk:
             self.fields["year"].initial = timezone.localdate().year
+        # The bounds the services check (decisions/bounds.py), shown at the field.
+        earliest, latest = year_bounds()
+        self.fields["year"].validators.append(validate_year)
+        self.fields["year"].widget.attrs.update(min=earliest, max=latest)
+        self.fields["term_end"].validators.append(DateBounds())
 
 
 class StepRecordForm(forms.ModelForm):
-    """The shape every step's record form shares (each step app adds only its own fields): dates as date inputs,
-    text areas for long text, and the bodies it may name limited to those the page offers."""
+    """The shape every step's record form shares (each step app adds only its own fields): dates as date inputs
+    within their bounds, text areas for long text, and the bodies it may name limited to those the page offers."""
+
+    # A field's date bounds when they are narrower than 2000-01-01 … today + 20 years (decisions/bounds.py).
+    date_bounds: dict = {}
 
     def __init__(self, *args, organizations=None, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
+        for name, field in self.fields.items():
             if isinstance(field, forms.DateField):
                 field.widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+                field.validators.append(DateBounds(self.date_bounds.get(name, date_bounds)))
             elif isinstance(field, forms.CharField) and isinstance(field.widget, forms.Textarea):
                 field.widget.attrs["rows"] = 3
             elif isinstance(field, forms.ModelChoiceField):
@@ -70,6 +81,12 @@ class CommentForm(forms.Form):
     comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class ConfidentialityForm(CommentForm):
+    """The legal office's answer to a claim of confidentiality: confirm or refuse, with a comment."""
+
+    decision = forms.ChoiceField(label=_("Answer"), choices=[("confirm", _("Confirm")), ("refuse", _("Refuse"))])
+
+
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -93,11 +110,13 @@ class CollectiveDecisionForm(forms.Form):
     from the API, a JSON list `members: [{name, view, remarks}]`."""
 
     meeting_name = forms.CharField(label=_("Meeting"), initial=_("Executive meeting"), max_length=200)
-    meeting_date = forms.DateField(label=_("Meeting date"), widget=DATE_INPUT)
+    meeting_date = forms.DateField(
+        label=_("Meeting date"), widget=DATE_INPUT, validators=[DateBounds(past_date_bounds)]
+    )
     members_total = forms.IntegerField(
         label=_("Number of the meeting's members"),
         min_value=1,
-        max_value=500,
+        max_value=MAX_MEETING_MEMBERS,
         help_text=_("All members of the executive (or plenary) meeting, present or not: the quorum is counted on it."),
     )
     head_name = forms.CharField(label=_("Head (presiding, speaks last)"), max_length=100)
@@ -148,7 +167,9 @@ class CollectiveDecisionForm(forms.Form):
 
 class PublishForm(forms.Form):
     channels = forms.CharField(label=_("Channels (gazette, website, newspapers)"), max_length=300)
-    published_on = forms.DateField(label=_("Published on"), widget=DATE_INPUT)
+    published_on = forms.DateField(
+        label=_("Published on"), widget=DATE_INPUT, validators=[DateBounds(past_date_bounds)]
+    )
     link = forms.URLField(label=_("Link"), required=False, max_length=300, assume_scheme="https")
     opinions_explanation = forms.CharField(
         label=_("How public and expert opinions were adopted"),

@@ -59,6 +59,14 @@ def visible_decisions(user) -> QuerySet[Decision]:
     return Decision.objects.filter(condition)
 
 
+def decisions_moving_with(organization: Organization, new_parent: Organization) -> list[str]:
+    """The decisions whose scope changes when `organization` moves under `new_parent`: those it (or a unit below it)
+    undertakes or executes — the unit roles above it then reach them, those above it before no longer do."""
+    subtree = organization.descendant_ids()
+    moving = Decision.objects.filter(Q(undertaking_unit_id__in=subtree) | Q(execution_unit_id__in=subtree))
+    return [f"{decision.number} {decision.title}" for decision in moving.order_by("number")]
+
+
 def organ_units(decision: Decision) -> QuerySet[Organization]:
     """The departments and offices of the decision's organ (who may execute it)."""
     kinds = [Organization.Kind.DEPARTMENT, Organization.Kind.GOVERNMENT_OFFICE, Organization.Kind.LEGAL_OFFICE]

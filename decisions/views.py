@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accountability.models import LedgerEvent
+from accountability.seals import newest_seal_status
 
 from . import forms, services
 from .access import decision_for, document_for, step_for
@@ -26,6 +27,20 @@ from .selectors import (
 )
 
 PAGE_SIZE = 20
+# The last page of a list anyone pages to (200,000 decisions): a larger number is 404, never an OFFSET the database
+# cannot hold.
+MAX_PAGE = 10_000
+
+
+def page_number(request) -> int:
+    """`?page=`: a whole number from 1 to MAX_PAGE (1 when absent), else 404."""
+    value = request.GET.get("page") or "1"
+    if (
+        not (value.isascii() and value.isdigit() and len(value) <= len(str(MAX_PAGE)))
+        or not 1 <= int(value) <= MAX_PAGE
+    ):
+        raise Http404(_("No such page."))
+    return int(value)
 
 
 @login_required
@@ -49,10 +64,7 @@ def decision_index(request):
     # Bad filter values are shown on the form (400), never silently dropped.
     valid = not filters.is_bound or filters.is_valid()
     # No COUNT(*) on every page: fetch one row more than a page to know whether there is a next one.
-    try:
-        page = max(1, int(request.GET.get("page", "1")))
-    except ValueError:
-        page = 1
+    page = page_number(request)
     rows = list(filters.qs.order_by("-year", "-id")[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1]) if valid else []
     query = request.GET.copy()
     query.pop("page", None)
@@ -71,6 +83,11 @@ def decision_index(request):
     )
 
 
+def _field_of(refusal: ProcedureError, form) -> str | None:
+    """The field a refused value belongs to (the service names it), or None: the refusal goes above the form."""
+    return next((name for name in refusal.fields if name in form.fields), None)
+
+
 @login_required
 def decision_create(request):
     if not can(request.user, Action.CREATE_DECISION):
@@ -81,7 +98,7 @@ def decision_create(request):
         try:
             decision = services.create_decision(actor=request.user, **form.cleaned_data)
         except ProcedureError as refusal:
-            form.add_error(None, refusal.message)
+            form.add_error(_field_of(refusal, form), refusal.message)
         else:
             messages.success(request, _("Decision %(number)s proposed.") % {"number": decision.number})
             return redirect("manage:decision", pk=decision.pk)
@@ -101,7 +118,7 @@ def decision_edit(request, pk: int):
         try:
             services.update_decision(decision=decision, actor=request.user, **changed)
         except ProcedureError as refusal:
-            form.add_error(None, refusal.message)
+            form.add_error(_field_of(refusal, form), refusal.message)
         else:
             messages.success(request, _("Decision saved."))
             return redirect("manage:decision", pk=decision.pk)
@@ -109,10 +126,11 @@ def decision_edit(request, pk: int):
 
 
 @login_required
-def decision_detail(request, pk: int):
+def decision_detail(request, pk: int, report_form=None, status=200):
     decision = decision_for(request.user, pk, detailed=True)
     steps = sorted(decision.steps.all(), key=lambda s: (list(StepKind).index(StepKind(s.kind)), s.round))
     current_ids = {step.pk for step in ordered_current_steps(decision)}
+    can_view_ledger = bool(can(request.user, Action.VIEW_LEDGER, decision))
     return render(
         request,
         "decisions/decision_detail.html",
@@ -127,10 +145,14 @@ def decision_detail(request, pk: int):
             "can_report": services.execution_report_refusal(decision, request.user) is None,
             "can_upload": services.upload_refusal(decision, request.user) is None,
             "can_confirm_confidentiality": services.confidentiality_refusal(decision, request.user) is None,
-            "can_view_ledger": bool(can(request.user, Action.VIEW_LEDGER, decision)),
-            "report_form": forms.ExecutionReportForm(),
+            "can_view_ledger": can_view_ledger,
+            # The newest seal, from the seal file's last line (no chain walk): its age, and whether the chain
+            # verified when it was taken.
+            "seal_status": newest_seal_status() if can_view_ledger else None,
+            "report_form": report_form or forms.ExecutionReportForm(),
             "document_form": forms.DocumentForm(),
         },
+        status=status,
     )
 
 
@@ -164,8 +186,7 @@ def decision_transition(request, pk: int, name: str):
                 view.perform(decision, request.user, dict(form.cleaned_data))
             except ProcedureError as error:
                 # A refused value is shown at its field; a refusal of the rule above the form.
-                field = next((name for name in error.fields if name in form.fields), None)
-                form.add_error(field, error.message)
+                form.add_error(_field_of(error, form), error.message)
                 status = 400
             else:
                 messages.success(request, _("Done: %(action)s.") % {"action": TRANSITIONS[name].label})
@@ -187,19 +208,34 @@ def decision_transition(request, pk: int, name: str):
     )
 
 
+def _form_errors_to_messages(request, form) -> None:
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}：{error}" if label else error)
+
+
 @login_required
 @require_POST
 def confidentiality(request, pk: int):
+    # Permission and state first (a refusal changes nothing and is said as such), then the input.
     decision = decision_for(request.user, pk)
+    refusal = services.confidentiality_refusal(decision, request.user)
+    form = forms.ConfidentialityForm(request.POST)
+    if refusal is None and not form.is_valid():
+        _form_errors_to_messages(request, form)
+        return decision_detail(request, pk, status=400)
     try:
+        if refusal is not None:
+            raise refusal
         services.confirm_confidentiality(
             decision=decision,
             actor=request.user,
-            confirm=request.POST.get("decision") == "confirm",
-            comment=request.POST.get("comment", ""),
+            confirm=form.cleaned_data["decision"] == "confirm",
+            comment=form.cleaned_data["comment"],
         )
-    except ProcedureError as refusal:
-        messages.error(request, refusal.message)
+    except ProcedureError as error:
+        messages.error(request, error.message)
     else:
         messages.success(request, _("Recorded."))
     return redirect("manage:decision", pk=decision.pk)
@@ -209,12 +245,16 @@ def confidentiality(request, pk: int):
 @require_POST
 def execution_report(request, pk: int):
     decision = decision_for(request.user, pk)
+    refusal = services.execution_report_refusal(decision, request.user)
     form = forms.ExecutionReportForm(request.POST)
+    if refusal is None and not form.is_valid():
+        return decision_detail(request, pk, report_form=form, status=400)
     try:
-        form.is_valid()
-        services.report_execution(decision=decision, actor=request.user, progress=form.cleaned_data.get("progress", ""))
-    except ProcedureError as refusal:
-        messages.error(request, refusal.message)
+        if refusal is not None:
+            raise refusal
+        services.report_execution(decision=decision, actor=request.user, progress=form.cleaned_data["progress"])
+    except ProcedureError as error:
+        messages.error(request, error.message)
     else:
         messages.success(request, _("Progress report recorded."))
     return redirect("manage:decision", pk=decision.pk)
@@ -224,7 +264,9 @@ def execution_report(request, pk: int):
 
 
 @login_required
-def step_detail(request, pk: int, details_form=None, document_form=None, status=200):
+def step_detail(
+    request, pk: int, details_form=None, document_form=None, comment_form=None, reason_form=None, status=200
+):
     step = step_for(request.user, pk)
     refusals = services.step_action_refusals(step, request.user)
     kind = StepKind(step.kind)
@@ -239,8 +281,8 @@ def step_detail(request, pk: int, details_form=None, document_form=None, status=
             "refusals": refusals,
             "details_form": details_form,
             "document_form": document_form or forms.DocumentForm(initial={"kind": "report"}),
-            "comment_form": forms.CommentForm(),
-            "reason_form": forms.ReasonForm(),
+            "comment_form": comment_form or forms.CommentForm(),
+            "reason_form": reason_form or forms.ReasonForm(),
             "detail_rows": step_rows(step),
             "documents": step.documents.all(),
         },
@@ -248,15 +290,32 @@ def step_detail(request, pk: int, details_form=None, document_form=None, status=
     )
 
 
+# The form each step action's input goes through (NUL characters, shapes); the rules are the services'.
+STEP_ACTION_FORMS = {
+    "approve": ("comment_form", forms.CommentForm),
+    "return": ("comment_form", forms.CommentForm),
+    "confirm_not_applicable": ("comment_form", forms.CommentForm),
+    "refuse_not_applicable": ("comment_form", forms.CommentForm),
+    "propose_not_applicable": ("reason_form", forms.ReasonForm),
+    "reopen": ("reason_form", forms.ReasonForm),
+}
+
+
 @login_required
 def step_action(request, pk: int, action: str):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     step = step_for(request.user, pk)
-    post = request.POST
+    given = {}  # the action's cleaned input
+    if action in STEP_ACTION_FORMS:
+        context_name, form_class = STEP_ACTION_FORMS[action]
+        form = form_class(request.POST)
+        if not form.is_valid():
+            return step_detail(request, pk, **{context_name: form}, status=400)
+        given = form.cleaned_data
     try:
         if action == "details":
-            form = services.step_record_form(step, data=post)
+            form = services.step_record_form(step, data=request.POST)
             if form is None or not form.is_valid():
                 return step_detail(request, pk, details_form=form, status=400)
             services.update_step_details(step=step, actor=request.user, details=form.cleaned_data)
@@ -265,27 +324,27 @@ def step_action(request, pk: int, action: str):
             services.submit_step(step=step, actor=request.user)
             message = _("Submitted to the head of the unit.")
         elif action == "approve":
-            services.approve_step(step=step, actor=request.user, comment=post.get("comment", ""))
+            services.approve_step(step=step, actor=request.user, comment=given["comment"])
             message = _("Approved.")
         elif action == "return":
-            services.return_step(step=step, actor=request.user, comment=post.get("comment", ""))
+            services.return_step(step=step, actor=request.user, comment=given["comment"])
             message = _("Returned to the drafter.")
         elif action == "propose_not_applicable":
-            services.propose_not_applicable(step=step, actor=request.user, reason=post.get("reason", ""))
+            services.propose_not_applicable(step=step, actor=request.user, reason=given["reason"])
             message = _("Recorded as not applicable (a required step waits for the legal office's confirmation).")
         elif action in ("confirm_not_applicable", "refuse_not_applicable"):
             services.confirm_not_applicable(
                 step=step,
                 actor=request.user,
                 confirm=action.startswith("confirm"),
-                comment=post.get("comment", ""),
+                comment=given["comment"],
             )
             message = _("Recorded.")
         elif action == "reopen":
-            step = services.reopen_step(step=step, actor=request.user, reason=post.get("reason", ""))
+            step = services.reopen_step(step=step, actor=request.user, reason=given["reason"])
             message = _("A new round of the step is open.")
         elif action == "upload":
-            form = forms.DocumentForm(post, request.FILES)
+            form = forms.DocumentForm(request.POST, request.FILES)
             if not form.is_valid():
                 return step_detail(request, pk, document_form=form, status=400)
             services.add_document(

@@ -6,14 +6,20 @@ The data says who is who and what happens to each decision (a named scenario: a 
 i.e. a service call by the person whose role makes it, so the steps, documents and ledger events are exactly what
 the procedure would record. People are created through `accounts.services.create_user`, so each role assignment is
 checked and recorded in the ledger. Building again adds nothing: organizations are matched by code, people by
-username, decisions by title.
+username, decisions by title. Two builds at once are one after the other (`build_lock`): the second finds the first's
+city and adds nothing.
 """
 
+import fcntl
 import json
+import os
+import threading
 import time
 import unicodedata
 import zlib
 from collections import Counter
+from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -21,7 +27,7 @@ from pathlib import Path
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Permission
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -61,6 +67,55 @@ MOVES = frozenset(
 )
 
 
+# A session-level PostgreSQL advisory lock held for a whole build (the ledger's own lock is 0x4A55454345, "JUECE").
+BUILD_LOCK_KEY = 0x4A554543455344  # "JUECESD"
+_IN_PROCESS_LOCK = threading.Lock()  # an in-memory SQLite database is seen by one process only
+
+
+def build_lock_file(database: str | Path) -> Path:
+    """The lock file of builds into the SQLite database file `database`: beside it (the lock follows the data)."""
+    database = Path(database)
+    return database.with_name(f"{database.name}.seed_demo.lock")
+
+
+@contextmanager
+def build_lock(on_wait: Callable[[], None] | None = None):
+    """Hold the one lock of demo builds into this database, waiting for it (after calling `on_wait`) if another build
+    holds it: on PostgreSQL a session-level advisory lock on this connection, on a SQLite file an exclusive `flock`
+    on a file beside it. Released when the block ends, whatever happens in it (and by the system if the process dies).
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s)", [BUILD_LOCK_KEY])
+            if not cursor.fetchone()[0]:
+                if on_wait:
+                    on_wait()
+                cursor.execute("SELECT pg_advisory_lock(%s)", [BUILD_LOCK_KEY])
+        try:
+            yield
+        finally:
+            try:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_unlock(%s)", [BUILD_LOCK_KEY])
+            except DatabaseError:  # the session is broken: closing it ends it, and its lock with it
+                connection.close()
+    elif connection.vendor == "sqlite" and not connection.is_in_memory_db():
+        descriptor = os.open(build_lock_file(connection.settings_dict["NAME"]), os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            try:
+                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                if on_wait:
+                    on_wait()
+                fcntl.flock(descriptor, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(descriptor)  # closing the file releases the lock
+    else:
+        with _IN_PROCESS_LOCK:
+            yield
+
+
 @cache
 def scenario() -> dict:
     """The scenario data (plain JSON: no code)."""
@@ -86,22 +141,24 @@ class DemoCity:
     def city(self) -> Organization:
         return self.orgs[self.data["city"]]
 
-    def build(self, on_created=None) -> Result:
-        """Everything that is not there yet; `on_created(decision)` is called after each new decision."""
-        started = time.monotonic()
-        self.organizations()
-        self.people()
-        existing = set(Decision.objects.filter(organ=self.city).values_list("title", flat=True))
-        result = Result()
-        for spec in self.data["decisions"]:
-            if spec["title"] in existing:
-                continue
-            with transaction.atomic():
-                decision = self.decision(spec)
-            result.created.append(decision)
-            if on_created:
-                on_created(decision)
-        result.seconds = time.monotonic() - started
+    def build(self, on_created=None, on_wait=None) -> Result:
+        """Everything that is not there yet; `on_created(decision)` is called after each new decision. One build at a
+        time (`build_lock`; `on_wait()` is called if this one must wait for another): what it finds is complete."""
+        with build_lock(on_wait):
+            started = time.monotonic()
+            self.organizations()
+            self.people()
+            existing = set(Decision.objects.filter(organ=self.city).values_list("title", flat=True))
+            result = Result()
+            for spec in self.data["decisions"]:
+                if spec["title"] in existing:
+                    continue
+                with transaction.atomic():
+                    decision = self.decision(spec)
+                result.created.append(decision)
+                if on_created:
+                    on_created(decision)
+            result.seconds = time.monotonic() - started
         return result
 
     # ------------------------------------------------------------ organizations and people

@@ -20,6 +20,7 @@ from decisions.services.inbound import (
     move_to,
     new_round,
     open_step,
+    optional_text,
     profile_for,
     require_text,
     save_record,
@@ -55,7 +56,7 @@ def start_evaluation(
             _("Choose a third-party body or an expert institution as the evaluation body."),
             fields=("evaluator_org",),
         )
-    stage_reason = (stage_reason or "").strip()
+    stage_reason = optional_text(stage_reason, ("stage_reason",))
     if staged and not stage_reason:
         raise ProcedureError(
             "rule6.stage_reason",

@@ -1,9 +1,13 @@
+from decisions.bounds import recent_date_bounds
 from decisions.forms import StepRecordForm
 
 from .models import Consultation, Hearing
 
 
 class ConsultationForm(StepRecordForm):
+    # A comment period is recorded while it is under way: it starts and ends at most a year from today.
+    date_bounds = {"comment_start": recent_date_bounds, "comment_end": recent_date_bounds}
+
     class Meta:
         model = Consultation
         fields = [
@@ -17,6 +21,9 @@ class ConsultationForm(StepRecordForm):
 
 
 class HearingForm(StepRecordForm):
+    # A hearing is recorded around the time it is held: at most a year from today.
+    date_bounds = {"hearing_date": recent_date_bounds, "materials_sent_on": recent_date_bounds}
+
     class Meta:
         model = Hearing
         fields = [

@@ -5,6 +5,7 @@ from decisions.forms import StepRecordForm
 from decisions.procedure import LegalityOpinion
 
 from .models import DepartmentConsultation, ExpertReview, FairCompetitionReview, RiskAssessment
+from .services import MAX_REVIEW_WORKING_DAYS
 
 
 class ExpertReviewForm(StepRecordForm):
@@ -42,7 +43,7 @@ class RequestLegalityReviewForm(forms.Form):
         label=_("Review period (working days)"),
         required=False,
         min_value=1,
-        max_value=60,
+        max_value=MAX_REVIEW_WORKING_DAYS,
         help_text=_("Leave empty for the organ's minimum (7 working days under Decree 713)."),
     )
     urgency_reason = forms.CharField(

@@ -24,6 +24,7 @@ from decisions.services.inbound import (
     move_to,
     new_round,
     open_step,
+    optional_text,
     profile_for,
     require_text,
     save_record,
@@ -33,6 +34,9 @@ from decisions.services.inbound import (
 from workdays.calendar import add_working_days
 
 from .models import LegalityReview
+
+# The longest review period a request may give (the form's bound too).
+MAX_REVIEW_WORKING_DAYS = 60
 
 
 @transaction.atomic
@@ -67,7 +71,13 @@ def request_legality_review(
         raise ProcedureError(
             "rule2.period", _("The review period must be at least one working day."), fields=("review_working_days",)
         )
-    urgency_reason = (urgency_reason or "").strip()
+    if days > MAX_REVIEW_WORKING_DAYS:
+        raise ProcedureError(
+            "rule2.period",
+            _("The review period is at most %(most)s working days.") % {"most": MAX_REVIEW_WORKING_DAYS},
+            fields=("review_working_days",),
+        )
+    urgency_reason = optional_text(urgency_reason, ("urgency_reason",))
     if days < minimum and not urgency_reason:
         raise ProcedureError(
             "rule2.period_too_short",
@@ -138,18 +148,21 @@ def give_legality_opinion(
     opinion_text = require_text(
         opinion_text, "legality.opinion_text", _("Write the review opinion."), fields=("opinion_text",)
     )
-    if opinion == LegalityOpinion.EXPLORATORY_REFORM and not legal_risk.strip():
+    legal_risk = optional_text(legal_risk, ("legal_risk",))
+    required_changes = optional_text(required_changes, ("required_changes",))
+    advisers_consulted = optional_text(advisers_consulted, ("advisers_consulted",))
+    if opinion == LegalityOpinion.EXPLORATORY_REFORM and not legal_risk:
         raise ProcedureError(
             "legality.legal_risk",
             _("Decree 713 Art. 25: an exploratory reform goes to discussion only with its legal risk stated."),
             fields=("legal_risk",),
         )
-    if opinion == LegalityOpinion.LAWFUL_WITH_CHANGES and not required_changes.strip():
+    if opinion == LegalityOpinion.LAWFUL_WITH_CHANGES and not required_changes:
         raise ProcedureError("legality.changes", _("State the changes the draft needs."), fields=("required_changes",))
     record = LegalityReview.objects.get(step=step)
     record.opinion, record.opinion_text = opinion, opinion_text
-    record.legal_risk, record.required_changes = legal_risk.strip(), required_changes.strip()
-    record.advisers_consulted = advisers_consulted.strip()
+    record.legal_risk, record.required_changes = legal_risk, required_changes
+    record.advisers_consulted = advisers_consulted
     save_record(record, actor)
     now = timezone.now()
     step.outcome = opinion  # what the procedure's rules read (Art. 25)
@@ -183,6 +196,7 @@ def confirm_legality_changes(*, decision: Decision, actor: User, comment: str = 
     transition = check_transition(decision, "confirm_legality_changes", actor)
     step = Step.objects.select_for_update().get(pk=current_steps(decision)[StepKind.LEGALITY_REVIEW].pk)
     ensure_allowed(actor, Action.GIVE_LEGALITY_OPINION, step)
+    comment = optional_text(comment, ("comment",))
     # The undertaking unit revises the draft; the reviewer confirms what the unit uploaded (two persons).
     revised = decision.documents.filter(kind=Document.Kind.DRAFT, uploaded_at__gt=step.reviewed_at)
     if not revised.exclude(uploaded_by=actor).exists():
@@ -201,7 +215,7 @@ def confirm_legality_changes(*, decision: Decision, actor: User, comment: str = 
         )
     now = timezone.now()
     record = LegalityReview.objects.get(step=step)
-    record.changes_confirmed_at, record.confirmation_comment = now, comment.strip()
+    record.changes_confirmed_at, record.confirmation_comment = now, comment
     record.confirmed_draft = latest_draft(decision)
     save_record(record, actor)
     move_step(step, "complete")

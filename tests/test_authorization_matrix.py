@@ -137,6 +137,10 @@ MATRIX = [
     Row("logout", "GET", (),                                          "405 405 405 405 405 405 405 405 405 405 405"),
     Row("logout", "POST", (),                                         "302 302 302 302 302 302 302 302 302 302 302"),
     Row("set_language", "POST", (),                                   "302 302 302 302 302 302 302 302 302 302 302"),
+    Row("password_change", "GET", (),                                 "302 200 200 200 200 200 200 200 200 200 200"),
+    Row("password_change_done", "GET", (),                            "302 200 200 200 200 200 200 200 200 200 200"),
+    Row("otp", "GET", (),                                             "302 200 200 200 200 200 200 200 200 200 200",
+        "second factor: enrol or give the code"),
 ]
 # fmt: on
 

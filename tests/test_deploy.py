@@ -16,7 +16,11 @@ def _check_deploy(**env):
     environment = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DEBUG", "SECRET_KEY", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+        if k not in {"DEBUG", "SECRET_KEY", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE", "LEDGER_SEAL_KEY"}
+        # The test run's database is reached as a superuser, which check --deploy rightly warns about
+        # (accountability.W002): these checks run on the default SQLite; tests/accountability/test_database_role.py
+        # runs them on PostgreSQL as the documented application role.
+        and k != "DATABASE_URL"
     }
     environment.update(env)
     return subprocess.run(
@@ -30,9 +34,27 @@ def _check_deploy(**env):
 
 
 def test_check_deploy_is_clean_with_production_settings():
-    result = _check_deploy(SECRET_KEY=secrets.token_urlsafe(50), DEBUG="false", ALLOWED_HOSTS="juece.example.gov.cn")
+    result = _check_deploy(
+        SECRET_KEY=secrets.token_urlsafe(50),
+        LEDGER_SEAL_KEY=secrets.token_urlsafe(48),
+        DEBUG="false",
+        ALLOWED_HOSTS="juece.example.gov.cn",
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_requires_a_ledger_seal_key():
+    production = {"SECRET_KEY": secrets.token_urlsafe(50), "DEBUG": "false", "ALLOWED_HOSTS": "juece.example.gov.cn"}
+    missing = _check_deploy(**production)
+    assert missing.returncode != 0
+    assert "accountability.E001" in missing.stdout + missing.stderr
+    assert "LEDGER_SEAL_KEY" in missing.stdout + missing.stderr
+    short = _check_deploy(**production, LEDGER_SEAL_KEY="short")
+    assert short.returncode != 0
+    assert "accountability.W001" in short.stdout + short.stderr
+    development = _check_deploy(**(production | {"DEBUG": "1"}))  # DEBUG on: a development seal key
+    assert "accountability.E001" not in development.stdout + development.stderr
 
 
 def test_check_deploy_refuses_the_development_key():
@@ -104,3 +126,20 @@ def test_development_starts_without_a_secret_key_when_debug_is_on():
     result = _setup_django(DEBUG="1")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "django.contrib.staticfiles.storage.StaticFilesStorage"
+
+
+@pytest.mark.parametrize(("hops", "trusted"), [("0", False), ("1", True)])
+def test_the_proxy_https_header_is_trusted_only_behind_our_own_proxy(hops, trusted):
+    code = (
+        "import django; from django.conf import settings; django.setup(); print(bool(settings.SECURE_PROXY_SSL_HEADER))"
+    )
+    result = _run_clean(
+        sys.executable,
+        "-c",
+        code,
+        DJANGO_SETTINGS_MODULE="config.settings",
+        SECRET_KEY="k" * 50,
+        TRUSTED_PROXY_HOPS=hops,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(trusted)

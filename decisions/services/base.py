@@ -1,5 +1,7 @@
 """What every service shares: locking, permission and state checks, the one ledger event per transition."""
 
+import logging
+
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
@@ -9,6 +11,7 @@ from accountability.ledger import record_event
 from accounts.models import Organization, User
 
 from .. import registry
+from ..bounds import text_error, text_problem
 from ..errors import ProcedureError
 from ..fields import status_unlocked
 from ..guards import first_failing_guard
@@ -32,6 +35,19 @@ from ..selectors import current_steps
 
 # The portal caches its list of published decisions; a change of public state clears it after commit.
 PUBLIC_LIST_CACHE_KEY = "portal:published-decisions"
+
+logger = logging.getLogger(__name__)
+
+
+def forget_public_list() -> None:
+    """Clear the portal's cached list (run after commit). The cache is an optimisation: when it cannot be reached the
+    act is already committed, so the failure is logged, never raised (an error page would make the person retry a
+    move that was made); the list then expires by itself (the portal caches it for ten minutes)."""
+    try:
+        cache.delete(PUBLIC_LIST_CACHE_KEY)
+    except Exception:
+        logger.warning("Could not clear the cached public list %r after a commit", PUBLIC_LIST_CACHE_KEY, exc_info=True)
+
 
 ALWAYS_REQUIRED_STEPS = (StepKind.LEGALITY_REVIEW, StepKind.COLLECTIVE_DISCUSSION, StepKind.EXECUTION)
 
@@ -95,9 +111,19 @@ def lock_step(step: Step) -> tuple[Decision, Step]:
 
 
 def require_text(value: str, code: str, message: str, fields: tuple[str, ...] = ()) -> str:
-    value = (value or "").strip()
+    """The text, stripped; refused when empty, or when no database could keep it (`bounds.text_problem`)."""
+    value = optional_text(value, fields)
     if not value:
         raise ProcedureError(code, message, fields=fields)
+    return value
+
+
+def optional_text(value: str, fields: tuple[str, ...] = ()) -> str:
+    """The text, stripped (may be empty); refused when it carries a NUL character or a lone surrogate."""
+    value = (value or "").strip()
+    problem = text_problem(value)
+    if problem:
+        raise text_error(problem, fields)
     return value
 
 
@@ -190,7 +216,7 @@ def move_to(
         reason=reason,
     )
     if previous["status"] in PUBLIC_STATES or decision.status in PUBLIC_STATES or decision.published_at:
-        transaction.on_commit(lambda: cache.delete(PUBLIC_LIST_CACHE_KEY))
+        transaction.on_commit(forget_public_list)
 
 
 # A procedure target while an adjustment runs → (the adjustment's stage, the decision's new status or None: unchanged).

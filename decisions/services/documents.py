@@ -27,6 +27,9 @@ UPLOAD_ACTIONS = (
     Action.REPORT_EXECUTION,
 )
 
+# What the execution unit attaches to its execution reports.
+EXECUTION_REPORT_KINDS = (Document.Kind.REPORT, Document.Kind.RECORD, Document.Kind.OTHER)
+
 # Who attaches documents to a step: whoever records that step.
 STEP_UPLOAD_ACTIONS = {
     **dict.fromkeys(UNIT_RUN_STEPS, (Action.WORK_ON_STEP,)),
@@ -105,7 +108,22 @@ def add_document(
 def _placement_refusal(decision: Decision, actor: User, kind: str, step: Step | None, is_public: bool):
     """Where a document may go: a step's documents come from who records it, while it is open; the draft changes
     only while drafting (or when the legal office asked for changes), so the reviewed text is the text decided;
-    after publication, only the government office makes further documents public."""
+    the execution unit adds only its execution reports' documents, while the decision is executed; after
+    publication, only the government office makes further documents public."""
+    if not any(can(actor, action, decision) for action in UPLOAD_ACTIONS if action != Action.REPORT_EXECUTION):
+        # Its only right here is to report on execution (Art. 34–35): the decision's own texts are not its to add.
+        if kind not in EXECUTION_REPORT_KINDS:
+            return ProcedureError(
+                "document.execution_unit",
+                _(
+                    "The execution unit adds the documents of its execution reports (a report, a record, other "
+                    "material); the decision's text, its draft and its legal basis are not its to add."
+                ),
+            )
+        if not decision.is_in_force:
+            return ProcedureError(
+                "execution.not_running", _("Progress can be reported only while the decision is executed.")
+            )
     if step is not None:
         step_kind = StepKind(step.kind)
         if step.status in (StepStatus.DONE, StepStatus.CLOSED) or step.requirement == Requirement.NOT_APPLICABLE:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from accountability.ledger import record_event
 from accounts.models import Organization, User
 
+from ..bounds import past_date_bounds, refuse_date_out_of_range, refuse_unstorable_text, refuse_year_out_of_range
 from ..errors import ProcedureError
 from ..models import Adjustment, Decision, Execution, ExecutionReport, Publication, Step
 from ..permissions import Action, acting_role, can
@@ -37,6 +38,7 @@ from .base import (
     move_to,
     new_round,
     open_step,
+    optional_text,
     profile_for,
     require_text,
     save_record,
@@ -67,6 +69,17 @@ DECISION_FIELDS = (
 )
 
 
+def _check_decision_values(fields: dict) -> None:
+    """The values sent (not yet the rules): text without NUL, the catalog year and the term's end within bounds."""
+    refuse_unstorable_text(
+        **{name: fields[name] for name in ("title", "summary", "confidential_reason") if name in fields}
+    )
+    if "year" in fields:
+        refuse_year_out_of_range(fields["year"])
+    if "term_end" in fields:
+        refuse_date_out_of_range(fields["term_end"], "term_end")
+
+
 def _validate_decision_fields(fields: dict) -> None:
     if not (fields.get("title") or "").strip():
         raise ProcedureError("decision.title", _("A decision needs a title."))
@@ -95,6 +108,7 @@ def create_decision(*, actor: User, undertaking_unit: Organization | None = None
     unknown = set(fields) - set(DECISION_FIELDS)
     if unknown:
         raise TypeError(f"unknown decision fields: {sorted(unknown)}")
+    _check_decision_values(fields)
     _validate_decision_fields(fields)
     unit = undertaking_unit or actor.organization
     if unit.pk not in actor.organization.descendant_ids():
@@ -159,6 +173,7 @@ def update_decision(*, decision: Decision, actor: User, **fields) -> Decision:
     unknown = set(fields) - set(DECISION_FIELDS)
     if unknown:
         raise TypeError(f"unknown decision fields: {sorted(unknown)}")
+    _check_decision_values(fields)
     merged = {name: getattr(decision, name) for name in DECISION_FIELDS} | fields
     _validate_decision_fields(merged)
     before = {name: getattr(decision, name) for name in fields if getattr(decision, name) != fields[name]}
@@ -255,6 +270,7 @@ def confirm_confidentiality(*, decision: Decision, actor: User, confirm: bool, c
     refusal = confidentiality_refusal(decision, actor)
     if refusal is not None:
         raise refusal
+    comment = optional_text(comment, ("comment",))
     if confirm:
         decision.confidentiality_confirmed_by, decision.confidentiality_confirmed_at = actor, timezone.now()
         action = "decision.confidentiality_confirmed"
@@ -342,6 +358,8 @@ def publish_decision(
     channels = require_text(
         channels, "publication.channels", _("Name the channels of publication."), fields=("channels",)
     )
+    link = optional_text(link, ("link",))
+    opinions_explanation = optional_text(opinions_explanation, ("opinions_explanation",))
     decided_on = timezone.localdate(decision.decided_at) if decision.decided_at else None
     if published_on is None or published_on > timezone.localdate() or (decided_on and published_on < decided_on):
         raise ProcedureError(
@@ -350,11 +368,12 @@ def publish_decision(
             % {"decided": decided_on.isoformat() if decided_on else "—"},
             fields=("published_on",),
         )
+    refuse_date_out_of_range(published_on, "published_on", past_date_bounds)
     steps = current_steps(decision)
     consulted = any(
         steps[kind].status == StepStatus.DONE for kind in (StepKind.PUBLIC_PARTICIPATION, StepKind.EXPERT_REVIEW)
     )
-    if consulted and not opinions_explanation.strip():
+    if consulted and not opinions_explanation:
         raise ProcedureError(
             "publication.explanation",
             _("Decree 713 Art. 32: explain how the public's and the experts' opinions were adopted."),
@@ -366,8 +385,8 @@ def publish_decision(
         step=step,
         channels=channels,
         published_on=published_on,
-        link=link.strip(),
-        opinions_explanation=opinions_explanation.strip(),
+        link=link,
+        opinions_explanation=opinions_explanation,
     )
     publication._history_user = actor
     publication.full_clean()

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 
+from ..bounds import past_date_bounds, refuse_date_out_of_range, refuse_unstorable_text
 from ..errors import ProcedureError
 from ..models import Decision, Execution, Meeting, MeetingSpeaker, Step
 from ..procedure import (
@@ -30,6 +31,7 @@ from .base import (
     move_to,
     new_round,
     open_step,
+    optional_text,
     profile_for,
     require_text,
     save_record,
@@ -37,11 +39,15 @@ from .base import (
     set_aside_unused_optional_steps,
 )
 
+# The most members a meeting may have (the form's bound too).
+MAX_MEETING_MEMBERS = 500
+
 
 def clean_member_views(members) -> list[dict]:
     """Each member's view in the order spoken: a name, agree / disagree / abstain, remarks."""
     cleaned = []
     for number, member in enumerate(members or [], start=1):
+        refuse_unstorable_text(members=member)
         name, view = str(member.get("name") or "").strip(), member.get("view")
         if not name or view not in MemberView.values:
             raise ProcedureError(
@@ -107,10 +113,12 @@ def record_collective_decision(
     head_statement = require_text(
         head_statement, "meeting.head_statement", _("Record the head's concluding view."), fields=("head_statement",)
     )
+    head_departure_reason = optional_text(head_departure_reason, ("head_departure_reason",))
     if meeting_date is None or meeting_date > timezone.localdate():
         raise ProcedureError(
             "meeting.date", _("The meeting date must be given and cannot be in the future."), fields=("meeting_date",)
         )
+    refuse_date_out_of_range(meeting_date, "meeting_date", past_date_bounds)
     steps = current_steps(decision)
     legality = steps[StepKind.LEGALITY_REVIEW]
     reviewed_on = timezone.localdate(legality.completed_at) if legality.completed_at else None
@@ -130,6 +138,12 @@ def record_collective_decision(
     _check_head_speaks_last(members, head_name)
     present = len(members) + 1  # the members who spoke and the head
     quorum_percent = profile_for(decision.organ).meeting_quorum_percent
+    if members_total and members_total > MAX_MEETING_MEMBERS:
+        raise ProcedureError(
+            "meeting.members_total",
+            _("A meeting has at most %(most)s members.") % {"most": MAX_MEETING_MEMBERS},
+            fields=("members_total",),
+        )
     if not members_total or members_total < present:
         raise ProcedureError(
             "meeting.members_total",
@@ -154,7 +168,7 @@ def record_collective_decision(
     disagree = sum(1 for member in members if member["view"] == "disagree")
     majority = "adopted" if agree > disagree else ("rejected" if disagree > agree else "")
     departs = outcome in ("adopted", "rejected") and majority and outcome != majority
-    if departs and not head_departure_reason.strip():
+    if departs and not head_departure_reason:
         raise ProcedureError(
             "meeting.departure_reason",
             _(
@@ -175,7 +189,7 @@ def record_collective_decision(
         head_statement=head_statement,
         outcome=outcome,
         majority=majority,
-        head_departure_reason=head_departure_reason.strip(),
+        head_departure_reason=head_departure_reason,
         recorded_by=actor,
     )
     save_record(meeting, actor)

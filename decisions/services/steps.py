@@ -31,6 +31,7 @@ from .base import (
     lock_step,
     move_step,
     new_round,
+    optional_text,
     refusal_of,
     require_text,
     save_record,
@@ -188,11 +189,12 @@ def approve_step(*, step: Step, actor: User, comment: str = "") -> Step:
     """The unit's head approves a submitted step, which completes it (two-person rule: not their own)."""
     decision, step = lock_step(step)
     _ensure_reviewable(decision, step, actor)
+    comment = optional_text(comment, ("comment",))
     now = timezone.now()
     move_step(step, "approve")
     step.reviewed_at = step.completed_at = now
     step.reviewed_by = step.completed_by = actor
-    step.review_comment = comment.strip()
+    step.review_comment = comment
     save_step(step, actor)
     record_event(
         actor=actor,
@@ -288,6 +290,7 @@ def confirm_not_applicable(*, step: Step, actor: User, confirm: bool, comment: s
     """The legal office confirms (or refuses) that a required step does not apply."""
     decision, step = lock_step(step)
     _ensure_confirmable(decision, step, actor)
+    comment = optional_text(comment, ("comment",))
     if confirm:
         set_not_applicable(step, step.not_applicable_reason)
         step.not_applicable_confirmed_by = actor

@@ -1,18 +1,23 @@
 """Documents: type, content and size checked; nothing stored when refused; versions kept with SHA-256."""
 
+import functools
 import hashlib
+import io
+import zipfile
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from accountability.models import LedgerEvent
 from decisions import services
 from decisions.errors import ProcedureError
 from decisions.models import Document
-from decisions.procedure import State
-from demo.walkthrough import pdf_file
+from decisions.procedure import State, StepKind
+from decisions.selectors import current_steps
+from demo.walkthrough import drive_to, pdf_file
 from tests.refusals import refused, status_of
 
 
@@ -149,3 +154,186 @@ def test_failed_ledger_write_removes_the_stored_file(world, decision, settings):
     assert LedgerEvent.objects.count() == events
     assert stored_files() == []
     assert status_of(decision) == State.PROPOSED
+
+
+# ---------------------------------------------------------------- content beyond the first bytes (decisions/uploads.py)
+
+WORD_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+EXCEL_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
+WORD_MACRO_MAIN = "application/vnd.ms-word.document.macroEnabled.main+xml"
+
+
+def content_types(*overrides: tuple[str, str]) -> str:
+    parts = "".join(f'<Override PartName="/{part}" ContentType="{kind}"/>' for part, kind in overrides)
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        f'<Default Extension="xml" ContentType="application/xml"/>{parts}</Types>'
+    )
+
+
+def package(name: str, entries: dict[str, str | bytes], compresslevel: int | None = None) -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=compresslevel) as archive:
+        for entry, content in entries.items():
+            archive.writestr(entry, content)
+    return SimpleUploadedFile(name, buffer.getvalue())
+
+
+def docx(name: str = "draft.docx", **extra) -> SimpleUploadedFile:
+    """A minimal Word package: its content types, its relationships and its main part."""
+    return package(
+        name,
+        {
+            "[Content_Types].xml": content_types(("word/document.xml", WORD_MAIN)),
+            "_rels/.rels": '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"/>',
+            "word/document.xml": '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"/>',
+            **extra,
+        },
+    )
+
+
+@functools.cache
+def inflating_docx_bytes() -> bytes:
+    """A Word package whose main part inflates to 300 MB of zeros (about 300 KB deflated, built in under a second)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        archive.writestr("[Content_Types].xml", content_types(("word/document.xml", WORD_MAIN)))
+        with archive.open("word/document.xml", "w", force_zip64=True) as part:
+            zeros = bytes(1024 * 1024)
+            for _ in range(300):
+                part.write(zeros)
+    return buffer.getvalue()
+
+
+def test_pdf_with_html_after_its_header_is_refused(world, decision):
+    polyglot = b"%PDF-1.4\n<html><body><script>alert(document.cookie)</script></body></html>\n%%EOF\n"
+    refused_upload(world, decision, "upload.pdf_markup", SimpleUploadedFile("draft.pdf", polyglot), says="draft.pdf")
+
+
+def test_pdf_without_its_end_of_file_marker_is_refused(world, decision):
+    truncated = pdf_file("draft.pdf").read().replace(b"%%EOF", b"")
+    refused_upload(world, decision, "upload.pdf_incomplete", SimpleUploadedFile("draft.pdf", truncated), says="%%EOF")
+
+
+def test_a_docx_inflating_to_300_mb_is_refused_without_being_inflated(world, decision, monkeypatch):
+    bomb = SimpleUploadedFile("draft.docx", inflating_docx_bytes())
+    opened = []
+    original_open = zipfile.ZipFile.open
+    monkeypatch.setattr(
+        zipfile.ZipFile,
+        "open",
+        lambda self, name, *a, **k: opened.append(str(name)) or original_open(self, name, *a, **k),
+    )
+    assert bomb.size < 1024 * 1024
+    refused_upload(world, decision, "upload.package_too_large", bomb, says=("draft.docx", "200"))
+    assert "word/document.xml" not in opened  # only the directory was read
+
+
+def test_a_package_of_too_many_entries_is_refused(world, decision):
+    many = docx(**{f"word/media/{number}.xml": "" for number in range(5000)})
+    refused_upload(world, decision, "upload.package_too_large", many)
+
+
+def test_a_macro_enabled_package_renamed_docx_is_refused(world, decision):
+    docm = package(
+        "draft.docx",
+        {
+            "[Content_Types].xml": content_types(
+                ("word/document.xml", WORD_MACRO_MAIN), ("word/vbaProject.bin", "application/vnd.ms-office.vbaProject")
+            ),
+            "word/document.xml": "<w:document/>",
+            "word/vbaProject.bin": b"\xd0\xcf\x11\xe0 macro",
+        },
+    )
+    refused_upload(world, decision, "upload.macro", docm, says="macros")
+    # A macro-enabled content type alone is enough, and so is the macro part alone.
+    declared = package(
+        "draft.docx",
+        {"[Content_Types].xml": content_types(("word/document.xml", WORD_MACRO_MAIN)), "word/document.xml": "<w/>"},
+    )
+    refused_upload(world, decision, "upload.macro", declared)
+    refused_upload(world, decision, "upload.macro", docx(**{"word/vbaProject.bin": b"macro"}))
+
+
+def test_a_zip_that_is_not_the_office_package_it_claims_is_refused(world, decision):
+    for disguised in (
+        package("draft.docx", {"word/document.xml": "<w/>"}),  # no [Content_Types].xml
+        package("draft.docx", {"[Content_Types].xml": content_types(), "word/document.xml": "<w/>"}),  # no main part
+        package("draft.docx", {"[Content_Types].xml": "not xml <", "word/document.xml": "<w/>"}),
+        package(
+            "draft.docx",
+            {
+                "[Content_Types].xml": '<!DOCTYPE t [<!ENTITY a "aaaa">]><Types>&a;</Types>',
+                "word/document.xml": "<w/>",
+            },
+        ),
+        docx("sheet.xlsx"),  # a Word package named as a spreadsheet
+        SimpleUploadedFile("draft.docx", b"PK\x03\x04" + b"\x00" * 200),  # a ZIP header and nothing of a ZIP
+    ):
+        refused_upload(world, decision, "upload.content", disguised)
+
+
+def test_minimal_office_and_ofd_packages_are_accepted(world, decision):
+    assert upload(world, decision, docx()).content_type.endswith("wordprocessingml.document")
+    sheet = package(
+        "budget.xlsx",
+        {"[Content_Types].xml": content_types(("xl/workbook.xml", EXCEL_MAIN)), "xl/workbook.xml": "<workbook/>"},
+    )
+    assert upload(world, decision, sheet, kind=Document.Kind.EXPLANATION).content_type.endswith("spreadsheetml.sheet")
+    ofd = package("draft.ofd", {"OFD.xml": "<ofd:OFD/>", "Doc_0/Document.xml": "<ofd:Document/>"})
+    assert upload(world, decision, ofd, kind=Document.Kind.OTHER).content_type == "application/ofd"
+
+
+def test_an_ofd_without_its_root_is_refused(world, decision):
+    refused_upload(world, decision, "upload.content", package("draft.ofd", {"Doc_0/Document.xml": "<d/>"}))
+
+
+def test_a_request_larger_than_a_document_is_refused_before_it_is_read(client, world, decision, settings):
+    settings.DOCUMENT_MAX_BYTES = 1000
+    client.force_login(world.drafter)
+    big = SimpleUploadedFile("draft.pdf", b"%PDF-1.4\n" + b"0" * (1024 * 1024 + 2000) + b"\n%%EOF\n")
+    data = {"title": "草案", "kind": "draft", "file": big}
+    response = client.post(reverse("manage:document_upload", args=[decision.pk]), data)
+    assert response.status_code == 400
+    assert Document.objects.count() == 0 and stored_files() == []
+
+
+# ---------------------------------------------------------------- the execution unit's documents
+
+
+def test_the_execution_unit_adds_its_reports_documents_not_the_decision_text_or_its_legal_basis(world, decision):
+    drive_to(decision, State.PUBLISHED, world.cast)
+    services.start_execution(decision=decision, actor=world.gov, execution_unit=world.environment)
+    execution_step = current_steps(decision)[StepKind.EXECUTION]
+    for kind in (Document.Kind.DECISION_TEXT, Document.Kind.LEGAL_BASIS, Document.Kind.DRAFT, Document.Kind.OPINION):
+        for step in (None, execution_step):
+            with refused("document.execution_unit", decision, says="execution unit"):
+                services.add_document(
+                    decision=decision,
+                    actor=world.drafter_b,
+                    uploaded_file=pdf_file("x.pdf"),
+                    kind=kind,
+                    title="执行单位上传",
+                    step=step,
+                )
+    report = services.add_document(
+        decision=decision,
+        actor=world.drafter_b,
+        uploaded_file=pdf_file("progress.pdf"),
+        kind=Document.Kind.REPORT,
+        title="执行情况报告",
+        step=execution_step,
+    )
+    assert (report.kind, report.step_id, report.uploaded_by) == ("report", execution_step.pk, world.drafter_b)
+    # Another step of the decision stays the undertaking unit's and the government office's.
+    with refused("document.step_role", decision):
+        services.add_document(
+            decision=decision,
+            actor=world.drafter_b,
+            uploaded_file=pdf_file("x.pdf"),
+            kind=Document.Kind.REPORT,
+            title="x",
+            step=current_steps(decision)[StepKind.POST_EVALUATION],
+        )

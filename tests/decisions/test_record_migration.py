@@ -6,6 +6,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 # Before the typed outcomes and the typed records: the steps' records were JSON.
 BEFORE = [
+    ("accounts", "0004_must_change_password"),  # accounts as it is (only the procedure's tables go back)
     ("decisions", "0004_profile_hearing_evaluation_quorum_numbers"),
     ("participation", None),
     ("review", "0002_holiday_moved_to_workdays"),

@@ -1,19 +1,25 @@
-"""`manage.py seed_demo`: the demo city (demo/city.py, from demo/scenario/city.json). Running it again adds nothing."""
+"""`manage.py seed_demo`: the demo city (demo/city.py, from demo/scenario/city.json). Running it again adds nothing,
+and so does a run started while another is building: it waits for that one, then finds the city complete."""
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from decisions.procedure import State
 from demo.city import PASSWORD, DemoCity, summary_lines
+
+WAITING_MESSAGE = gettext_lazy(
+    "Another seed_demo is building the demo city on this database: waiting for it to finish."
+)
 
 
 class Command(BaseCommand):
     help = (
         "Create a demo city (示例市人民政府) with its departments, one person per role and about thirty "
         "decisions in every state of the procedure, all through the procedure's services. Running it again "
-        "adds nothing."
+        "adds nothing; two runs at once build it once."
     )
 
     def add_arguments(self, parser):
@@ -27,7 +33,10 @@ class Command(BaseCommand):
             raise CommandError(" ".join(error.messages)) from error
 
         city = DemoCity()
-        result = city.build(on_created=None if quiet else self.created)
+        result = city.build(
+            on_created=None if quiet else self.created,
+            on_wait=lambda: self.stdout.write(str(WAITING_MESSAGE)),
+        )
         if result.created:
             message = _("Demo data ready: %(created)s decisions created in %(seconds).1f s.") % {
                 "created": len(result.created),
