@@ -44,7 +44,11 @@ class LedgerEvent(models.Model):
         verbose_name = _("ledger event")
         verbose_name_plural = _("ledger events")
         ordering = ["id"]
-        indexes = [models.Index(fields=["object_type", "object_id"], name="ledger_object_idx")]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"], name="ledger_object_idx"),
+            # A decision's events, newest first, a page at a time (the decision page's ledger section).
+            models.Index(fields=["decision_id", "id"], name="ledger_decision_id_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.action} {self.object_repr}"

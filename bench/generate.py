@@ -190,6 +190,7 @@ def _rows(
     actors: list[Actor],
     algorithm: str,
     first_payload_check=_check_payload_shape,
+    decision_id_base: int = DECISION_ID_BASE,
 ):
     """Yield the COPY rows of `count` chained events, timestamps non-decreasing from start_us to end_us."""
     step_us = max(0, (end_us - start_us) // max(count, 1))
@@ -207,7 +208,7 @@ def _rows(
     ]
     for index in range(count):
         decision_index, position = divmod(index, EVENTS_PER_DECISION)
-        decision_id = DECISION_ID_BASE + decision_index
+        decision_id = decision_id_base + decision_index
         title = TITLES[decision_index % len(TITLES)]
         action, kind, before, after, reason, before_json, after_json = lifecycle[position]
         if after is None:  # decision.created carries the decision's own number and title
@@ -309,11 +310,13 @@ def generate_events(
     progress=None,
     progress_every: int = 100_000,
     skip_fk_checks: bool = True,
+    decision_id_base: int = DECISION_ID_BASE,
 ) -> GenerateStats:
     """Append `count` synthetic events to the ledger in one transaction (one COPY), chained to the head.
 
     With `skip_fk_checks` (and a superuser), the COPY runs without the per-row foreign-key checks and the
-    references are checked in one join afterwards, inside the same transaction.
+    references are checked in one join afterwards, inside the same transaction. `decision_id_base`: the first
+    decision id the events name (default far above any real decision; bench_workspace points them at its own).
     """
     from django.conf import settings
     from django.db import connection, transaction
@@ -347,6 +350,7 @@ def generate_events(
                     end_us=end_us,
                     actors=actors,
                     algorithm=algorithm,
+                    decision_id_base=decision_id_base,
                 )
                 for index, row in enumerate(rows, start=1):
                     copy.write_row(row)

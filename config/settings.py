@@ -35,6 +35,8 @@ if not SECRET_KEY:
     SECRET_KEY = "django-insecure-juece-development-only-key-change-me" if DEBUG else secrets.token_urlsafe(50)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+# A refused form (no or stale CSRF token) answers the site's 403 page, in the user's language.
+CSRF_FAILURE_VIEW = "config.errors.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -106,9 +108,17 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
     )
 }
+# Persistent connections on PostgreSQL (a connection costs a few milliseconds per request otherwise), checked before
+# each request reuses one: DB_CONN_MAX_AGE seconds (60; 0 closes at the end of each request, as SQLite always does).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["CONN_MAX_AGE"] = int(
+        os.environ.get("DB_CONN_MAX_AGE") or os.environ.get("DATABASE_CONN_MAX_AGE") or "60"
+    )
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+else:
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         # IMMEDIATE: a writing transaction takes the write lock at BEGIN, so ledger appends never fork.

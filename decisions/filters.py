@@ -6,7 +6,6 @@ shows it with 400, the API answers 400), never a silent "all decisions".
 
 import django_filters
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization
@@ -14,6 +13,7 @@ from accounts.permissions import organ_id_of
 
 from .models import Decision
 from .procedure import State
+from .search import keyword_filter
 from .selectors import visible_decisions
 
 
@@ -67,8 +67,8 @@ class DecisionFilter(django_filters.FilterSet):
             self.filters.pop(name)
 
     def keyword(self, queryset, name, value):
-        """A keyword in the number, the title or the summary."""
+        """A keyword in the number, the title or the summary (on PostgreSQL through the bigram index: search.py)."""
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(Q(title__icontains=value) | Q(number__icontains=value) | Q(summary__icontains=value))
+        return keyword_filter(queryset, value)

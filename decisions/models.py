@@ -96,6 +96,9 @@ class Decision(models.Model):
     number = models.CharField(_("number"), max_length=30)
     title = models.CharField(_("title"), max_length=200)
     summary = models.TextField(_("summary"), blank=True)
+    # The keyword search's column (decisions/search.py): CJK bigrams and ASCII words of title, number and summary,
+    # kept by the services that write those fields; GIN-indexed on PostgreSQL (migration 0017).
+    search_text = models.TextField(_("search terms"), blank=True, default="", editable=False)
     year = models.PositiveSmallIntegerField(_("catalog year"))
     scope_category = models.CharField(_("scope (Decree 713 Art. 3)"), max_length=30, choices=ScopeCategory.choices)
     organ = models.ForeignKey(
@@ -168,7 +171,7 @@ class Decision(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_text"])
     objects = NoBulkUpdateQuerySet.as_manager()
 
     class Meta:
@@ -176,7 +179,11 @@ class Decision(models.Model):
         verbose_name_plural = _("decisions")
         ordering = ["-year", "-id"]
         constraints = [models.UniqueConstraint(fields=["organ", "number"], name="decision_number_unique_per_organ")]
-        indexes = [models.Index(fields=["undertaking_unit", "status"], name="decision_unit_status_idx")]
+        indexes = [
+            models.Index(fields=["undertaking_unit", "status"], name="decision_unit_status_idx"),
+            # The staff list of an organ, newest first (ORDER BY year DESC, id DESC LIMIT 21).
+            models.Index(fields=["organ", "-year", "-id"], name="decision_organ_year_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
@@ -298,7 +305,11 @@ class Step(models.Model):
         verbose_name_plural = _("steps")
         ordering = ["decision_id", "id"]
         constraints = [models.UniqueConstraint(fields=["decision", "kind", "round"], name="step_unique_round")]
-        indexes = [models.Index(fields=["status", "due_on"], name="step_status_due_idx")]
+        indexes = [
+            models.Index(fields=["status", "due_on"], name="step_status_due_idx"),
+            # my_tasks: the steps of one kind in a status (the legal office's reviews), by decision.
+            models.Index(fields=["kind", "status", "decision"], name="step_kind_status_idx"),
+        ]
 
     def __str__(self) -> str:
         label = StepKind(self.kind).label
@@ -496,7 +507,20 @@ class Document(models.Model):
         verbose_name = _("document")
         verbose_name_plural = _("documents")
         ordering = ["decision_id", "kind", "-version"]
-        constraints = [models.UniqueConstraint(fields=["decision", "kind", "version"], name="document_version_unique")]
+        # One document's versions: the same decision, step (or none), kind and title (services/documents.py). Two
+        # constraints, since NULL steps are distinct in a plain unique constraint.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["decision", "step", "kind", "title", "version"],
+                condition=models.Q(step__isnull=False),
+                name="document_version_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["decision", "kind", "title", "version"],
+                condition=models.Q(step__isnull=True),
+                name="document_version_unique_no_step",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} v{self.version}"

@@ -479,6 +479,20 @@ EVENT_LABELS = {
     "execution.reported": _("Execution progress reported"),
     "profile.updated": _("Procedure profile changed"),
     "accounts.role_assigned": _("Role assigned"),
+    "decision.confidentiality_confirmed": _("Confidentiality confirmed"),
+    "decision.confidentiality_refused": _("Confidentiality refused"),
+    "accounts.user_created": _("User created"),
+    "accounts.user_updated": _("User changed"),
+    "accounts.user_disabled": _("User disabled"),
+    "accounts.one_time_password_issued": _("One-time password issued"),
+    "accounts.password_changed": _("Password changed"),
+    "accounts.organization_created": _("Organization created"),
+    "accounts.organization_updated": _("Organization changed"),
+    "accounts.organization_moved": _("Organization moved"),
+    "accounts.otp_enrolled": _("Two-step verification set up"),
+    "accounts.otp_failed": _("Two-step verification code refused"),
+    "workdays.holiday_saved": _("Holiday calendar day saved"),
+    "workdays.holiday_deleted": _("Holiday calendar day removed"),
 }
 
 

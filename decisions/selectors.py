@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.models import Organization
@@ -39,24 +39,44 @@ def ordered_current_steps(decision: Decision) -> list[Step]:
     return [steps[kind] for kind in ALL_STEPS if kind in steps]
 
 
+def _visible_parts(user) -> list[tuple[str, object] | Q]:
+    """What the user sees, as (decision lookup, value) pairs or, for what step apps add, conditions on Decision."""
+    roles = set(user.role_names)
+    parts: list[tuple[str, object] | Q] = []
+    if roles & {r.value for r in UNIT_ROLES}:
+        subtree = user.organization.descendant_ids()
+        parts += [("undertaking_unit_id__in", subtree), ("execution_unit_id__in", subtree)]
+    if roles & {r.value for r in ORGAN_WIDE_ROLES}:
+        organ = user.organization.organ
+        if organ is not None:
+            parts.append(("organ_id", organ.pk))
+    if Role.EVALUATOR in roles:
+        parts.append(("evaluator_org_id__in", user.organization.descendant_ids()))
+    for role in roles & registry.scope_roles():  # what step apps add (an expert: the decisions assigned to them)
+        added = registry.added_scope(user, role)
+        if added is not None:
+            parts.append(added)
+    return parts
+
+
+def visible_condition(parts: list[tuple[str, object] | Q], prefix: str = "") -> Q:
+    """The condition of `visible_decisions` on the decision's own columns, or through a relation `prefix`
+    ("decision__": on steps) — a join on the decision's columns (organ_id, units), never `IN (subquery)`, except
+    for what step apps add (conditions on Decision, applied through a subquery)."""
+    condition = Q(**{f"{prefix}pk__in": []})
+    for part in parts:
+        if isinstance(part, Q):
+            condition |= part if not prefix else Q(**{f"{prefix}in": Decision.objects.filter(part)})
+        else:
+            condition |= Q(**{f"{prefix}{part[0]}": part[1]})
+    return condition
+
+
 def visible_decisions(user) -> QuerySet[Decision]:
     """Decisions the user may see in the staff workspace: their unit's, their organ's, or assigned to them."""
     if not user.is_authenticated or not user.organization_id:
         return Decision.objects.none()
-    roles = set(user.role_names)
-    condition = Q(pk__in=[])
-    if roles & {r.value for r in UNIT_ROLES}:
-        subtree = user.organization.descendant_ids()
-        condition |= Q(undertaking_unit_id__in=subtree) | Q(execution_unit_id__in=subtree)
-    if roles & {r.value for r in ORGAN_WIDE_ROLES}:
-        organ = user.organization.organ
-        if organ is not None:
-            condition |= Q(organ_id=organ.pk)
-    if Role.EVALUATOR in roles:
-        condition |= Q(evaluator_org_id__in=user.organization.descendant_ids())
-    for role in roles & registry.scope_roles():  # what step apps add (an expert: the decisions assigned to them)
-        condition |= registry.added_scope(user, role)
-    return Decision.objects.filter(condition)
+    return Decision.objects.filter(visible_condition(_visible_parts(user)))
 
 
 def decisions_moving_with(organization: Organization, new_parent: Organization) -> list[str]:
@@ -202,9 +222,15 @@ class Task:
 def my_tasks(user, limit: int = 50) -> list[Task]:
     """What waits for this user, by role: steps to fill in or approve, opinions to give, meetings to record."""
     roles = set(user.role_names)
-    visible = visible_decisions(user)
     tasks: list[Task] = []
-    steps = Step.objects.filter(decision__in=visible).select_related("decision", "decision__undertaking_unit")
+    if not user.is_authenticated or not user.organization_id:
+        return tasks
+    parts = _visible_parts(user)
+    visible = Decision.objects.filter(visible_condition(parts))
+    # The steps of the visible decisions through the join (decision.organ_id = …), not `decision_id IN (subquery)`.
+    steps = Step.objects.filter(visible_condition(parts, prefix="decision__")).select_related(
+        "decision", "decision__undertaking_unit"
+    )
     if Role.DRAFTER in roles:
         # Required steps only: optional ones wait on the decision page until someone takes them up.
         for step in steps.filter(
@@ -217,6 +243,22 @@ def my_tasks(user, limit: int = 50) -> list[Task]:
             tasks.append(Task(str(label), step.decision, step, step.due_on))
         for decision in visible.filter(status="cataloged").select_related("undertaking_unit")[:limit]:
             tasks.append(Task(str(_("Start the procedure")), decision))
+        # "Lawful with changes" (Art. 28): the undertaking unit revises the draft, until it uploads the revision.
+        revised = Document.objects.filter(
+            decision=OuterRef("decision"), kind=Document.Kind.DRAFT, uploaded_at__gt=OuterRef("reviewed_at")
+        )
+        for step in (
+            steps.filter(
+                in_procedure_state(State.LEGALITY_REVIEW, prefix="decision__"),
+                kind=StepKind.LEGALITY_REVIEW,
+                status="approved",
+                outcome="lawful_with_changes",
+                decision__undertaking_unit_id__in=user.organization.descendant_ids(),
+            )
+            .exclude(Exists(revised))
+            .order_by("pk")[:limit]
+        ):
+            tasks.append(Task(str(_("Revise the draft as the legality opinion asks")), step.decision, step))
     if Role.DEPT_HEAD in roles:
         # Two-person rule: a head is never offered the approval of their own submission.
         for step in steps.filter(status="submitted", kind__in=UNIT_STEP_KINDS).exclude(submitted_by=user)[:limit]:

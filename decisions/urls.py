@@ -1,5 +1,7 @@
 from django.urls import path
 
+from accounts import workspace_views
+
 from . import views
 
 app_name = "manage"
@@ -17,4 +19,17 @@ urlpatterns = [
     path("steps/<int:pk>/", views.step_detail, name="step"),
     path("steps/<int:pk>/<slug:action>/", views.step_action, name="step_action"),
     path("documents/<int:pk>/download/", views.document_download, name="document_download"),
+    # The administrators' pages (accounts' own views; 三员分立: each sees only their own tools).
+    path("people/", workspace_views.people, name="people"),
+    path("people/new/", workspace_views.person_create, name="person_create"),
+    path("people/<int:pk>/", workspace_views.person_edit, name="person_edit"),
+    path("people/<int:pk>/active/", workspace_views.person_active, name="person_active"),
+    path("people/<int:pk>/password/", workspace_views.person_password, name="person_password"),
+    path("people/<int:pk>/roles/", workspace_views.person_roles, name="person_roles"),
+    path("organizations/", workspace_views.organizations, name="organizations"),
+    path("organizations/new/", workspace_views.organization_create, name="organization_create"),
+    path("organizations/<int:pk>/", workspace_views.organization_edit, name="organization_edit"),
+    path("organizations/<int:pk>/move/", workspace_views.organization_move, name="organization_move"),
+    path("rules/", views.rule_index, name="rules"),
+    path("rules/<int:number>/", views.rule_detail, name="rule"),
 ]

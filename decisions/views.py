@@ -5,16 +5,20 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accountability.models import LedgerEvent
 from accountability.seals import newest_seal_status
+from accounts.roles import Role
 
-from . import forms, services
+from . import forms, registry, rules, services, who_acts
 from .access import decision_for, document_for, step_for
+from .dashboard import role_home
 from .errors import ProcedureError
 from .filters import DecisionFilter
+from .models import ProcedureProfile
 from .permissions import Action, can
 from .procedure import STEP_SPECS, TRANSITIONS, StepKind
 from .registry import transition_input
@@ -27,14 +31,16 @@ from .selectors import (
 )
 
 PAGE_SIZE = 20
+# Refusals that only say the action is someone else's: the pages say who acts next instead.
+OTHERS_ACTION_CODES = ("permission.role", "permission.scope")
 # The last page of a list anyone pages to (200,000 decisions): a larger number is 404, never an OFFSET the database
 # cannot hold.
 MAX_PAGE = 10_000
 
 
-def page_number(request) -> int:
-    """`?page=`: a whole number from 1 to MAX_PAGE (1 when absent), else 404."""
-    value = request.GET.get("page") or "1"
+def page_number(request, parameter: str = "page") -> int:
+    """`?page=` (or another parameter): a whole number from 1 to MAX_PAGE (1 when absent), else 404."""
+    value = request.GET.get(parameter) or "1"
     if (
         not (value.isascii() and value.isdigit() and len(value) <= len(str(MAX_PAGE)))
         or not 1 <= int(value) <= MAX_PAGE
@@ -48,7 +54,11 @@ def home(request):
     return render(
         request,
         "decisions/home.html",
-        {"tasks": my_tasks(request.user), "can_create": can(request.user, Action.CREATE_DECISION)},
+        {
+            "tasks": my_tasks(request.user),
+            "can_create": can(request.user, Action.CREATE_DECISION),
+            "role_home": role_home(request.user),  # the dashboard, approvals, work lists of the user's roles
+        },
     )
 
 
@@ -125,12 +135,44 @@ def decision_edit(request, pk: int):
     return render(request, "decisions/decision_form.html", {"form": form, "decision": decision})
 
 
+EVENTS_PAGE_SIZE = 50
+
+
+def _events_page(request, decision) -> dict:
+    """One page of the decision's ledger events, newest first (`?events_page=`): one query, ORDER BY id DESC
+    LIMIT 51 on the (decision_id, id) index, the 51st row only telling whether there is an older page."""
+    page = page_number(request, "events_page")
+    start = (page - 1) * EVENTS_PAGE_SIZE
+    rows = list(
+        LedgerEvent.objects.filter(decision_id=decision.pk).order_by("-id")[start : start + EVENTS_PAGE_SIZE + 1]
+    )
+    query = request.GET.copy()
+    query.pop("events_page", None)
+    return {
+        "events": rows[:EVENTS_PAGE_SIZE],
+        "events_page": page,
+        "events_has_next": len(rows) > EVENTS_PAGE_SIZE,
+        "events_query": query.urlencode(),
+    }
+
+
 @login_required
 def decision_detail(request, pk: int, report_form=None, status=200):
     decision = decision_for(request.user, pk, detailed=True)
     steps = sorted(decision.steps.all(), key=lambda s: (list(StepKind).index(StepKind(s.kind)), s.round))
     current_ids = {step.pk for step in ordered_current_steps(decision)}
     can_view_ledger = bool(can(request.user, Action.VIEW_LEDGER, decision))
+    latest = current_steps(decision)
+    options, holders = [], who_acts.Holders(decision)
+    for transition, refusal in services.transition_options(decision, request.user):
+        waiting = None
+        if refusal is not None and refusal.code in OTHERS_ACTION_CODES:
+            # Someone else's action: say who acts next, unless a rule stops everyone (then say the rule).
+            refusal = services.rule_refusal(decision, transition.name, latest)
+            if refusal is None:
+                waiting = who_acts.who_acts_next(decision, transition, latest, holders)
+        options.append((transition, refusal, waiting))
+    changes = who_acts.changes_asked(decision, latest)
     return render(
         request,
         "decisions/decision_detail.html",
@@ -138,14 +180,19 @@ def decision_detail(request, pk: int, report_form=None, status=200):
             "decision": decision,
             "steps": steps,
             "current_ids": current_ids,
-            "options": services.transition_options(decision, request.user),
+            "standing": who_acts.standing(decision, latest, holders),
+            "changes_asked": changes if changes and can(request.user, Action.WORK_ON_STEP, decision) else None,
+            "changes_record": registry.record_of(changes) if changes else None,
+            "options": options,
             "documents": decision.documents.select_related("step", "uploaded_by").order_by("-uploaded_at"),
-            "events": LedgerEvent.objects.filter(decision_id=decision.pk).order_by("-id")[:100],
+            **_events_page(request, decision),
             "can_edit": services.decision_edit_refusal(decision, request.user) is None,
             "can_report": services.execution_report_refusal(decision, request.user) is None,
             "can_upload": services.upload_refusal(decision, request.user) is None,
             "can_confirm_confidentiality": services.confidentiality_refusal(decision, request.user) is None,
             "can_view_ledger": can_view_ledger,
+            # The stored action codes, beside their labels, only for ledger readers who ask (?codes=1).
+            "show_codes": can_view_ledger and request.GET.get("codes") == "1",
             # The newest seal, from the seal file's last line (no chain walk): its age, and whether the chain
             # verified when it was taken.
             "seal_status": newest_seal_status() if can_view_ledger else None,
@@ -269,6 +316,13 @@ def step_detail(
 ):
     step = step_for(request.user, pk)
     refusals = services.step_action_refusals(step, request.user)
+    # When the step waits on someone else (the drafters, the head), say who, by when.
+    waiting = None
+    if any(refusal is not None and refusal.code in OTHERS_ACTION_CODES for refusal in refusals.values()):
+        waiting = who_acts.who_acts_next(step.decision, step)
+        action = Action.WORK_ON_STEP if waiting is not None and waiting.role == Role.DRAFTER else Action.APPROVE_STEP
+        if waiting is not None and can(request.user, action, step.decision):
+            waiting = None  # theirs to do: the refusal (a rule) says why not now
     kind = StepKind(step.kind)
     details_form = details_form or services.step_record_form(step)
     return render(
@@ -279,6 +333,8 @@ def step_detail(
             "decision": step.decision,
             "spec": STEP_SPECS[kind],
             "refusals": refusals,
+            "waiting": waiting,
+            "others_action_codes": OTHERS_ACTION_CODES,
             "details_form": details_form,
             "document_form": document_form or forms.DocumentForm(initial={"kind": "report"}),
             "comment_form": comment_form or forms.CommentForm(),
@@ -361,9 +417,18 @@ def step_action(request, pk: int, action: str):
             raise Http404
     except ProcedureError as refusal:
         messages.error(request, refusal.message)
-        return step_detail(request, pk, status=400)
+        back = _back_to_list(request)
+        return redirect(back) if back else step_detail(request, pk, status=400)
     messages.success(request, message)
-    return redirect("manage:step", pk=step.pk)
+    return redirect(_back_to_list(request) or reverse("manage:step", kwargs={"pk": step.pk}))
+
+
+def _back_to_list(request) -> str | None:
+    """Where an act taken from a list (the head's approvals on the home page) returns: `next`, if it is ours."""
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=False):
+        return back
+    return None
 
 
 # ---------------------------------------------------------------- documents
@@ -403,4 +468,33 @@ def document_download(request, pk: int):
         as_attachment=True,
         filename=document.original_name,
         content_type=document.content_type,
+    )
+
+
+def _profile_of(user):
+    """The numbers of the viewing user's decision organ (Decree 713's defaults when it has none)."""
+    organ = user.organization.organ if user.organization_id else None
+    return services.profile_for(organ) if organ is not None else ProcedureProfile()
+
+
+@login_required
+def rule_index(request):
+    profile = _profile_of(request.user)
+    return render(
+        request,
+        "decisions/rule_list.html",
+        {"rules": [(rule, rules.profile_values(rule, profile)) for rule in rules.RULES], "profile": profile},
+    )
+
+
+@login_required
+def rule_detail(request, number: int):
+    rule = rules.rule(number)
+    if rule is None:
+        raise Http404(_("No such rule."))
+    profile = _profile_of(request.user)
+    return render(
+        request,
+        "decisions/rule_detail.html",
+        {"rule": rule, "values": rules.profile_values(rule, profile), "profile": profile},
     )

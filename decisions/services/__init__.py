@@ -9,6 +9,7 @@ from .base import (
     ALWAYS_REQUIRED_STEPS,
     PUBLIC_LIST_CACHE_KEY,
     profile_for,
+    rule_refusal,
     transition_options,
     transition_refusal,
 )
@@ -69,6 +70,7 @@ __all__ = [
     "reopen_step",
     "report_execution",
     "return_step",
+    "rule_refusal",
     "start_adjustment",
     "start_drafting",
     "start_execution",

@@ -80,7 +80,8 @@ def ensure_allowed(user: User, action: Action, obj) -> None:
 
 def latest_draft(decision: Decision) -> Document | None:
     """The draft as it stands (what a review or an assessment looks at, fixed by its version and hash)."""
-    return decision.documents.filter(kind=Document.Kind.DRAFT).order_by("-version").first()
+    # The newest upload of a draft (versions count per title: a draft under a new title starts again at v1).
+    return decision.documents.filter(kind=Document.Kind.DRAFT).order_by("-uploaded_at", "-id").first()
 
 
 def draft_reference(draft: Document | None) -> dict | None:
@@ -150,6 +151,12 @@ def transition_refusal(decision: Decision, name: str, user: User, steps=None) ->
     verdict = can(user, transition.action, decision)
     if not verdict:
         return ProcedureError.from_verdict(verdict)
+    return rule_refusal(decision, name, steps)
+
+
+def rule_refusal(decision: Decision, name: str, steps=None) -> ProcedureError | None:
+    """Why nobody may make transition `name` now, whoever asks (None: its holder may): state, ordering rules."""
+    transition = TRANSITIONS[name]
     wrong_state = state_refusal(decision, transition)
     if wrong_state is not None:
         return first_failing_guard(decision, transition.explained_by, steps) or wrong_state
@@ -345,6 +352,17 @@ def set_not_applicable(step: Step, reason: str) -> None:
     move_step(step, "set_not_applicable")
     step.requirement = Requirement.NOT_APPLICABLE
     step.not_applicable_reason = reason
+
+
+def awaits_taking_up(decision: Decision, step: Step) -> bool:
+    """An optional step of the unit not yet taken up while it may be worked on: it opens when the drafter first saves
+    its record or attaches a document to it (until then it shows as not started)."""
+    return (
+        step.status == StepStatus.PENDING
+        and step.requirement == Requirement.OPTIONAL
+        and step.kind in STEP_WORK_STATES
+        and decision.procedure_state in STEP_WORK_STATES[StepKind(step.kind)]
+    )
 
 
 def open_step(step: Step, actor: User) -> None:

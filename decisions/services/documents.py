@@ -13,8 +13,10 @@ from ..procedure import EDITABLE_STATES, PUBLIC_STATES, UNIT_RUN_STEPS, Requirem
 from ..selectors import current_steps
 from ..uploads import check_upload
 from .base import (
+    awaits_taking_up,
     ensure_not_ended,
     lock_decision,
+    open_step,
     require_text,
 )
 
@@ -60,13 +62,15 @@ def add_document(
     title = require_text(title, "document.title", _("Give the document a title."))
     if step is not None and step.decision_id != decision.pk:
         raise ProcedureError("document.step", _("That step belongs to another decision."))
+    if step is not None:
+        step = Step.objects.select_for_update().get(pk=step.pk)  # as it stands now (it may have opened since)
     refusal = _placement_refusal(decision, actor, kind, step, is_public)
     if refusal is not None:
         raise refusal
     checked = check_upload(uploaded_file)
-    version = (
-        decision.documents.filter(kind=kind).order_by("-version").values_list("version", flat=True).first() or 0
-    ) + 1
+    if step is not None and awaits_taking_up(decision, step):  # an optional step opens when taken up
+        open_step(step, actor)
+    version = next_version(decision, step, kind, title)
     document = Document(
         decision=decision,
         step=step,
@@ -105,6 +109,37 @@ def add_document(
     return document
 
 
+def next_version(decision: Decision, step: Step | None, kind: str, title: str) -> int:
+    """The next version of one document: the same decision, step (or none), kind and title. A re-upload under the
+    same title is its next version; another title starts a document of its own, at v1."""
+    series = decision.documents.filter(step=step, kind=kind, title=title)
+    return (series.order_by("-version").values_list("version", flat=True).first() or 0) + 1
+
+
+def _step_refusal(decision: Decision, actor: User, step: Step) -> ProcedureError | None:
+    """Whether `actor` may attach documents to `step` now: whoever records it, while it is open."""
+    step_kind = StepKind(step.kind)
+    closed = ProcedureError(
+        "document.step_closed",
+        _("“%(step)s” is “%(status)s”; its documents can no longer change.")
+        % {"step": step_kind.label, "status": StepStatus(step.status).label},
+    )
+    if step.status in (StepStatus.DONE, StepStatus.CLOSED) or step.requirement == Requirement.NOT_APPLICABLE:
+        return closed
+    if not any(can(actor, action, decision) for action in STEP_UPLOAD_ACTIONS[step_kind]):
+        return ProcedureError(
+            "document.step_role",
+            _("Documents of “%(step)s” are added by whoever records that step.") % {"step": step_kind.label},
+        )
+    if (
+        step_kind in UNIT_RUN_STEPS
+        and step.status not in (StepStatus.OPEN, StepStatus.RETURNED)
+        and not awaits_taking_up(decision, step)
+    ):
+        return closed
+    return None
+
+
 def _placement_refusal(decision: Decision, actor: User, kind: str, step: Step | None, is_public: bool):
     """Where a document may go: a step's documents come from who records it, while it is open; the draft changes
     only while drafting (or when the legal office asked for changes), so the reviewed text is the text decided;
@@ -125,24 +160,9 @@ def _placement_refusal(decision: Decision, actor: User, kind: str, step: Step | 
                 "execution.not_running", _("Progress can be reported only while the decision is executed.")
             )
     if step is not None:
-        step_kind = StepKind(step.kind)
-        if step.status in (StepStatus.DONE, StepStatus.CLOSED) or step.requirement == Requirement.NOT_APPLICABLE:
-            return ProcedureError(
-                "document.step_closed",
-                _("“%(step)s” is “%(status)s”; its documents can no longer change.")
-                % {"step": step_kind.label, "status": StepStatus(step.status).label},
-            )
-        if not any(can(actor, action, decision) for action in STEP_UPLOAD_ACTIONS[step_kind]):
-            return ProcedureError(
-                "document.step_role",
-                _("Documents of “%(step)s” are added by whoever records that step.") % {"step": step_kind.label},
-            )
-        if step_kind in UNIT_RUN_STEPS and step.status not in (StepStatus.OPEN, StepStatus.RETURNED):
-            return ProcedureError(
-                "document.step_closed",
-                _("“%(step)s” is “%(status)s”; its documents can no longer change.")
-                % {"step": step_kind.label, "status": StepStatus(step.status).label},
-            )
+        refusal = _step_refusal(decision, actor, step)
+        if refusal is not None:
+            return refusal
     if kind == Document.Kind.DRAFT:
         legality = current_steps(decision)[StepKind.LEGALITY_REVIEW]
         state = decision.procedure_state  # while an adjustment runs, where it stands
@@ -195,3 +215,9 @@ def upload_refusal(decision: Decision, user: User) -> ProcedureError | None:
     except ProcedureError as refusal:
         return refusal
     return None
+
+
+def step_upload_refusal(step: Step, user: User) -> ProcedureError | None:
+    """Why `user` may not attach documents to this step now (None: they may): the upload form shows only then."""
+    refusal = upload_refusal(step.decision, user)
+    return refusal if refusal is not None else _step_refusal(step.decision, user, step)

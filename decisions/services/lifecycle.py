@@ -26,6 +26,7 @@ from ..procedure import (
     StepStatus,
     derive_requirement,
 )
+from ..search import search_terms
 from ..selectors import current_steps
 from .base import (
     check_transition,
@@ -120,6 +121,7 @@ def create_decision(*, actor: User, undertaking_unit: Organization | None = None
     decision.full_clean(exclude=["number"])
     for attempt in range(5):
         decision.number = _next_number(organ, decision.year, skip=attempt)
+        decision.search_text = search_terms(decision.title, decision.number, decision.summary)
         try:
             with transaction.atomic():
                 decision._history_user = actor
@@ -188,6 +190,7 @@ def update_decision(*, decision: Decision, actor: User, **fields) -> Decision:
         decision.confidentiality_confirmed_by = decision.confidentiality_confirmed_at = None  # to be confirmed again
         decision.confidentiality_claimed_by = actor if decision.is_confidential else None
     decision.full_clean()
+    decision.search_text = search_terms(decision.title, decision.number, decision.summary)
     decision._history_user = actor
     decision.save()
     changed_requirements = _rederive_requirements(decision, actor)
@@ -232,7 +235,12 @@ def _rederive_requirements(decision: Decision, actor: User) -> dict[str, str]:
             step.requirement = derived
             step.not_applicable_reason = ""
             step.not_applicable_proposed_by = None
-            if decision.status == State.DRAFTING and step.kind in DRAFTING_STEPS and step.status == StepStatus.PENDING:
+            if (
+                derived == Requirement.REQUIRED
+                and decision.status == State.DRAFTING
+                and step.kind in DRAFTING_STEPS
+                and step.status == StepStatus.PENDING
+            ):
                 move_step(step, "open")
                 step.opened_at = timezone.now()
         save_step(step, actor)
@@ -329,11 +337,8 @@ def start_drafting(*, decision: Decision, actor: User) -> Decision:
 def _open_drafting_steps(decision: Decision, actor: User) -> list[str]:
     opened = []
     for kind, step in current_steps(decision).items():
-        if (
-            kind in DRAFTING_STEPS
-            and step.status == StepStatus.PENDING
-            and step.requirement != Requirement.NOT_APPLICABLE
-        ):
+        # Optional steps stay not started until someone takes them up (services.steps: the first save or upload).
+        if kind in DRAFTING_STEPS and step.status == StepStatus.PENDING and step.requirement == Requirement.REQUIRED:
             open_step(step, actor)
             opened.append(kind)
     return opened
@@ -539,7 +544,7 @@ def begin_adjustment(decision: Decision, actor: User, purpose: str, reason: str)
             successor = new_round(step, status=StepStatus.PENDING, actor=actor)
             successor.requirement = derive_requirement(StepKind(kind), decision, profile.default_required)
             successor.adjustment_round = decision.adjustment_round
-            if kind in DRAFTING_STEPS and successor.requirement != Requirement.NOT_APPLICABLE:
+            if kind in DRAFTING_STEPS and successor.requirement == Requirement.REQUIRED:
                 open_step(successor, actor)
             else:
                 save_step(successor, actor)

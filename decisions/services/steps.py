@@ -25,12 +25,14 @@ from ..selectors import current_steps, independent_bodies
 from .base import (
     ALWAYS_REQUIRED_STEPS,
     STEP_WORK_STATES,
+    awaits_taking_up,
     ensure_allowed,
     ensure_not_ended,
     latest_draft,
     lock_step,
     move_step,
     new_round,
+    open_step,
     optional_text,
     refusal_of,
     require_text,
@@ -38,7 +40,7 @@ from .base import (
     save_step,
     set_not_applicable,
 )
-from .documents import ensure_can_upload
+from .documents import step_upload_refusal
 
 
 def _ensure_unit_step_workable(decision: Decision, step: Step, actor: User) -> None:
@@ -53,7 +55,7 @@ def _ensure_unit_step_workable(decision: Decision, step: Step, actor: User) -> N
         )
     if step.requirement == Requirement.NOT_APPLICABLE:
         raise ProcedureError("step.not_applicable", _("This step was set not applicable."))
-    if step.status not in (StepStatus.OPEN, StepStatus.RETURNED):
+    if step.status not in (StepStatus.OPEN, StepStatus.RETURNED) and not awaits_taking_up(decision, step):
         raise ProcedureError(
             "step.wrong_status",
             _("This step is “%(status)s”; only an open or returned step can be changed.")
@@ -79,6 +81,8 @@ def update_step_details(*, step: Step, actor: User, details) -> Step:
     """The unit fills in the step's typed record (the form its owner registered); each change is a ledger event."""
     decision, step = lock_step(step)
     _ensure_unit_step_workable(decision, step, actor)
+    if awaits_taking_up(decision, step):  # an optional step opens when the drafter takes it up
+        open_step(step, actor)
     form = step_record_form(step, data=details)
     if not form.is_valid():
         problems = "；".join(
@@ -363,5 +367,5 @@ def step_action_refusals(step: Step, user: User) -> dict[str, ProcedureError | N
         "propose_not_applicable": refusal_of(_ensure_not_applicable_proposable, decision, step, user),
         "confirm_not_applicable": refusal_of(_ensure_confirmable, decision, step, user),
         "reopen": refusal_of(_ensure_reopenable, decision, step, user),
-        "upload": refusal_of(ensure_can_upload, decision, user),
+        "upload": step_upload_refusal(step, user),
     }

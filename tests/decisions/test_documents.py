@@ -26,13 +26,14 @@ def stored_files() -> list[Path]:
     return sorted(path for path in root.rglob("*") if path.is_file()) if root.exists() else []
 
 
-def upload(world, decision, uploaded_file, actor=None, kind=Document.Kind.DRAFT):
+def upload(world, decision, uploaded_file, actor=None, kind=Document.Kind.DRAFT, title="决策草案", step=None):
     return services.add_document(
         decision=decision,
         actor=actor or world.drafter,
         uploaded_file=uploaded_file,
         kind=kind,
-        title="决策草案",
+        title=title,
+        step=step,
     )
 
 
@@ -117,6 +118,45 @@ def test_versions_are_counted_per_kind(world, decision):
     upload(world, decision, pdf_file("draft.pdf"))
     explanation = upload(world, decision, pdf_file("explanation.pdf"), kind=Document.Kind.EXPLANATION)
     assert explanation.version == 1
+
+
+def test_versions_are_counted_per_document_title(world, decision):
+    """A re-upload under the same title is that document's next version; another title starts at v1."""
+    first = upload(world, decision, pdf_file("a.pdf"), kind=Document.Kind.REPORT, title="风险评估报告")
+    other = upload(world, decision, pdf_file("b.pdf"), kind=Document.Kind.REPORT, title="专家论证报告")
+    again = upload(world, decision, pdf_file("c.pdf"), kind=Document.Kind.REPORT, title="风险评估报告")
+    assert (first.version, other.version, again.version) == (1, 1, 2)
+
+
+def test_versions_are_counted_per_step(world, decision):
+    """The same title on a step and on the decision itself are two documents."""
+    step = current_steps(decision)[StepKind.PUBLIC_PARTICIPATION]
+    step.status = "open"  # (the drafter works on it)
+    step.save(update_fields=["status"])
+    loose = upload(world, decision, pdf_file("a.pdf"), kind=Document.Kind.REPORT, title="说明")
+    on_step = upload(world, decision, pdf_file("b.pdf"), kind=Document.Kind.REPORT, title="说明", step=step)
+    on_step_again = upload(world, decision, pdf_file("c.pdf"), kind=Document.Kind.REPORT, title="说明", step=step)
+    assert (loose.version, on_step.version, on_step_again.version) == (1, 1, 2)
+
+
+def test_one_version_of_one_document_only_once(world, decision):
+    from django.db import IntegrityError, transaction
+
+    first = upload(world, decision, pdf_file("a.pdf"), kind=Document.Kind.REPORT, title="说明")
+    duplicate = Document(
+        decision=decision,
+        kind=first.kind,
+        title=first.title,
+        version=first.version,
+        file=first.file.name,
+        original_name="x.pdf",
+        content_type="application/pdf",
+        size=1,
+        sha256="0" * 64,
+        uploaded_by=world.drafter,
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        duplicate.save()
 
 
 def test_unknown_document_kind_is_refused(world, decision):

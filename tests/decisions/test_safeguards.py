@@ -187,7 +187,7 @@ def test_draft_is_frozen_under_legality_review(world, decision):
     with refused("document.draft_frozen", decision):
         upload_draft(world, decision, name="new.pdf")
     review = current_steps(decision)[StepKind.LEGALITY_REVIEW]
-    assert review.draft == decision.documents.filter(kind="draft").latest("version")
+    assert review.draft == decision.documents.filter(kind="draft").latest("id")
     assert review.legalityreview.reviewed_draft == review.draft
 
 
@@ -307,8 +307,11 @@ def test_hashes_and_addresses_only_for_ledger_readers(client, world, decision, p
     client.force_login(getattr(world, persona))
     client.cookies["django_language"] = "en"
     content = client.get(reverse("manage:decision", args=[decision.pk])).content.decode()
-    assert "decision.created" in content  # everyone who sees the decision sees its history
+    assert "Decision proposed" in content  # everyone who sees the decision sees its history, labelled
+    assert "decision.created" not in content  # the stored codes only for ledger readers who ask
     ledger_reader = persona == "supervisor"
+    with_codes = client.get(reverse("manage:decision", args=[decision.pk]) + "?codes=1").content.decode()
+    assert ("decision.created" in with_codes) == ledger_reader
     assert ('code title="' in content) == ledger_reader  # the chain's hashes
     assert ("Client address" in content) == ledger_reader
 

@@ -85,7 +85,8 @@ def test_detail_shows_what_can_be_done_and_why_not(client, world, decision):
     assert "Request legality review" in content
     assert "Rule 1: legality review can be requested only when every required pre-discussion step is done" in content
     assert "Public participation" in content  # the missing step is named
-    assert "decision.start_drafting" in content  # the ledger events are listed
+    assert "Start the procedure (drafting)" in content  # the ledger events are listed, labelled
+    assert "decision.start_drafting" not in content  # their stored codes only for ledger readers who ask
 
 
 def test_gov_office_catalogs_through_the_page(client, world, decision):
