@@ -110,7 +110,7 @@ def test_404_in_the_site_style_and_chinese(production, client, world):
     response = client.get("/manage/decisions/999999/")
     assert response.status_code == 404
     page = response.content.decode()
-    assert "页面没有找到" in page and 'lang="zh-hans"' in page and 'class="topbar"' in page
+    assert "页面不存在" in page and 'lang="zh-hans"' in page and 'class="topbar"' in page
     assert reverse("manage:home") in page
 
 
@@ -145,4 +145,4 @@ def test_500_needs_no_request_context(production):
         response = server_error(RequestFactory().get("/"))
     assert response.status_code == 500
     page = response.content.decode()
-    assert "服务器错误(500)" in page and 'id="error-500"' in page
+    assert "服务器错误（500）" in page and 'id="error-500"' in page
