@@ -76,7 +76,13 @@ STATES = (
     "in_execution",
 )
 STEP_KINDS = ("public_participation", "expert_review", "legality_review")
-NEW_INDEXES = ("decision_organ_year_idx", "ledger_decision_id_idx", "step_kind_status_idx", "decision_search_gin")
+NEW_INDEXES = (
+    "decision_organ_year_idx",
+    "ledger_decision_id_idx",
+    "step_kind_status_idx",
+    "step_review_due_idx",
+    "decision_search_gin",
+)
 
 
 @dataclass

@@ -309,6 +309,22 @@ class Step(models.Model):
             models.Index(fields=["status", "due_on"], name="step_status_due_idx"),
             # my_tasks: the steps of one kind in a status (the legal office's reviews), by decision.
             models.Index(fields=["kind", "status", "decision"], name="step_kind_status_idx"),
+            # my_tasks reads each list as `ORDER BY due_on, id LIMIT n`: these partial indexes hold just that list's
+            # rows in that order, so the scan stops after n matches (no sort of every pending row of the organ). The
+            # heads' list (status "submitted") walks step_status_due_idx.
+            models.Index(
+                fields=["due_on", "id"],
+                name="step_review_due_idx",
+                condition=models.Q(kind="legality_review", status__in=["submitted", "approved"]),
+            ),
+            models.Index(
+                fields=["due_on", "id"],
+                name="step_to_fill_due_idx",
+                condition=models.Q(status__in=["open", "returned"], requirement="required"),
+            ),
+            models.Index(
+                fields=["id"], name="step_na_proposed_idx", condition=models.Q(not_applicable_proposed_by__isnull=False)
+            ),
         ]
 
     def __str__(self) -> str:

@@ -220,7 +220,12 @@ class Task:
 
 
 def my_tasks(user, limit: int = 50) -> list[Task]:
-    """What waits for this user, by role: steps to fill in or approve, opinions to give, meetings to record."""
+    """What waits for this user, by role: steps to fill in or approve, opinions to give, meetings to record.
+
+    Every list of steps is read bounded, `ORDER BY due_on, id LIMIT limit` (`id` for the "not applicable" proposals),
+    on a partial index of Step holding just that list's rows in that order (models.Step.Meta.indexes): the database
+    walks the index and stops after `limit` matches instead of sorting every pending row of the organ.
+    """
     roles = set(user.role_names)
     tasks: list[Task] = []
     if not user.is_authenticated or not user.organization_id:
@@ -238,7 +243,7 @@ def my_tasks(user, limit: int = 50) -> list[Task]:
             status__in=["open", "returned"],
             kind__in=UNIT_STEP_KINDS,
             requirement="required",
-        )[:limit]:
+        ).order_by("due_on", "pk")[:limit]:
             label = _("Returned — fix and resubmit") if step.status == "returned" else _("Fill in and submit")
             tasks.append(Task(str(label), step.decision, step, step.due_on))
         for decision in visible.filter(status="cataloged").select_related("undertaking_unit")[:limit]:
@@ -256,12 +261,16 @@ def my_tasks(user, limit: int = 50) -> list[Task]:
                 decision__undertaking_unit_id__in=user.organization.descendant_ids(),
             )
             .exclude(Exists(revised))
-            .order_by("pk")[:limit]
+            .order_by("due_on", "pk")[:limit]
         ):
             tasks.append(Task(str(_("Revise the draft as the legality opinion asks")), step.decision, step))
     if Role.DEPT_HEAD in roles:
         # Two-person rule: a head is never offered the approval of their own submission.
-        for step in steps.filter(status="submitted", kind__in=UNIT_STEP_KINDS).exclude(submitted_by=user)[:limit]:
+        for step in (
+            steps.filter(status="submitted", kind__in=UNIT_STEP_KINDS)
+            .exclude(submitted_by=user)
+            .order_by("due_on", "pk")[:limit]
+        ):
             tasks.append(Task(str(_("Approve or return")), step.decision, step, step.due_on))
     if Role.LEGAL_REVIEWER in roles:
         for step in (

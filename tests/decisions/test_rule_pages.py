@@ -6,7 +6,7 @@ from django.urls import reverse
 from decisions import services
 from decisions.procedure import State
 from decisions.rules import RULES, rule_number
-from demo.walkthrough import drive_to
+from demo.walkthrough import drive_to, pdf_file
 from tests.factories import log_in_in_english as login
 
 pytestmark = pytest.mark.usefixtures("english")
@@ -107,3 +107,48 @@ def test_a_refusal_without_a_rule_has_no_link(client, world, decision):
     content = client.get(reverse("manage:transition", args=[decision.pk, "catalog"])).content.decode()
     assert "Not now:" in content
     assert 'class="rule-link"' not in content
+
+
+# ---------------------------------------------------------------- rule links in messages and transition labels
+
+
+def test_link_rules_links_each_mention_and_escapes_the_rest():
+    from decisions.templatetags.rule_links import link_rules
+
+    rule1, rule2, rule7 = (reverse("manage:rule", args=[n]) for n in (1, 2, 7))
+    assert (
+        link_rules("Rule 1; Decree 713 Art. 28")
+        == f'<a class="rule-link" href="{rule1}">Rule 1</a>; Decree 713 Art. 28'
+    )
+    assert link_rules("Rule 1 and 2; Decree 713 Art. 25–26") == (
+        f'<a class="rule-link" href="{rule1}">Rule 1</a> and <a class="rule-link" href="{rule2}">2</a>; '
+        "Decree 713 Art. 25–26"
+    )
+    assert (
+        link_rules("程序规则七（《条例》第三十七条）")
+        == f'<a class="rule-link" href="{rule7}">程序规则七</a>（《条例》第三十七条）'
+    )
+    assert link_rules("程序规则一、二；") == (
+        f'<a class="rule-link" href="{rule1}">程序规则一</a>、<a class="rule-link" href="{rule2}">二</a>；'
+    )
+    assert link_rules("程序规则7：") == f'<a class="rule-link" href="{rule7}">程序规则7</a>：'
+    assert link_rules("<b>Rule 12</b>, Rule 8, Rules 1") == "&lt;b&gt;Rule 12&lt;/b&gt;, Rule 8, Rules 1"
+
+
+def test_a_refused_upload_links_its_rule_in_the_flashed_message(client, world, decision):
+    drive_to(decision, State.PUBLISHED, world.cast)
+    login(client, world.gov)
+    data = {"title": "新的决策文本", "kind": "decision_text", "is_public": "on", "file": pdf_file("new.pdf", "revised")}
+    response = client.post(reverse("manage:document_upload", args=[decision.pk]), data, follow=True)
+    content = response.content.decode()
+    assert 'class="message error"' in content
+    href = reverse("manage:rule", args=[7])
+    assert f'<a class="rule-link" href="{href}">Rule 7</a> (Decree 713 Art. 37)' in content
+
+
+def test_each_transition_label_links_its_rule(client, world, decision):
+    drive_to(decision, State.PUBLISHED, world.cast)
+    login(client, world.gov)
+    content = client.get(reverse("manage:decision", args=[decision.pk])).content.decode()
+    href = reverse("manage:rule", args=[5])
+    assert f'<small class="rule"><a class="rule-link" href="{href}">Rule 5</a>; Decree 713 Art. 34</small>' in content
