@@ -146,9 +146,9 @@ def _decision_rows(world, city_count: int, total: int, others: list[tuple[Organi
         }
 
 
-def _step_rows(decisions: list[tuple[int, str]]):
+def _step_rows(decisions: list[tuple[int, str, int]]):
     base = _defaults(Step)
-    for decision_id, status in decisions:
+    for decision_id, status, organ_id in decisions:
         for kind in STEP_KINDS:
             if kind == "legality_review":
                 step_status = "submitted" if status == "legality_review" else "pending"
@@ -156,6 +156,7 @@ def _step_rows(decisions: list[tuple[int, str]]):
                 step_status = "open" if status == "drafting" else "done"
             yield base | {
                 "decision_id": decision_id,
+                "organ_id": organ_id,
                 "kind": kind,
                 "requirement": "required",
                 "status": step_status,
@@ -212,16 +213,10 @@ def _plans(stage: Stage) -> tuple[dict[str, str], dict[str, str]]:
     )
 
     def queries(new: bool) -> dict:
-        from decisions.selectors import _visible_parts, visible_condition
 
         visible = visible_decisions(gov)
-        steps = (
-            Step.objects.filter(visible_condition(_visible_parts(legal), prefix="decision__")).select_related(
-                "decision"
-            )
-            if new
-            else _old_steps(legal)
-        )
+        organ = legal.organization.organ
+        steps = Step.objects.filter(organ=organ).select_related("decision") if new else _old_steps(legal)
         substring = Q(title__icontains=KEYWORD) | Q(number__icontains=KEYWORD) | Q(summary__icontains=KEYWORD)
         return {
             "staff_list": visible.order_by("-year", "-id")[:21],
@@ -328,7 +323,7 @@ class Workspace(Benchmark):
                 others.append((city, unit))
             with transaction.atomic():
                 _copy(Decision, _decision_rows(world, in_city, total, others))
-            decisions = list(Decision.objects.order_by("pk").values_list("pk", "status"))
+            decisions = list(Decision.objects.order_by("pk").values_list("pk", "status", "organ_id"))
             with transaction.atomic():
                 _copy(Step, _step_rows(decisions))
             ctx.log(f"{in_city:,}: {total:,} decisions and their steps in {time.perf_counter() - started:.1f} s")

@@ -256,6 +256,16 @@ class Adjustment(models.Model):
 
 class Step(models.Model):
     decision = models.ForeignKey(Decision, verbose_name=_("decision"), on_delete=models.PROTECT, related_name="steps")
+    # The decision's organ, copied when the step is created (a decision never changes organ): the legal office's
+    # task lists read one organ's steps on one index in due order, without joining every decision of the organ.
+    organ = models.ForeignKey(
+        Organization,
+        verbose_name=_("organ"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        editable=False,
+    )
     kind = models.CharField(_("kind"), max_length=40, choices=StepKind.choices)
     round = models.PositiveSmallIntegerField(_("round"), default=1)
     adjustment_round = models.PositiveSmallIntegerField(_("adjustment round"), default=0)
@@ -313,7 +323,7 @@ class Step(models.Model):
             # rows in that order, so the scan stops after n matches (no sort of every pending row of the organ). The
             # heads' list (status "submitted") walks step_status_due_idx.
             models.Index(
-                fields=["due_on", "id"],
+                fields=["organ", "due_on", "id"],
                 name="step_review_due_idx",
                 condition=models.Q(kind="legality_review", status__in=["submitted", "approved"]),
             ),
@@ -323,13 +333,20 @@ class Step(models.Model):
                 condition=models.Q(status__in=["open", "returned"], requirement="required"),
             ),
             models.Index(
-                fields=["id"], name="step_na_proposed_idx", condition=models.Q(not_applicable_proposed_by__isnull=False)
+                fields=["organ", "id"],
+                name="step_na_proposed_idx",
+                condition=models.Q(not_applicable_proposed_by__isnull=False),
             ),
         ]
 
     def __str__(self) -> str:
         label = StepKind(self.kind).label
         return f"{self.decision.number} {label}" + (f" #{self.round}" if self.round > 1 else "")
+
+    def save(self, *args, **kwargs):
+        if self.organ_id is None and self.decision_id is not None:
+            self.organ_id = self.decision.organ_id
+        super().save(*args, **kwargs)
 
     @property
     def is_satisfied(self) -> bool:

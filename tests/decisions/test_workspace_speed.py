@@ -104,14 +104,18 @@ def test_the_ledger_section_is_paged_with_a_constant_number_of_queries(client, w
     assert client.get(url, {"events_page": "0"}).status_code == 404
 
 
-def test_my_tasks_of_the_legal_office_join_the_decision_without_a_subquery(world):
+def test_my_tasks_of_the_legal_office_read_the_steps_copy_of_the_organ(world):
+    """The legal office's lists filter on the step's own organ column (the partial index's first column), never
+    on a subquery of the organ's decisions."""
     decision = make_decision(world)
+    step = decision.steps.get(kind="legality_review")
+    assert step.organ_id == decision.organ_id == world.legal_reviewer.organization.organ.pk
     reset_queries()
     with CaptureQueriesContext(connection) as captured:
         my_tasks(world.legal_reviewer)
     step_queries = [q["sql"] for q in captured.captured_queries if 'FROM "decisions_step"' in q["sql"]]
     assert step_queries
     for sql in step_queries:
-        assert '"decisions_decision"."organ_id" =' in sql
+        assert '"decisions_step"."organ_id" =' in sql
         assert "IN (SELECT" not in sql.replace('"', "")
     assert decision in visible_decisions(world.legal_reviewer)
