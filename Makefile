@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
 MANAGE := $(PY) manage.py
 
-.PHONY: run test bench install install-test browser lint format migrate seed messages compile-messages diagram clean
+.PHONY: run serve test bench install install-test browser lint format migrate seed messages compile-messages diagram clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,9 @@ browser:
 
 run: install  ## set up, load the demo data and run web + Celery worker + beat on SQLite (no Redis needed)
 	@bash scripts/run-dev.sh
+
+serve: install  ## production processes without Docker: gunicorn + Celery worker + one beat, DEBUG off, on PostgreSQL and Redis
+	@bash scripts/serve.sh
 
 test: install-test  ## the whole test suite (DATABASE_URL / REDIS_URL select PostgreSQL and Redis)
 	$(PY) -m pytest

@@ -25,6 +25,8 @@ from .otp import otp_required_for
 
 LOGGED_IN_AT, LAST_SEEN = "juece_logged_in_at", "juece_last_seen"
 PRIVATE_PREFIXES = ("/manage/", "/api/", "/admin/", "/accounts/")
+# The health probes (config/health.py) answer whoever asks, whatever their session: never redirected from here.
+PROBE_PATHS = frozenset({"/healthz", "/readyz"})
 
 
 @receiver(user_logged_in)
@@ -38,6 +40,8 @@ class StaffSessionMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if request.path in PROBE_PATHS:
+            return self.get_response(request)
         if request.user.is_authenticated:
             ended = self._ended(request)
             if ended:

@@ -3,10 +3,6 @@ turns a committed act into an error page. The Redis here is a `redis-server` of 
 stopped and started again mid-test (never the server REDIS_URL names)."""
 
 import logging
-import shutil
-import socket
-import subprocess
-import time
 
 import pytest
 from django.conf import settings as django_settings
@@ -22,80 +18,14 @@ from decisions.procedure import State
 from decisions.services import PUBLIC_LIST_CACHE_KEY
 from decisions.services.base import forget_public_list
 from demo.walkthrough import drive_to, step_forward, upload_decision_text
-from tests.conftest import IN_CI
 from tests.factories import PASSWORD, make_decision, make_world
-
-
-class RedisServer:
-    """A throwaway redis-server on 127.0.0.1: no persistence, its files under `directory`."""
-
-    def __init__(self, binary: str, directory):
-        self.binary, self.directory = binary, directory
-        self.port = 0
-        self.process: subprocess.Popen | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        for _attempt in range(5):
-            self.port = self.port or _free_port()
-            self.process = subprocess.Popen(  # noqa: S603 - our own binary and arguments
-                [
-                    self.binary,
-                    *("--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"),
-                    *("--dir", str(self.directory), "--logfile", ""),
-                ],
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-            if self._answers():
-                return
-            self.stop()
-            self.port = 0  # taken meanwhile: another free port
-        pytest.fail("redis-server did not start")
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.process = None
-
-    def _answers(self) -> bool:
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and self.process.poll() is None:
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=1) as sock:
-                    sock.sendall(b"PING\r\n")
-                    if sock.recv(16).startswith(b"+PONG"):
-                        return True
-            except OSError:
-                pass
-            time.sleep(0.05)
-        return False
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.servers import RedisServer, free_port, require_redis_server
 
 
 @pytest.fixture
 def redis_server(settings, tmp_path):
     """A redis-server of this test's own, with the cache pointed at it as production configures it."""
-    binary = shutil.which("redis-server")
-    if binary is None:
-        message = "redis-server is not installed (apt-get install redis-server): the Redis outage tests need one"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
-    server = RedisServer(binary, tmp_path)
+    server = RedisServer(require_redis_server("the Redis outage tests"), tmp_path)
     server.start()
     settings.CACHES = {"default": redis_cache(server.url)}  # the cache handlers are reset on the change
     try:
@@ -159,7 +89,7 @@ def test_a_cache_that_raises_after_commit_is_logged_not_raised(settings, world, 
     """Even a cache configured without IGNORE_EXCEPTIONS (here: nothing listens on its port) cannot turn a committed
     publication into an error: the invalidation after commit logs a warning."""
     settings.CACHES = {
-        "default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": f"redis://127.0.0.1:{_free_port()}/0"}
+        "default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": f"redis://127.0.0.1:{free_port()}/0"}
     }
     decision = drive_to(make_decision(world), State.DECIDED, world.cast)
     with caplog.at_level(logging.WARNING, logger="decisions.services.base"):
