@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,6 +23,10 @@ from .models import LedgerEvent
 
 # Any constant works; it only has to be the same for every writer.
 LEDGER_ADVISORY_LOCK_KEY = 0x4A55454345  # "JUECE"
+
+# Sent with `event=` once an event is appended, inside the business transaction (a rolled-back act sends nothing that
+# lasts): how an app learns what happened without the ledger importing it (notifications tells citizens who follow).
+event_recorded = Signal()
 
 
 def _plain(value) -> dict:
@@ -84,6 +89,7 @@ def record_event(
         )
         event.hash = chain_hash(event.algorithm, event.prev_hash, event.canonical_payload())
         event.save(force_insert=True)
+        event_recorded.send(sender=LedgerEvent, event=event)
         return event
 
 

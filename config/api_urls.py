@@ -4,6 +4,8 @@ from django.urls import path
 from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from decisions import api as decisions
+from notifications import api as notices
+from notifications import follow_api as follows
 
 app_name = "api"
 
@@ -17,6 +19,10 @@ urlpatterns = [
         decisions.DecisionTransitionView.as_view(),
         name="decision_transition",
     ),
+    path("follows/", follows.FollowCreateView.as_view(), name="follows"),
+    path("notices/", notices.NoticeListView.as_view(), name="notices"),
+    path("notices/read-all/", notices.NoticeReadAllView.as_view(), name="notices_read_all"),
+    path("notices/<int:pk>/read/", notices.NoticeReadView.as_view(), name="notice_read"),
 ]
 
 

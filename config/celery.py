@@ -43,6 +43,9 @@ def _refuse_to_start_without_a_secret_key(**kwargs):
 
 
 app.conf.beat_schedule = {
+    # The ticker: the heartbeat, the deadline scan, digests, the calendar check and the outbox relay. Due times live
+    # in the database; the ticker only looks at them (never a Celery ETA days away: Redis would redeliver it).
+    "tick": {"task": "notifications.tasks.tick", "schedule": timedelta(seconds=60)},
     # Seal the ledger head outside the database (and send the seal off the host) every few minutes: a superuser could
     # rewrite the whole chain, or drop its newest events before the next seal.
     "seal-ledger": {

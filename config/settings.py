@@ -99,6 +99,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "notifications.context_processors.unread_notices",
             ],
         },
     },
@@ -302,15 +303,48 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+# The health probes (config/health.py) answer over plain HTTP too: an orchestrator probes the process directly.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 if TRUSTED_PROXY_HOPS > 0:  # only our own proxy may tell us the request came over HTTPS
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-# Celery: Redis when REDIS_URL is set, otherwise kombu's filesystem broker under var/ (no server needed).
+# Mail: printed on the console by default; SMTP when EMAIL_HOST is set. Mail that must not be lost goes through the
+# outbox (notifications/outbox.py), relayed by the one-minute ticker.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+    EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+    EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+else:
+    EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "juece@localhost")
+MAIL_MESSAGE_ID_DOMAIN = os.environ.get("MAIL_MESSAGE_ID_DOMAIN", "juece.local")
+OUTBOX_CLAIM_SECONDS = int(os.environ.get("OUTBOX_CLAIM_SECONDS", "300"))  # a relay killed mid-send frees its rows
+# The public address of the site, for links in mail (the ticker has no request to build them from).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The daily digest of notices goes out at this local hour (for those who chose it).
+NOTICE_DIGEST_HOUR = int(os.environ.get("NOTICE_DIGEST_HOUR", "8"))
+# Citizens following a decision or a catalog by e-mail: requests an hour per client address and per address.
+FOLLOW_RATE_PER_ADDRESS = int(os.environ.get("FOLLOW_RATE_PER_ADDRESS", "20"))
+FOLLOW_RATE_PER_EMAIL = int(os.environ.get("FOLLOW_RATE_PER_EMAIL", "5"))
+FOLLOW_RATE_WINDOW_SECONDS = int(os.environ.get("FOLLOW_RATE_WINDOW_SECONDS", "3600"))
+# /readyz: a ticker heartbeat older than this means no worker (or no beat) is running.
+HEARTBEAT_MAX_AGE_SECONDS = int(os.environ.get("HEARTBEAT_MAX_AGE_SECONDS", "300"))
+
+# Celery: the Redis at CELERY_BROKER_URL when set, else at REDIS_URL, otherwise kombu's filesystem broker under var/
+# (no server needed). In production give the broker a Redis database of its own (e.g. REDIS_URL=redis://redis:6379/0
+# for the cache, CELERY_BROKER_URL=redis://redis:6379/1): clearing the cache (FLUSHDB) then never drops queued tasks.
+# Task results are kept beside the broker's messages.
 CELERY_FOLDER = VAR_DIR / "celery"
-if REDIS_URL:
-    CELERY_BROKER_URL = REDIS_URL
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or REDIS_URL
+if CELERY_BROKER_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS = {}
-    CELERY_RESULT_BACKEND = REDIS_URL
+    CELERY_RESULT_BACKEND = CELERY_BROKER_URL
 else:
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {

@@ -3,11 +3,16 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
+from . import health
 from .api_urls import SwaggerView
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),  # probes: plain HTTP, no session (config/health.py)
+    path("readyz", health.readyz, name="readyz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("manage/notices/", include("notifications.urls")),
+    path("manage/holidays/", include("workdays.urls")),
     path("manage/", include("decisions.urls")),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -30,10 +30,12 @@ from rest_framework.views import APIView
 
 from accountability.models import LedgerEvent
 from accounts.api import ApiRefusal, ErrorSerializer
+from workdays.calendar import WorkingDayCalendar
 
 from . import services
 from .access import decision_for
 from .bounds import text_problem
+from .deadlines import due_standing
 from .errors import ProcedureError
 from .filters import DecisionFilter
 from .models import Adjustment, Decision, Step
@@ -131,6 +133,12 @@ class StepSerializer(serializers.ModelSerializer):
     status_label = serializers.SerializerMethodField()
     submitted_by = serializers.StringRelatedField(read_only=True)
     completed_by = serializers.StringRelatedField(read_only=True)
+    working_days_left = serializers.SerializerMethodField(
+        help_text=_(
+            "Working days from today to `due_on` (negative: overdue by that many; null without a due date or once "
+            "the step is done). Counted on a provisional calendar when `due_is_provisional`."
+        )
+    )
 
     class Meta:
         model = Step
@@ -145,6 +153,7 @@ class StepSerializer(serializers.ModelSerializer):
             "status_label",
             "due_on",
             "due_is_provisional",
+            "working_days_left",
             "submitted_at",
             "submitted_by",
             "completed_at",
@@ -160,6 +169,10 @@ class StepSerializer(serializers.ModelSerializer):
 
     def get_status_label(self, step) -> str:
         return str(StepStatus(step.status).label)
+
+    def get_working_days_left(self, step) -> int | None:
+        standing = due_standing(step, calendar=self.context.get("calendar"))
+        return standing.working_days_left if standing else None
 
 
 class DecisionDetailSerializer(DecisionSerializer):
@@ -180,7 +193,9 @@ class DecisionDetailSerializer(DecisionSerializer):
 
     @extend_schema_field(StepSerializer(many=True))
     def get_steps(self, decision) -> list[dict]:
-        return StepSerializer(ordered_current_steps(decision), many=True).data
+        # One working-day calendar for every step's days left (the Holiday table read once per year, not per step).
+        context = {**self.context, "calendar": WorkingDayCalendar()}
+        return StepSerializer(ordered_current_steps(decision), many=True, context=context).data
 
 
 class LedgerEventSerializer(serializers.ModelSerializer):

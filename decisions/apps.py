@@ -16,3 +16,10 @@ class DecisionsConfig(AppConfig):
         from .selectors import decisions_moving_with
 
         register_move_effects(decisions_moving_with)
+
+        # A holiday entered, corrected or removed moves the due dates it affects (workdays cannot import decisions).
+        from workdays.signals import calendar_changed
+
+        from .services.deadlines import on_calendar_changed
+
+        calendar_changed.connect(on_calendar_changed, dispatch_uid="decisions.due_dates")

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Organization
 
 from .bounds import DateBounds, date_bounds, past_date_bounds, validate_year, year_bounds
-from .models import Decision, Document, SuperiorReport
+from .models import Decision, Document, Execution, SuperiorReport
 from .procedure import (
     AdjustmentPurpose,
     MeetingOutcome,
@@ -180,6 +180,13 @@ class PublishForm(forms.Form):
 
 class StartExecutionForm(forms.Form):
     execution_unit = forms.ModelChoiceField(label=_("Execution unit"), queryset=Organization.objects.none())
+    report_cadence = forms.ChoiceField(
+        label=_("Progress reports"),
+        choices=Execution.Cadence.choices,
+        required=False,
+        initial=Execution.Cadence.QUARTERLY,
+        help_text=_("How often the execution unit reports its progress (Art. 34–35); quarterly when left empty."),
+    )
 
     def __init__(self, *args, organizations=None, **kwargs):
         super().__init__(*args, **kwargs)

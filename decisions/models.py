@@ -40,6 +40,40 @@ def default_required_steps() -> list[str]:
     return [StepKind.PARTY_REPORT.value]
 
 
+# The key of `step_target_working_days` for the adjustment an emergency suspension calls for (Art. 37): the law sets
+# no period, the organ does. Every other key is a step kind.
+ADJUSTMENT_TARGET = "adjustment"
+# The organ's targets (working days) for what the law gives no period: the undertaking unit's steps from when they
+# open; the collective discussion from the lawful opinion; the publication from the decision (20 working days, as
+# the Regulations on Open Government Information, Art. 26, give for information an organ makes); the evaluation
+# once started; the adjustment after an emergency suspension, from the suspension. The legality review has its law's
+# period (Art. 26) and the execution its report cadence: they take no target.
+DEFAULT_STEP_TARGETS = {
+    StepKind.PUBLIC_PARTICIPATION.value: 20,
+    StepKind.HEARING.value: 20,
+    StepKind.EXPERT_REVIEW.value: 20,
+    StepKind.RISK_ASSESSMENT.value: 20,
+    StepKind.FAIR_COMPETITION_REVIEW.value: 20,
+    StepKind.DEPARTMENT_CONSULTATION.value: 20,
+    StepKind.PARTY_REPORT.value: 20,
+    StepKind.CONGRESS_REPORT.value: 20,
+    StepKind.COLLECTIVE_DISCUSSION.value: 20,
+    StepKind.PUBLICATION.value: 20,
+    StepKind.POST_EVALUATION.value: 60,
+    ADJUSTMENT_TARGET: 20,
+}
+# Reminders before a due date, in working days (0: on the day); read by the deadline scan (notifications).
+DEFAULT_REMINDER_DAYS = (3, 1, 0)
+
+
+def default_step_targets() -> dict[str, int]:
+    return dict(DEFAULT_STEP_TARGETS)
+
+
+def default_reminder_days() -> list[int]:
+    return list(DEFAULT_REMINDER_DAYS)
+
+
 class ProcedureProfile(models.Model):
     """The numbers and defaults a decision organ's rules use; Decree 713's unless the organ tightens them."""
 
@@ -56,7 +90,15 @@ class ProcedureProfile(models.Model):
     default_required_steps = models.JSONField(
         _("steps required by default"), default=default_required_steps, blank=True
     )
-    reminder_days_before_due = models.JSONField(_("reminders (days before a due date)"), default=list, blank=True)
+    reminder_days_before_due = models.JSONField(
+        _("reminders (working days before a due date; 0 = on the day)"), default=default_reminder_days, blank=True
+    )
+    escalate_after_working_days = models.PositiveSmallIntegerField(
+        _("the legal office is told from (working days overdue)"), default=3
+    )
+    step_target_working_days = models.JSONField(
+        _("targets where the law sets no period (working days, by step)"), default=default_step_targets, blank=True
+    )
     min_hearing_notice_days = models.PositiveSmallIntegerField(
         _("hearing materials sent at least (days before the hearing)"), default=7
     )
@@ -83,6 +125,20 @@ class ProcedureProfile(models.Model):
     @property
     def default_required(self) -> frozenset[str]:
         return frozenset(self.default_required_steps or [])
+
+    @classmethod
+    def for_organ(cls, organ: Organization) -> "ProcedureProfile":
+        """The organ's procedure profile, or Decree 713's defaults when the organ has none."""
+        try:
+            return organ.procedure_profile
+        except cls.DoesNotExist:
+            return cls(organ=organ)
+
+    def target_working_days(self, key: str) -> int | None:
+        """The organ's target for a step kind (or `ADJUSTMENT_TARGET`) in working days, else the default one."""
+        targets = self.step_target_working_days or {}
+        value = targets.get(str(key), DEFAULT_STEP_TARGETS.get(str(key)))
+        return value if isinstance(value, int) and not isinstance(value, bool) else DEFAULT_STEP_TARGETS.get(str(key))
 
 
 class Decision(models.Model):
@@ -337,6 +393,13 @@ class Step(models.Model):
                 name="step_na_proposed_idx",
                 condition=models.Q(not_applicable_proposed_by__isnull=False),
             ),
+            # The deadline scan (notifications.scan) walks the steps someone must still act on, due by a date, in
+            # (due_on, id) order: only those rows, in that order, so the steps due months ahead are never read.
+            models.Index(
+                fields=["due_on", "id"],
+                name="step_waiting_due_idx",
+                condition=models.Q(status__in=["open", "returned", "submitted"], due_on__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -466,8 +529,20 @@ class Execution(StepRecord):
         TERMINATION = "termination", _("Stopped through the adjustment procedure")
         ARCHIVE = "archive", _("Archived")
 
+    class Cadence(models.TextChoices):
+        """How often the execution unit reports its progress to the organ (Art. 34–35)."""
+
+        MONTHLY = "monthly", _("Monthly")
+        QUARTERLY = "quarterly", _("Quarterly")
+        HALF_YEARLY = "half_yearly", _("Every half year")
+
+    CADENCE_MONTHS = {Cadence.MONTHLY: 1, Cadence.QUARTERLY: 3, Cadence.HALF_YEARLY: 6}
+
     unit = models.ForeignKey(
         Organization, verbose_name=_("Execution unit"), on_delete=models.PROTECT, related_name="executions"
+    )
+    report_cadence = models.CharField(
+        _("Progress reports"), max_length=20, choices=Cadence.choices, default=Cadence.QUARTERLY
     )
     ended_by = models.CharField(_("Ended by"), max_length=20, choices=EndedBy.choices, blank=True)
 

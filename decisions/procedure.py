@@ -475,6 +475,7 @@ EVENT_LABELS = {
     "step.not_applicable_proposed": _("“Not applicable” proposed"),
     "step.not_applicable_confirmed": _("“Not applicable” confirmed"),
     "step.not_applicable_refused": _("“Not applicable” refused"),
+    "step.due_moved": _("Due date moved"),
     "document.uploaded": _("Document uploaded"),
     "execution.reported": _("Execution progress reported"),
     "profile.updated": _("Procedure profile changed"),

@@ -40,6 +40,10 @@ class StepOwner:
     # What happens when the step opens (e.g. the comment period's minimum in force then is kept with the record).
     on_open: Callable[[Any, Any], None] | None = None
     needs_document: bool = False
+    # The step's due date by its rule, `(step, record, profile) -> workdays.calendar.ComputedDate | None` (record:
+    # None when nothing was recorded yet): e.g. a consultation is due when its comment period ends. None: the
+    # organ's target for the kind (decisions/deadlines.py). Computed with the calendar the caller shares.
+    due_date: Callable[[Any, Any, Any], Any] | None = None
 
 
 @dataclass(frozen=True)

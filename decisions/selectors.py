@@ -1,15 +1,18 @@
 """Reads of decisions and steps used by several views, the API and reports."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organization
 from accounts.roles import ORGAN_WIDE_ROLES, Role
+from workdays.calendar import WorkingDayCalendar, using_calendar, working_days_left
 
 from . import registry
+from .deadlines import DueStanding
 from .models import Decision, Document, Execution, Meeting, Publication, Step
 from .permissions import UNIT_ROLES
 from .procedure import (
@@ -211,12 +214,36 @@ def in_procedure_state(*states: str, prefix: str = "") -> Q:
 
 @dataclass(frozen=True)
 class Task:
-    """One thing waiting for the user: what, on which decision, and by when."""
+    """One thing waiting for the user: what, on which decision, and by when (the due date, whether it is
+    provisional, the working days left — negative when overdue)."""
 
     label: str
     decision: Decision
     step: Step | None = None
     due_on: date | None = None
+    due_is_provisional: bool = False
+    working_days_left: int | None = None
+
+    @property
+    def due(self) -> DueStanding | None:
+        if self.due_on is None:
+            return None
+        return DueStanding(self.due_on, self.due_is_provisional, self.working_days_left, self._today)
+
+    @property
+    def _today(self) -> date:
+        return timezone.localdate()
+
+
+def _with_due(task: Task, today: date, calendar: WorkingDayCalendar) -> Task:
+    """The task with its step's provisional flag and working days left, counted on the list's one calendar."""
+    if task.due_on is None or task.step is None:
+        return task
+    return replace(
+        task,
+        due_is_provisional=task.step.due_is_provisional,
+        working_days_left=working_days_left(task.due_on, today, calendar),
+    )
 
 
 def my_tasks(user, limit: int = 50) -> list[Task]:
@@ -224,12 +251,20 @@ def my_tasks(user, limit: int = 50) -> list[Task]:
 
     Every list of steps is read bounded, `ORDER BY due_on, id LIMIT limit` (`id` for the "not applicable" proposals),
     on a partial index of Step holding just that list's rows in that order (models.Step.Meta.indexes): the database
-    walks the index and stops after `limit` matches instead of sorting every pending row of the organ.
+    walks the index and stops after `limit` matches instead of sorting every pending row of the organ. The working
+    days left are counted on one calendar for the whole list (the Holiday table read once per year it touches).
     """
-    roles = set(user.role_names)
     tasks: list[Task] = []
     if not user.is_authenticated or not user.organization_id:
         return tasks
+    today = timezone.localdate()
+    with using_calendar() as calendar:
+        return [_with_due(task, today, calendar) for task in _tasks(user, limit)]
+
+
+def _tasks(user, limit: int) -> list[Task]:
+    roles = set(user.role_names)
+    tasks: list[Task] = []
     parts = _visible_parts(user)
     visible = Decision.objects.filter(visible_condition(parts))
     # The steps of the visible decisions through the join (decision.organ_id = …), not `decision_id IN (subquery)`.

@@ -1,5 +1,7 @@
 """The staff workspace (/manage/). Thin: each view reads through selectors and acts through services."""
 
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponseNotAllowed
@@ -12,6 +14,7 @@ from django.views.decorators.http import require_POST
 from accountability.models import LedgerEvent
 from accountability.seals import newest_seal_status
 from accounts.roles import Role
+from workdays.calendar import using_calendar
 
 from . import forms, registry, rules, services, who_acts
 from .access import decision_for, document_for, step_for
@@ -38,6 +41,18 @@ OTHERS_ACTION_CODES = ("permission.role", "permission.scope")
 MAX_PAGE = 10_000
 
 
+def shares_calendar(view):
+    """The view's page counts working days (due dates, days left) on one calendar: the Holiday table is read once
+    per year the page touches, not once per row (`workdays.calendar.using_calendar`)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        with using_calendar():
+            return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 def page_number(request, parameter: str = "page") -> int:
     """`?page=` (or another parameter): a whole number from 1 to MAX_PAGE (1 when absent), else 404."""
     value = request.GET.get(parameter) or "1"
@@ -50,6 +65,7 @@ def page_number(request, parameter: str = "page") -> int:
 
 
 @login_required
+@shares_calendar
 def home(request):
     return render(
         request,
@@ -157,6 +173,7 @@ def _events_page(request, decision) -> dict:
 
 
 @login_required
+@shares_calendar
 def decision_detail(request, pk: int, report_form=None, status=200):
     decision = decision_for(request.user, pk, detailed=True)
     steps = sorted(decision.steps.all(), key=lambda s: (list(StepKind).index(StepKind(s.kind)), s.round))
@@ -311,6 +328,7 @@ def execution_report(request, pk: int):
 
 
 @login_required
+@shares_calendar
 def step_detail(
     request, pk: int, details_form=None, document_form=None, comment_form=None, reason_form=None, status=200
 ):

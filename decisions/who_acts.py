@@ -11,12 +11,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organization, User
 from accounts.roles import ORGAN_WIDE_ROLES, Role
-from workdays.calendar import working_days_between
+from workdays.calendar import working_days_left
 
 from .models import Decision, Document, Step
 from .permissions import ROLE_ACTIONS, UNIT_ROLES, Action
@@ -65,7 +64,8 @@ class NextActor:
             who = orgs or str(self.role.label)
         if self.people:
             return f"{who} ({'、'.join(self.people)})"
-        return f"{who} ({_('nobody holds the role “%(role)s” there yet') % {'role': self.role.label}})"
+        nobody = _("nobody holds the role “%(role)s” there yet") % {"role": self.role.label}
+        return f"{who} ({nobody})"
 
     @property
     def due(self) -> str:
@@ -138,16 +138,9 @@ def acting_role_for(action: Action) -> Role:
     return next(role for role in Role if action in ROLE_ACTIONS.get(role, ()))
 
 
-def _days_left(due_on: date | None) -> int | None:
-    if due_on is None:
-        return None
-    today = timezone.localdate()
-    return working_days_between(today, due_on) if due_on >= today else -working_days_between(due_on, today)
-
-
 def _actor(holders: Holders, role: Role, action, due_on=None, unit=None) -> NextActor:
     organizations, people = holders(role, unit)
-    return NextActor(role, str(action), organizations, people, due_on, _days_left(due_on))
+    return NextActor(role, str(action), organizations, people, due_on, working_days_left(due_on))
 
 
 def who_acts_next(

@@ -37,6 +37,10 @@ from accounts.services import create_user
 from decisions import services
 from decisions.models import Decision, ProcedureProfile
 from decisions.procedure import State, StepKind
+from notifications.calendar_check import check_calendar_coverage
+from notifications.models import Notice, NoticePreference
+from notifications.scan import scan_deadlines
+from notifications.services import mark_read, set_email_mode
 
 from .walkthrough import Cast, Walkthrough, Wording
 
@@ -158,8 +162,26 @@ class DemoCity:
                 result.created.append(decision)
                 if on_created:
                     on_created(decision)
+            if result.created:
+                self.notices()
             result.seconds = time.monotonic() - started
         return result
+
+    # ------------------------------------------------------------ notices
+
+    def notices(self) -> None:
+        """What the ticker would have told by now: reminders of the steps due soon, overdue notices, the legal
+        office's reminder to enter next year's holidays; one reader of each kind has read one, and the head of the
+        transport bureau takes a daily digest."""
+        scan_deadlines()
+        check_calendar_coverage()
+        for role in (Role.DRAFTER, Role.LEGAL_REVIEWER):
+            first = Notice.objects.filter(recipient__groups__name=role.value).order_by("pk").first()
+            if first is not None:
+                mark_read(first.recipient, first)
+        head = User.objects.filter(username="head").first()
+        if head is not None:
+            set_email_mode(head, NoticePreference.Mode.DIGEST)
 
     # ------------------------------------------------------------ organizations and people
 
@@ -282,6 +304,11 @@ def summary_lines(city: DemoCity, result: Result) -> list[str]:
     for state in State:
         if counts[state]:
             lines.append(f"  {_pad(str(state.label), 34)}{counts[state]:>3}")
+    unread = Notice.objects.filter(read_at=None).count()
+    lines.append(
+        _("Notices waiting to be read: %(count)s (the inbox is %(url)s).")
+        % {"count": unread, "url": f"{SITE_URL}manage/notices/"}
+    )
     lines.append("")
     lines.append(
         _("Open %(url)s — the public portal; the staff workspace is %(manage)s.")

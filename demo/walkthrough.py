@@ -30,7 +30,7 @@ from decisions.procedure import UNIT_RUN_STEPS, AdjustmentPurpose, Requirement, 
 from decisions.selectors import current_steps
 from evaluation import services as evaluations
 from review import services as legality
-from workdays.calendar import period_end
+from workdays.calendar import add_working_days, period_end
 
 MAIN_PATH = (
     State.PROPOSED,
@@ -172,15 +172,27 @@ class Walkthrough:
     def details(self, kind: str) -> dict:
         return step_details(StepKind(kind), self.today) | dict(self.wording.step_details.get(kind, {}))
 
-    def work_on_step(self, decision: Decision, kind: str, *, until: str = "done") -> Step:
+    def work_on_step(
+        self,
+        decision: Decision,
+        kind: str,
+        *,
+        until: str = "done",
+        details: Mapping | None = None,
+        dates: Mapping[str, int] | None = None,
+    ) -> Step:
         """The drafter fills in a unit-run step and attaches its document ("filled"), submits it ("submitted") and
-        the head approves it ("done"). A step already done or not applicable is left as it is."""
+        the head approves it ("done"). A step already done or not applicable is left as it is. `details`: fields
+        laid over the wording's; `dates`: date fields given in working days from today (negative: before it), e.g.
+        a comment period that ended three working days ago, `{"comment_end": -3}`."""
         kind = StepKind(kind)
         step = current_steps(decision)[kind]
         if step.status == StepStatus.DONE or step.requirement == Requirement.NOT_APPLICABLE:
             return step
         drafter, wording = self.cast.drafter, self.wording
-        services.update_step_details(step=step, actor=drafter, details=self.details(kind))
+        values = self.details(kind) | dict(details or {})
+        values |= {name: add_working_days(self.today, days).value for name, days in (dates or {}).items()}
+        services.update_step_details(step=step, actor=drafter, details=values)
         if kind == StepKind.PUBLIC_PARTICIPATION and wording.consultation_draft_title:
             self.upload(decision, Document.Kind.DRAFT, wording.consultation_draft_title, "draft.pdf", is_public=True)
         document_kind, title = wording.step_documents.get(kind, (Document.Kind.REPORT, f"{kind.label}材料"))

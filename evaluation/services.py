@@ -1,8 +1,6 @@
 """The post-decision evaluation (Decree 713 Art. 36): its start and its completion, transitions of the decision's table
 that `evaluation` owns, driven through the inbound services of `decisions`."""
 
-from datetime import date, timedelta
-
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +13,8 @@ from decisions.selectors import current_steps
 from decisions.services.inbound import (
     begin_adjustment,
     check_transition,
+    due_after_evaluation,
+    due_moves_after,
     lock_decision,
     move_step,
     move_to,
@@ -25,20 +25,11 @@ from decisions.services.inbound import (
     require_text,
     save_record,
     save_step,
+    set_adjustment_due,
 )
+from workdays.calendar import add_months
 
 from .models import Evaluation
-
-
-def _add_months(day: date, months: int) -> date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    for candidate_day in (day.day, 30, 29, 28):
-        try:
-            return date(year, month, candidate_day)
-        except ValueError:
-            continue
-    raise ValueError(day)
 
 
 @transaction.atomic
@@ -66,11 +57,11 @@ def start_evaluation(
     today = timezone.localdate()
     profile = profile_for(decision.organ)
     started = timezone.localdate(decision.execution_started_at) if decision.execution_started_at else today
-    earliest = _add_months(started, profile.evaluation_after_months)
+    earliest = add_months(started, profile.evaluation_after_months)
     one_year_in = earliest <= today
     term_expired_recently = bool(
         decision.term_end
-        and decision.term_end < today <= _add_months(decision.term_end, profile.evaluation_within_months_after_term)
+        and decision.term_end < today <= add_months(decision.term_end, profile.evaluation_within_months_after_term)
     )
     if not (staged or one_year_in or term_expired_recently):
         raise ProcedureError(
@@ -104,8 +95,9 @@ def start_evaluation(
         )
     step = steps[StepKind.POST_EVALUATION]
     if step.status != StepStatus.PENDING:
-        step = new_round(step, status=StepStatus.PENDING, actor=actor)
-    open_step(step, actor)
+        step = new_round(step, status=StepStatus.PENDING, actor=actor, due=False)  # opened at once (below)
+    moves: list = []  # due dates this transition moves (the evaluation's timing → its target), in its one event
+    open_step(step, actor, moves=moves)
     save_record(Evaluation(step=step, evaluator=evaluator_org, staged=staged, stage_reason=stage_reason), actor)
     decision.evaluator_org = evaluator_org
     move_to(
@@ -113,7 +105,7 @@ def start_evaluation(
         State.EVALUATING,
         actor=actor,
         transition=transition,
-        after={"evaluator": evaluator_org.name, "staged": staged},
+        after={"evaluator": evaluator_org.name, "staged": staged, **due_moves_after(moves)},
     )
     return step
 
@@ -151,19 +143,23 @@ def complete_evaluation(*, decision: Decision, actor: User, conclusion: str, sum
     purpose = AdjustmentPurpose.STOP if conclusion == EvaluationConclusion.STOP else AdjustmentPurpose.CHANGE
     # The evaluation is over and the decision goes on being executed; beside it, the adjustment opens, due to be
     # decided within the profile's days (its meeting round carries the date).
-    adjustment, rounds = begin_adjustment(decision, actor, purpose, summary)
-    due = timezone.localdate() + timedelta(days=profile_for(decision.organ).adjustment_after_evaluation_days)
-    adjustment.due_on = due
-    save_record(adjustment, actor)
-    meeting = rounds[StepKind.COLLECTIVE_DISCUSSION]
-    meeting.due_on = due
-    save_step(meeting, actor)
+    moves: list = []  # due dates this transition moves, recorded in its one event
+    adjustment, _rounds = begin_adjustment(decision, actor, purpose, summary, moves)
+    computed = due_after_evaluation(decision, timezone.localdate())
+    set_adjustment_due(adjustment, computed, actor, _("the evaluation calls for an adjustment"), moves)
+    due = computed.value
     move_to(
         decision,
         State.IN_EXECUTION,
         actor=actor,
         transition=transition,
         reason=summary,
-        after={"conclusion": conclusion, "adjustment": adjustment.number, "purpose": purpose, "adjustment_due_on": due},
+        after={
+            "conclusion": conclusion,
+            "adjustment": adjustment.number,
+            "purpose": purpose,
+            "adjustment_due_on": due,
+            **due_moves_after(moves),
+        },
     )
     return step

@@ -6,11 +6,12 @@ from datetime import timedelta
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from decisions.deadlines import target_due
 from decisions.errors import ProcedureError
 from decisions.procedure import StepKind
 from decisions.registry import StepOwner, register_step
 from decisions.services import profile_for
-from workdays.calendar import period_end
+from workdays.calendar import on_date, period_end, working_day_on_or_before
 
 from .forms import ConsultationForm, HearingForm
 from .models import Consultation, Hearing
@@ -94,6 +95,26 @@ def hearing_submission_refusal(decision, step, hearing: Hearing) -> ProcedureErr
     return None
 
 
+def consultation_due(step, consultation: Consultation | None, profile):
+    """Art. 15: the consultation is due when its comment period ends (the record's end date); until the record
+    gives one, the organ's target for the step."""
+    if consultation is not None and consultation.comment_end:
+        return on_date(consultation.comment_end)
+    return target_due(step, profile)
+
+
+def hearing_due(step, hearing: Hearing | None, profile):
+    """Art. 16: the materials reach the participants the profile's days (7) before the hearing — the step is due
+    then (the working day before, when that day is a rest day). Once the record shows them sent in time, the next
+    date is the hearing itself, after which its record is submitted. Without a hearing date: the organ's target."""
+    if hearing is None or hearing.hearing_date is None:
+        return target_due(step, profile)
+    materials_by = hearing.hearing_date - timedelta(days=profile.min_hearing_notice_days)
+    if hearing.materials_sent_on is not None and hearing.materials_sent_on <= materials_by:
+        return on_date(hearing.hearing_date)
+    return working_day_on_or_before(materials_by)
+
+
 def register() -> None:
     register_step(
         StepOwner(
@@ -104,6 +125,7 @@ def register() -> None:
             submission_refusal=consultation_submission_refusal,
             on_open=keep_the_minimum_in_force,
             needs_document=True,
+            due_date=consultation_due,
         )
     )
     register_step(
@@ -114,5 +136,6 @@ def register() -> None:
             record_refusal=hearing_record_refusal,
             submission_refusal=hearing_submission_refusal,
             needs_document=True,
+            due_date=hearing_due,
         )
     )

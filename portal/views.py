@@ -8,6 +8,8 @@ from decisions.models import Document
 from decisions.selectors import latest_publication, public_decisions
 from decisions.services import PUBLIC_LIST_CACHE_KEY
 
+from .follow_forms import FollowForm
+
 HOME_LIMIT = 50
 
 
@@ -26,10 +28,14 @@ def home(request):
     return render(request, "portal/home.html", {"decisions": rows})
 
 
-def decision_detail(request, pk: int):
-    decision = get_object_or_404(
+def public_decision(pk: int):
+    return get_object_or_404(
         public_decisions().select_related("undertaking_unit", "organ").prefetch_related("steps"), pk=pk
     )
+
+
+def decision_page(request, decision, *, follow_form=None, status: int = 200):
+    """The decision's public page; `follow_form` bound when a follow request is shown again with its errors."""
     return render(
         request,
         "portal/decision_detail.html",
@@ -37,8 +43,14 @@ def decision_detail(request, pk: int):
             "decision": decision,
             "publication": latest_publication(decision),
             "documents": decision.documents.filter(is_public=True).order_by("kind", "-version"),
+            "follow_form": follow_form or FollowForm(),
         },
+        status=status,
     )
+
+
+def decision_detail(request, pk: int):
+    return decision_page(request, public_decision(pk))
 
 
 def public_document(request, pk: int):

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from decisions.bounds import recent_date_bounds
 from decisions.forms import StepRecordForm
 from decisions.procedure import LegalityOpinion
 
@@ -27,9 +28,12 @@ class FairCompetitionReviewForm(StepRecordForm):
 
 
 class DepartmentConsultationForm(StepRecordForm):
+    # The answers are asked for around the time the draft is sent: at most a year from today.
+    date_bounds = {"reply_due_on": recent_date_bounds}
+
     class Meta:
         model = DepartmentConsultation
-        fields = ["units_consulted", "disagreements"]
+        fields = ["units_consulted", "reply_due_on", "disagreements"]
 
 
 class RequestLegalityReviewForm(forms.Form):

@@ -64,6 +64,8 @@ class FairCompetitionReview(StepRecord):
 class DepartmentConsultation(StepRecord):
     units_consulted = models.TextField(_("Units consulted and their answers"))
     disagreements = models.TextField(_("Disagreements to list for the meeting"), blank=True)
+    # The date the units consulted were asked to answer by (Art. 13): the step's due date while they answer.
+    reply_due_on = models.DateField(_("Answers requested by"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("department consultation")

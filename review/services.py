@@ -17,6 +17,7 @@ from decisions.procedure import PRE_DISCUSSION_STEPS, LegalityOpinion, State, St
 from decisions.selectors import current_steps
 from decisions.services.inbound import (
     check_transition,
+    due_moves_after,
     ensure_allowed,
     latest_draft,
     lock_decision,
@@ -30,8 +31,8 @@ from decisions.services.inbound import (
     save_record,
     save_step,
     set_aside_unused_optional_steps,
+    set_due_date,
 )
-from workdays.calendar import add_working_days
 
 from .models import LegalityReview
 
@@ -89,25 +90,24 @@ def request_legality_review(
             fields=("review_working_days", "urgency_reason"),
         )
     step = current_steps(decision)[StepKind.LEGALITY_REVIEW]
-    due = add_working_days(timezone.localdate(), days)
     move_step(step, "request")
     step.opened_at = step.submitted_at = timezone.now()
     step.submitted_by = actor
-    step.due_on, step.due_is_provisional = due.value, due.provisional
     step.draft = latest_draft(decision)  # the text under review, fixed by its hash
     save_step(step, actor)
-    save_record(
-        LegalityReview(
-            step=step,
-            legal_basis=legal_basis,
-            procedure_statement=procedure_statement,
-            review_working_days=days,
-            urgency_reason=urgency_reason,
-            shortened=days < minimum,
-            reviewed_draft=step.draft,
-        ),
-        actor,
+    record = LegalityReview(
+        step=step,
+        legal_basis=legal_basis,
+        procedure_statement=procedure_statement,
+        review_working_days=days,
+        urgency_reason=urgency_reason,
+        shortened=days < minimum,
+        reviewed_draft=step.draft,
     )
+    save_record(record, actor)
+    # Art. 26: due the review period's working days after the request (review/steps.py, legality_review_due).
+    moves: list = []  # due dates this transition moves, recorded in its one event
+    due = set_due_date(step, actor, _("legality review requested"), record=record, moves=moves)
     set_aside = set_aside_unused_optional_steps(decision, actor, PRE_DISCUSSION_STEPS)
     move_to(
         decision,
@@ -121,6 +121,7 @@ def request_legality_review(
             "due_is_provisional": due.provisional,
             "shortened": days < minimum,
             "optional_steps_not_used": set_aside,
+            **due_moves_after(moves),
         },
     )
     return step
@@ -168,11 +169,13 @@ def give_legality_opinion(
     step.outcome = opinion  # what the procedure's rules read (Art. 25)
     step.reviewed_at, step.reviewed_by = now, actor
     after = {"opinion": opinion}
+    moves: list = []  # due dates this transition moves, recorded in its one event
     if opinion in (LegalityOpinion.LAWFUL, LegalityOpinion.EXPLORATORY_REFORM):
         move_step(step, "complete")
         step.completed_at, step.completed_by = now, actor
         save_step(step, actor)
-        open_step(current_steps(decision)[StepKind.COLLECTIVE_DISCUSSION], actor)
+        open_step(current_steps(decision)[StepKind.COLLECTIVE_DISCUSSION], actor, moves=moves)
+        after.update(due_moves_after(moves))
         move_to(decision, State.AWAITING_DISCUSSION, actor=actor, transition=transition, after=after)
     elif opinion == LegalityOpinion.LAWFUL_WITH_CHANGES:
         move_step(step, "accept_with_changes")
@@ -184,7 +187,8 @@ def give_legality_opinion(
     else:  # unlawful, or returned for more material: back to drafting, a new review round awaits
         move_step(step, "return")
         save_step(step, actor)
-        new_round(step, status=StepStatus.PENDING, actor=actor)
+        new_round(step, status=StepStatus.PENDING, actor=actor, moves=moves)
+        after.update(due_moves_after(moves))
         move_to(decision, State.DRAFTING, actor=actor, transition=transition, after=after, reason=opinion_text)
     return step
 
@@ -221,6 +225,14 @@ def confirm_legality_changes(*, decision: Decision, actor: User, comment: str = 
     move_step(step, "complete")
     step.completed_at, step.completed_by = now, actor
     save_step(step, actor)
-    open_step(current_steps(decision)[StepKind.COLLECTIVE_DISCUSSION], actor)
-    move_to(decision, State.AWAITING_DISCUSSION, actor=actor, transition=transition, reason=comment)
+    moves: list = []  # due dates this transition moves, recorded in its one event
+    open_step(current_steps(decision)[StepKind.COLLECTIVE_DISCUSSION], actor, moves=moves)
+    move_to(
+        decision,
+        State.AWAITING_DISCUSSION,
+        actor=actor,
+        transition=transition,
+        reason=comment,
+        after=due_moves_after(moves),
+    )
     return step

@@ -9,6 +9,7 @@ from django.utils import translation
 from accountability import triggers
 from config.test_settings import redis_db_url
 
+from .celery_support import celery_app  # noqa: F401 - the fixture, for every test module
 from .factories import make_decision, make_world
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop

@@ -158,6 +158,10 @@ MATRIX = [
         "no reason: 400 for the role that may withdraw"),
     Row("api:decision_transition", "POST", ("decision", "=teleport"), "403 404 404 404 404 404 404 404 404 404 404"),
     Row("api:decision_transition", "POST", ("foreign", "=withdraw"),  "403 404 404 404 404 404 404 404 404 404 404"),
+    # Following by e-mail: a citizen's request, the same for everyone, with no login (POST with no data: 400).
+    Row("api:follows", "GET", (),                                     "405 405 405 405 405 405 405 405 405 405 405"),
+    Row("api:follows", "POST", (),                                    "400 400 400 400 400 400 400 400 400 400 400",
+        "no data: bad input"),
     Row("api-schema", "GET", (),                                      "403 200 200 200 200 200 200 200 200 200 200"),
     Row("api-docs", "GET", (),                                        "403 200 200 200 200 200 200 200 200 200 200"),
 
@@ -168,6 +172,43 @@ MATRIX = [
     Row("portal:document", "GET", ("public_document",),               "200 200 200 200 200 200 200 200 200 200 200"),
     Row("portal:document", "GET", ("draft",),                         "404 404 404 404 404 404 404 404 404 404 404",
         "not public"),
+    # Following by e-mail (no account): the forms, and the mails' links (their token is the only credential).
+    Row("portal:follow_decision", "GET", ("published",),              "405 405 405 405 405 405 405 405 405 405 405"),
+    Row("portal:follow_decision", "POST", ("published",),             "400 400 400 400 400 400 400 400 400 400 400",
+        "no address: form error"),
+    Row("portal:follow_decision", "POST", ("decision",),              "404 404 404 404 404 404 404 404 404 404 404",
+        "not published"),
+    Row("portal:follow", "GET", (),                                   "200 200 200 200 200 200 200 200 200 200 200"),
+    Row("portal:follow", "POST", (),                                  "400 400 400 400 400 400 400 400 400 400 400",
+        "no data: form error"),
+    Row("portal:follow_confirm", "GET", ("=no-such-token",),          "404 404 404 404 404 404 404 404 404 404 404"),
+    Row("portal:follow_confirm", "POST", ("=no-such-token",),         "404 404 404 404 404 404 404 404 404 404 404"),
+    Row("portal:follow_unsubscribe", "GET", ("=no-such-token",),      "404 404 404 404 404 404 404 404 404 404 404"),
+    Row("portal:follow_unsubscribe", "POST", ("=no-such-token",),     "404 404 404 404 404 404 404 404 404 404 404"),
+
+    # Notices: everyone's own inbox (another's notice is 404); the API alike.
+    Row("notices:inbox", "GET", (),                                   "302 200 200 200 200 200 200 200 200 200 200"),
+    Row("notices:settings", "GET", (),                                "302 200 200 200 200 200 200 200 200 200 200"),
+    Row("notices:settings", "POST", (),                               "302 400 400 400 400 400 400 400 400 400 400",
+        "no choice: form error"),
+    Row("notices:read_all", "GET", (),                                "302 405 405 405 405 405 405 405 405 405 405"),
+    Row("notices:open", "GET", ("=999999",),                          "302 404 404 404 404 404 404 404 404 404 404"),
+    Row("notices:read", "POST", ("=999999",),                         "302 404 404 404 404 404 404 404 404 404 404"),
+    Row("api:notices", "GET", (),                                     "403 200 200 200 200 200 200 200 200 200 200"),
+    Row("api:notices_read_all", "GET", (),                            "403 405 405 405 405 405 405 405 405 405 405"),
+    Row("api:notice_read", "POST", ("=999999",),                      "403 404 404 404 404 404 404 404 404 404 404"),
+    # The holiday calendar: the legal office's (and the system administrator's, as in the admin).
+    Row("holidays", "GET", (),                                        "302 403 403 403 200 403 403 403 200 403 403"),
+    Row("holiday_add", "POST", (),                                    "302 403 403 403 400 403 403 403 400 403 403",
+        "no data: form error"),
+    Row("holiday_notice", "POST", (),                                 "302 403 403 403 400 403 403 403 400 403 403",
+        "no data: form error"),
+    Row("holiday_delete", "POST", ("=999999",),                       "302 403 403 403 404 403 403 403 404 403 403"),
+
+    # The health probes answer everyone alike (config/health.py); the matrix's world has no worker heartbeat: 503.
+    Row("healthz", "GET", (),                                         "200 200 200 200 200 200 200 200 200 200 200"),
+    Row("readyz", "GET", (),                                          "503 503 503 503 503 503 503 503 503 503 503",
+        "no heartbeat"),
 
     Row("login", "GET", (),                                           "200 302 302 302 302 302 302 302 302 302 302"),
     Row("logout", "GET", (),                                          "405 405 405 405 405 405 405 405 405 405 405"),

@@ -13,6 +13,7 @@ from .base import (
     transition_options,
     transition_refusal,
 )
+from .deadlines import recompute_due_dates, set_due_date
 from .documents import add_document, upload_refusal
 from .lifecycle import (
     DECISION_FIELDS,
@@ -66,11 +67,13 @@ __all__ = [
     "profile_for",
     "propose_not_applicable",
     "publish_decision",
+    "recompute_due_dates",
     "record_collective_decision",
     "reopen_step",
     "report_execution",
     "return_step",
     "rule_refusal",
+    "set_due_date",
     "start_adjustment",
     "start_drafting",
     "start_execution",

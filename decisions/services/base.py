@@ -32,6 +32,7 @@ from ..procedure import (
     Transition,
 )
 from ..selectors import current_steps
+from .deadlines import apply_due_date, clear_superseded_due_date
 
 # The portal caches its list of published decisions; a change of public state clears it after commit.
 PUBLIC_LIST_CACHE_KEY = "portal:published-decisions"
@@ -66,10 +67,7 @@ STEP_WORK_STATES = {
 
 def profile_for(organ: Organization) -> ProcedureProfile:
     """The organ's procedure profile, or Decree 713's defaults when the organ has none."""
-    try:
-        return organ.procedure_profile
-    except ProcedureProfile.DoesNotExist:
-        return ProcedureProfile(organ=organ)
+    return ProcedureProfile.for_organ(organ)
 
 
 def ensure_allowed(user: User, action: Action, obj) -> None:
@@ -278,8 +276,13 @@ def save_step(step: Step, actor: User) -> None:
     step.save()
 
 
-def new_round(step: Step, *, status: StepStatus, actor: User | None = None) -> Step:
-    """The next round of a step kind (a returned legality review, a deferred meeting, an adjustment)."""
+def new_round(
+    step: Step, *, status: StepStatus, actor: User | None = None, due: bool = True, moves: list | None = None
+) -> Step:
+    """The next round of a step kind (a returned legality review, a deferred meeting, an adjustment), with its own
+    due date (`due=False`: the caller opens it at once, which sets it). The round it supersedes, if it ended
+    without being done, no longer has one (`moves`: the transition's, see services.deadlines)."""
+    clear_superseded_due_date(step, step.round + 1, actor, moves)
     successor = Step(
         decision=step.decision,
         kind=step.kind,
@@ -292,6 +295,8 @@ def new_round(step: Step, *, status: StepStatus, actor: User | None = None) -> S
         successor.opened_at = timezone.now()
     elif status != StepStatus.PENDING:
         raise ValueError(status)  # a new round is born pending or open
+    if due:  # its own due date (a round not yet open has one only where its rule gives one)
+        apply_due_date(successor, actor)
     successor._history_user = actor
     successor.save()
     return successor
@@ -365,9 +370,13 @@ def awaits_taking_up(decision: Decision, step: Step) -> bool:
     )
 
 
-def open_step(step: Step, actor: User) -> None:
+def open_step(step: Step, actor: User, *, due: bool = True, moves: list | None = None) -> None:
+    """Open the step, with its due date by its rule (`due=False`: the caller sets it, e.g. once the record the date
+    depends on is saved; `moves`: the transition's, see services.deadlines)."""
     move_step(step, "open")
     step.opened_at = timezone.now()
+    if due:
+        apply_due_date(step, actor, _("“%(step)s” opened") % {"step": StepKind(step.kind).label}, moves=moves)
     save_step(step, actor)
     owner = registry.owner_of(step.kind)
     if owner is not None and owner.on_open is not None:

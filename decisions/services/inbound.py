@@ -24,6 +24,7 @@ from .base import (
     save_step,
     set_aside_unused_optional_steps,
 )
+from .deadlines import due_after_evaluation, due_moves_after, set_adjustment_due, set_due_date
 from .lifecycle import begin_adjustment
 
 __all__ = [
@@ -31,6 +32,8 @@ __all__ = [
     "check_transition",
     "close_unfinished_steps",
     "draft_reference",
+    "due_after_evaluation",
+    "due_moves_after",
     "ensure_allowed",
     "latest_draft",
     "lock_decision",
@@ -43,5 +46,7 @@ __all__ = [
     "require_text",
     "save_record",
     "save_step",
+    "set_adjustment_due",
     "set_aside_unused_optional_steps",
+    "set_due_date",
 ]

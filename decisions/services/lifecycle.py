@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from accountability.ledger import record_event
 from accounts.models import Organization, User
+from workdays.calendar import using_calendar
 
 from ..bounds import past_date_bounds, refuse_date_out_of_range, refuse_unstorable_text, refuse_year_out_of_range
 from ..errors import ProcedureError
@@ -47,6 +48,7 @@ from .base import (
     set_aside_unused_optional_steps,
     set_not_applicable,
 )
+from .deadlines import apply_due_date, due_after_suspension, due_moves_after, set_adjustment_due, set_due_date
 
 # The flags from which the step requirements are derived (procedure.derive_requirement).
 DECISION_FLAGS = (
@@ -243,6 +245,7 @@ def _rederive_requirements(decision: Decision, actor: User) -> dict[str, str]:
             ):
                 move_step(step, "open")
                 step.opened_at = timezone.now()
+                apply_due_date(step, actor)
         save_step(step, actor)
         changed[step.kind] = derived.value
     return changed
@@ -329,18 +332,30 @@ def start_drafting(*, decision: Decision, actor: User) -> Decision:
     """Start the procedure (Art. 10–11): the undertaking unit's steps open."""
     decision = lock_decision(decision)
     transition = check_transition(decision, "start_drafting", actor)
-    opened = _open_drafting_steps(decision, actor)
-    move_to(decision, State.DRAFTING, actor=actor, transition=transition, after={"opened_steps": opened})
+    moves: list = []  # due dates this transition moves, recorded in its one event
+    opened = _open_drafting_steps(decision, actor, moves)
+    move_to(
+        decision,
+        State.DRAFTING,
+        actor=actor,
+        transition=transition,
+        after={"opened_steps": opened, **due_moves_after(moves)},
+    )
     return decision
 
 
-def _open_drafting_steps(decision: Decision, actor: User) -> list[str]:
+def _open_drafting_steps(decision: Decision, actor: User, moves: list | None = None) -> list[str]:
     opened = []
-    for kind, step in current_steps(decision).items():
-        # Optional steps stay not started until someone takes them up (services.steps: the first save or upload).
-        if kind in DRAFTING_STEPS and step.status == StepStatus.PENDING and step.requirement == Requirement.REQUIRED:
-            open_step(step, actor)
-            opened.append(kind)
+    with using_calendar():  # one calendar for the due dates of every step opened
+        for kind, step in current_steps(decision).items():
+            # Optional steps stay not started until someone takes them up (services.steps: the first save or upload).
+            if (
+                kind in DRAFTING_STEPS
+                and step.status == StepStatus.PENDING
+                and step.requirement == Requirement.REQUIRED
+            ):
+                open_step(step, actor, moves=moves)
+                opened.append(kind)
     return opened
 
 
@@ -406,32 +421,48 @@ def publish_decision(
 
 
 @transaction.atomic
-def start_execution(*, decision: Decision, actor: User, execution_unit: Organization) -> Step:
-    """Rule 5, Art. 34: the organ names the execution unit."""
+def start_execution(*, decision: Decision, actor: User, execution_unit: Organization, report_cadence: str = "") -> Step:
+    """Rule 5, Art. 34: the organ names the execution unit, and how often it reports its progress (quarterly unless
+    said): the execution step is due at each next report."""
     decision = lock_decision(decision)
     transition = check_transition(decision, "start_execution", actor)
     if execution_unit is None or execution_unit.organ != decision.organ:
         raise ProcedureError(
             "execution.unit", _("Choose an execution unit of this decision organ."), fields=("execution_unit",)
         )
-    step = current_steps(decision)[StepKind.EXECUTION]
+    report_cadence = report_cadence or Execution.Cadence.QUARTERLY
+    if report_cadence not in Execution.Cadence.values:
+        raise ProcedureError(
+            "execution.cadence",
+            _("Choose how often progress is reported: monthly, quarterly or every half year."),
+            fields=("report_cadence",),
+        )
+    steps = current_steps(decision)
+    step = steps[StepKind.EXECUTION]
+    moves: list = []  # due dates this transition moves, recorded in its one event
     if step.status == StepStatus.DONE:
-        step = new_round(step, status=StepStatus.PENDING, actor=actor)
+        step = new_round(step, status=StepStatus.PENDING, actor=actor, moves=moves)
     execution = Execution.objects.filter(step=step).first() or Execution(step=step)
     execution.unit = execution_unit  # an adjusted decision may name another unit
+    execution.report_cadence = report_cadence
     save_record(execution, actor)
-    if step.status != StepStatus.OPEN:  # an adjusted decision: its execution never stopped
-        open_step(step, actor)
+    if step.status != StepStatus.OPEN:
+        open_step(step, actor, moves=moves)
+    else:  # an adjusted decision: its execution never stopped; the cadence may have changed
+        set_due_date(step, actor, _("execution restarted after the adjustment"), record=execution, moves=moves)
     set_aside_unused_optional_steps(decision, actor, (StepKind.CONGRESS_REPORT,))
     decision.execution_unit = execution_unit
     # Rule 6 counts from the first start of execution: an adjustment does not restart the clock.
     decision.execution_started_at = decision.execution_started_at or timezone.now()
+    evaluation = steps[StepKind.POST_EVALUATION]
+    if evaluation.status == StepStatus.PENDING and evaluation.requirement != Requirement.NOT_APPLICABLE:
+        set_due_date(evaluation, actor, _("execution started"), moves=moves)  # Rule 6: the evaluation's timing
     move_to(
         decision,
         State.IN_EXECUTION,
         actor=actor,
         transition=transition,
-        after={"execution_unit": execution_unit.name},
+        after={"execution_unit": execution_unit.name, "report_cadence": report_cadence, **due_moves_after(moves)},
     )
     return step
 
@@ -466,6 +497,8 @@ def report_execution(*, decision: Decision, actor: User, progress: str) -> Step:
         decision_id=decision.pk,
         after={"report": report.pk, "progress": progress},
     )
+    if step.status == StepStatus.OPEN:  # the next report is due a cadence after this one
+        set_due_date(step, actor, _("progress reported"))
     return step
 
 
@@ -477,7 +510,15 @@ def suspend_decision(*, decision: Decision, actor: User, reason: str) -> Decisio
     reason = require_text(
         reason, "procedure.reason_required", _("Suspending execution needs a reason."), fields=("reason",)
     )
-    move_to(decision, State.SUSPENDED, actor=actor, transition=transition, reason=reason)
+    adjustment = decision.adjustment if decision.is_adjustment else None
+    moves: list = []  # due dates this transition moves, recorded in its one event
+    after = {}
+    if adjustment is not None and adjustment.due_on is None:
+        # Art. 37: the adjustment under way is now what ends the suspension; it is due within the organ's target.
+        due = due_after_suspension(decision, timezone.localdate())
+        set_adjustment_due(adjustment, due, actor, _("execution suspended in an emergency"), moves)
+        after = {"adjustment_due_on": due.value, **due_moves_after(moves)}
+    move_to(decision, State.SUSPENDED, actor=actor, transition=transition, reason=reason, after=after)
     return decision
 
 
@@ -492,15 +533,27 @@ def start_adjustment(*, decision: Decision, actor: User, purpose: str, reason: s
             "adjustment.purpose", _("Say whether the adjustment changes or stops the decision."), fields=("purpose",)
         )
     reason = require_text(reason, "procedure.reason_required", _("An adjustment needs a reason."), fields=("reason",))
-    adjustment = begin_adjustment(decision, actor, purpose, reason)[0]
+    moves: list = []  # due dates this transition moves, recorded in its one event
+    adjustment = begin_adjustment(decision, actor, purpose, reason, moves)[0]
     target = State.SUSPENDED if decision.status == State.SUSPENDED else State.IN_EXECUTION
+    if target == State.SUSPENDED:
+        # Art. 37: after an emergency suspension the adjustment is decided within the organ's target, counted from
+        # the suspension.
+        suspended_on = timezone.localdate(decision.status_changed_at) if decision.status_changed_at else None
+        due = due_after_suspension(decision, suspended_on or timezone.localdate())
+        set_adjustment_due(adjustment, due, actor, _("adjustment after an emergency suspension"), moves)
     move_to(
         decision,
         target,
         actor=actor,
         transition=transition,
         reason=reason,
-        after={"adjustment": adjustment.number, "purpose": purpose},
+        after={
+            "adjustment": adjustment.number,
+            "purpose": purpose,
+            **({"adjustment_due_on": adjustment.due_on} if adjustment.due_on else {}),
+            **due_moves_after(moves),
+        },
     )
     return decision
 
@@ -527,7 +580,9 @@ def abandon_adjustment(*, decision: Decision, actor: User, reason: str) -> Decis
     return decision
 
 
-def begin_adjustment(decision: Decision, actor: User, purpose: str, reason: str) -> tuple[Adjustment, dict]:
+def begin_adjustment(
+    decision: Decision, actor: User, purpose: str, reason: str, moves: list | None = None
+) -> tuple[Adjustment, dict]:
     """The adjustment record and a new round of the steps it runs again; returns both (the rounds by kind). The
     decision in force keeps executing (an evaluation under way ends: the organ decided to adjust)."""
     close_unfinished_steps(decision, actor, kinds=(StepKind.POST_EVALUATION,))
@@ -539,16 +594,17 @@ def begin_adjustment(decision: Decision, actor: User, purpose: str, reason: str)
     decision.adjustment = adjustment
     profile = profile_for(decision.organ)
     rounds = {}
-    for kind, step in current_steps(decision).items():
-        if kind in ADJUSTMENT_ROUND_STEPS:
-            successor = new_round(step, status=StepStatus.PENDING, actor=actor)
-            successor.requirement = derive_requirement(StepKind(kind), decision, profile.default_required)
-            successor.adjustment_round = decision.adjustment_round
-            if kind in DRAFTING_STEPS and successor.requirement == Requirement.REQUIRED:
-                open_step(successor, actor)
-            else:
-                save_step(successor, actor)
-            rounds[kind] = successor
+    with using_calendar():  # one calendar for the due dates of every round opened
+        for kind, step in current_steps(decision).items():
+            if kind in ADJUSTMENT_ROUND_STEPS:
+                successor = new_round(step, status=StepStatus.PENDING, actor=actor, moves=moves)
+                successor.requirement = derive_requirement(StepKind(kind), decision, profile.default_required)
+                successor.adjustment_round = decision.adjustment_round
+                if kind in DRAFTING_STEPS and successor.requirement == Requirement.REQUIRED:
+                    open_step(successor, actor, moves=moves)
+                else:
+                    save_step(successor, actor)
+                rounds[kind] = successor
     return adjustment, rounds
 
 

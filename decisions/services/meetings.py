@@ -38,6 +38,7 @@ from .base import (
     save_step,
     set_aside_unused_optional_steps,
 )
+from .deadlines import due_moves_after
 
 # The most members a meeting may have (the form's bound too).
 MAX_MEETING_MEMBERS = 500
@@ -204,11 +205,13 @@ def record_collective_decision(
         "head_name": head_name,
         "majority": majority,
     }
+    moves: list = []  # due dates this transition moves, recorded in its one event
     if outcome == "deferred":
         move_step(step, "return")
         save_step(step, actor)
-        new_round(step, status=StepStatus.PENDING, actor=actor)
-        new_round(steps[StepKind.LEGALITY_REVIEW], status=StepStatus.PENDING, actor=actor)
+        new_round(step, status=StepStatus.PENDING, actor=actor, moves=moves)
+        new_round(steps[StepKind.LEGALITY_REVIEW], status=StepStatus.PENDING, actor=actor, moves=moves)
+        after.update(due_moves_after(moves))
         move_to(decision, State.DRAFTING, actor=actor, transition=transition, after=after)
         return step
     move_step(step, "complete")
@@ -224,7 +227,7 @@ def record_collective_decision(
                 end_execution(execution, actor, Execution.EndedBy.TERMINATION)
             after["closed_steps"] = close_unfinished_steps(decision, actor)
         if target == State.DECIDED and steps[StepKind.PUBLICATION].requirement != Requirement.NOT_APPLICABLE:
-            open_step(steps[StepKind.PUBLICATION], actor)
+            open_step(steps[StepKind.PUBLICATION], actor, moves=moves)
     elif decision.is_adjustment:
         # A rejected adjustment ends; the decision in force stays exactly as it was (executed or suspended).
         target = State.REJECTED
@@ -232,5 +235,6 @@ def record_collective_decision(
     else:  # a rejected proposal ends here
         target = State.REJECTED
         after["closed_steps"] = close_unfinished_steps(decision, actor)
+    after.update(due_moves_after(moves))
     move_to(decision, target, actor=actor, transition=transition, after=after)
     return step

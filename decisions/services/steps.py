@@ -40,6 +40,7 @@ from .base import (
     save_step,
     set_not_applicable,
 )
+from .deadlines import set_due_date
 from .documents import step_upload_refusal
 
 
@@ -82,7 +83,7 @@ def update_step_details(*, step: Step, actor: User, details) -> Step:
     decision, step = lock_step(step)
     _ensure_unit_step_workable(decision, step, actor)
     if awaits_taking_up(decision, step):  # an optional step opens when the drafter takes it up
-        open_step(step, actor)
+        open_step(step, actor, due=False)  # due by its record, once saved (below)
     form = step_record_form(step, data=details)
     if not form.is_valid():
         problems = "；".join(
@@ -108,6 +109,14 @@ def update_step_details(*, step: Step, actor: User, details) -> Step:
         decision_id=decision.pk,
         before=before,
         after={name: _ledger_value(form.cleaned_data[name]) for name in form.changed_data},
+    )
+    # The record may hold the date the step's rule reads (a consultation's end, a hearing's date).
+    changed = "、".join(str(form.fields[name].label) for name in form.changed_data if name in form.fields)
+    set_due_date(
+        step,
+        actor,
+        _("the record of “%(step)s” changed: %(fields)s") % {"step": StepKind(step.kind).label, "fields": changed},
+        record=record,
     )
     return step
 

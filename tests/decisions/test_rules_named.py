@@ -25,6 +25,7 @@ from tests.decisions.test_rules import (
 )
 from tests.factories import make_decision, make_user
 from tests.refusals import refused, status_of
+from workdays.calendar import period_end
 
 # ---------------------------------------------------------------- the tables are the truth
 
@@ -114,7 +115,8 @@ def test_an_evaluation_concluding_adjust_or_stop_opens_that_procedure_with_a_dea
     assert (decision.status, decision.procedure_state) == (State.IN_EXECUTION, State.DRAFTING)
     adjustment = decision.adjustment
     assert (adjustment.number, adjustment.purpose, adjustment.stage) == (1, purpose, "drafting")
-    assert adjustment.due_on == timezone.localdate() + timedelta(days=90)
+    # 90 days, the last one run on to a working day (Civil Code Art. 203).
+    assert adjustment.due_on == period_end(timezone.localdate(), 90).value
     meeting = current_steps(decision)[StepKind.COLLECTIVE_DISCUSSION]
     assert (meeting.adjustment_round, meeting.due_on) == (1, adjustment.due_on)
     # The whole move, evaluation closed and adjustment opened, is one ledger event.

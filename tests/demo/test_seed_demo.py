@@ -7,6 +7,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command, get_commands
+from django.utils import timezone
 
 from accountability.ledger import verify_chain
 from accountability.models import LedgerEvent
@@ -15,8 +16,10 @@ from accounts.roles import Role
 from decisions.models import Decision, Document, Step
 from decisions.procedure import Requirement, State, StepKind, StepStatus
 from decisions.selectors import current_steps
+from decisions.services.deadlines import steps_waited_on
 from demo import walkthrough
 from demo.city import MOVES, PASSWORD, SCENARIO, SITE_URL, scenario
+from workdays.calendar import working_days_left
 
 DECISIONS = 33
 PEOPLE = 20
@@ -39,6 +42,8 @@ def test_seed_demo():
     """One seeding (a few seconds), every check on it; then a second run adds nothing."""
     output = _seed()
     _check_states_and_situations()
+    _check_due_dates()
+    _check_notices(output)
     _check_history()
     _check_people_and_output(output)
     before = _counts()
@@ -47,6 +52,22 @@ def test_seed_demo():
     assert _counts() == before
     assert SITE_URL in again and PASSWORD in again
     assert verify_chain().ok
+
+
+def _check_notices(output):
+    """The ticker's work is visible: reminders and overdue notices, the calendar reminder, one read, a digest."""
+    from notifications.models import Notice, NoticePreference
+    from workdays.calendar import WorkingDayCalendar
+
+    kinds = set(Notice.objects.values_list("kind", flat=True))
+    assert "reminder" in kinds, kinds
+    if WorkingDayCalendar().is_working_day(timezone.localdate())[0]:
+        assert "overdue" in kinds, kinds  # overdue notices go out on working days only
+    if timezone.localdate().month >= 11:
+        assert Notice.objects.filter(kind="calendar", recipient__username="legal").exists()
+    assert Notice.objects.filter(read_at=None).exists() and Notice.objects.exclude(read_at=None).count() == 2
+    assert NoticePreference.objects.get(user__username="head").email_mode == "digest"
+    assert f"{Notice.objects.filter(read_at=None).count()}" in output and "manage/notices/" in output
 
 
 def _check_states_and_situations():
@@ -88,6 +109,22 @@ def _check_states_and_situations():
     )
     for flag in flags:
         assert {getattr(decision, flag) for decision in decisions} == {True, False}, flag
+
+
+def _check_due_dates():
+    """The workspace shows steps due soon, due today and overdue by a few working days, where they would be: a
+    comment period ending today, answers asked of other departments, a shortened legality review, a consultation
+    returned after its period closed."""
+    waiting = list(steps_waited_on().select_related("decision"))
+    assert waiting and all(step.due_on for step in waiting)  # every step waited on has a due date
+    left = {(step.decision.title, step.kind): working_days_left(step.due_on) for step in waiting}
+    today = timezone.localdate()
+    assert any(1 <= days <= 3 for days in left.values()), left
+    assert any(step.due_on == today for step in waiting)
+    assert any(-5 <= days <= -1 for days in left.values()), left
+    assert left[("示例市传染病定点医院应急扩容建设方案", StepKind.LEGALITY_REVIEW)] == 3
+    assert left[("示例市新能源汽车充电基础设施建设实施方案（2026—2028年）", StepKind.DEPARTMENT_CONSULTATION)] == 2
+    assert -3 <= left[("示例市中小学课后服务收费标准", StepKind.PUBLIC_PARTICIPATION)] <= -2
 
 
 def _check_history():

@@ -1,0 +1,31 @@
+"""One tick: everything the one-minute ticker does, in order. Each part runs even when an earlier one failed (its
+error is logged and reported), so a broken mail server never stops the deadline scan, nor the reverse."""
+
+import logging
+
+from .calendar_check import check_calendar_coverage
+from .follow import purge_stale_follows
+from .mailing import mail_notices, send_digests
+from .outbox import purge_sent, relay_outbox
+from .scan import scan_deadlines
+
+log = logging.getLogger(__name__)
+
+
+def run_tick() -> dict:
+    report: dict = {}
+    parts = (
+        ("scan", lambda: scan_deadlines().created),
+        ("calendar", check_calendar_coverage),
+        ("mail", lambda: mail_notices().queued),
+        ("digests", lambda: send_digests().digests),
+        ("relay", lambda: relay_outbox().sent),
+        ("retention", lambda: purge_stale_follows() + purge_sent()),
+    )
+    for name, part in parts:
+        try:
+            report[name] = part()
+        except Exception as error:  # reported; the next part still runs
+            log.exception("tick: %s failed", name)
+            report[name] = f"error: {type(error).__name__}: {error}"
+    return report
