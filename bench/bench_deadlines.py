@@ -81,7 +81,7 @@ def _step_rows(decisions, seed: int = 7):
 
 
 def _notice_rows(steps, drafters_by_decision, count: int):
-    """Notices of the twenty days before: overdue notices and reminders, cycling through the steps."""
+    """Overdue notices of the days before, a day per pass over the steps (100 days back for 10,000 steps)."""
     base = _defaults(Notice)
     created = datetime(2026, 11, 1, tzinfo=UTC)
     index = 0
@@ -89,7 +89,7 @@ def _notice_rows(steps, drafters_by_decision, count: int):
         for step_id, decision_id in steps:
             if index >= count:
                 return
-            day = TODAY - timedelta(days=1 + (index // len(steps)) % 60)
+            day = TODAY - timedelta(days=1 + index // len(steps))  # each pass over the steps: a day earlier
             yield base | {
                 "recipient_id": drafters_by_decision[decision_id],
                 "kind": "overdue",
