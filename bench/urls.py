@@ -11,7 +11,13 @@ def minimal(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
+def public_minimal(request):
+    """The middleware stack for an anonymous visitor, no query, no template: the portal's reference."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
 urlpatterns = [
     path("bench/minimal/", minimal, name="bench_minimal"),
+    path("bench/public-minimal/", public_minimal, name="bench_public_minimal"),
     path("", include("config.urls")),
 ]

@@ -1,0 +1,266 @@
+"""The public portal served by gunicorn: 1,000 decisions of one organ vs 100,000 over 50 organs and 10 years.
+
+Each scale has a database of its own (`<bench database>_portal_<decisions>`), built with COPY: published decisions
+(with their search column), spread over the organs and years. Gunicorn (2 workers, bench/settings.py) serves each
+database twice: with the Redis cache (under a key prefix of the run's own, never the application's keys) and with no
+cache at all (Django's dummy cache: every page built from the database). For each case:
+  * p50 — the median of sequential requests (after warm-up), in ms;
+  * throughput — requests per second from 4 client threads for a few seconds.
+Cases: a minimal anonymous view (bench/urls.py: the middleware alone) as the reference; the portal home; the keyword
+search `?q=听证` (one title in ten); and, when the catalog app serves them, each path in CATALOG_PATHS.
+Checks: cached pages reach ≥ 50 % of the minimal view's throughput; uncached pages and search have p50 ≤ 10× the
+minimal view's; p50 at 100,000 within 1.5× of 1,000 (uncached).
+"""
+
+import http.client
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from urllib.parse import quote
+
+from django.conf import settings
+from django.db import transaction
+
+from accounts.models import Organization
+from decisions.models import Decision
+from decisions.search import search_terms
+
+from .bench_workspace import TITLES, _copy, _defaults
+from .harness import Benchmark, Check, Context, Measurement, Result
+from .world import build_world, make_org
+
+ROOT = Path(__file__).resolve().parents[1]
+SCALES = ((1_000, 1), (100_000, 50))
+QUICK_SCALES = ((1_000, 1), (10_000, 10))
+YEARS = 10
+SEQUENTIAL = 60
+WARMUP = 5
+LOAD_SECONDS = 3.0
+THREADS = 4
+KEYWORD = "听证"
+CASES = {
+    "minimal": "/bench/public-minimal/",
+    "home": "/",
+    "search": f"/search/?q={quote(KEYWORD)}",
+}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _decision_rows(organs: list[tuple[Organization, Organization]], count: int, drafter_id: int):
+    base = _defaults(Decision)
+    start = datetime(2017, 1, 1, tzinfo=UTC)
+    for index in range(count):
+        organ, unit = organs[index % len(organs)]
+        title = TITLES[(index // 7) % len(TITLES)]
+        number = f"{2017 + index % YEARS}-{index + 1:06d}"
+        summary = "实行分类分档、阶梯计价，保障基本民生。"
+        yield base | {
+            "number": number,
+            "title": title,
+            "summary": summary,
+            "search_text": search_terms(title, number, summary),
+            "year": 2017 + index % YEARS,
+            "scope_category": "public_policy",
+            "organ_id": organ.pk,
+            "undertaking_unit_id": unit.pk,
+            "status": "published",
+            "published_at": start + timedelta(minutes=index),
+            "created_by_id": drafter_id,
+        }
+
+
+class Server:
+    """gunicorn on a free port against one benchmark database."""
+
+    def __init__(self, database_url: str, cache: str, log: Path):
+        self.port = _free_port()
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "bench.settings",
+            "DATABASE_URL": database_url,
+            "DEBUG": "",
+            "OTP_REQUIRED": "0",
+        }
+        if cache == "none":
+            env["BENCH_CACHE"] = "none"
+        else:
+            env["BENCH_CACHE_PREFIX"] = f"bench-{uuid.uuid4().hex[:12]}"
+        self.process = subprocess.Popen(  # noqa: S603 - our own interpreter
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "config.wsgi",
+                "--workers",
+                "2",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--no-control-socket",
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log.open("w"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if self.get("/bench/public-minimal/")[0] == 200:
+                    return
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"gunicorn did not start (see {log})")
+
+    def get(self, path: str) -> tuple[int, float]:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        started = time.perf_counter()
+        connection.request("GET", path, headers={"Accept-Language": "zh-hans"})
+        response = connection.getresponse()
+        response.read()
+        elapsed = time.perf_counter() - started
+        connection.close()
+        return response.status, elapsed
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+
+
+def _sequential(server: Server, path: str) -> list[float]:
+    samples = []
+    for index in range(WARMUP + SEQUENTIAL):
+        status, elapsed = server.get(path)
+        if status != 200:
+            raise RuntimeError(f"{path}: {status}")
+        if index >= WARMUP:
+            samples.append(elapsed)
+    return samples
+
+
+def _throughput(server: Server, path: str) -> float:
+    done, stop = [0] * THREADS, time.monotonic() + LOAD_SECONDS
+
+    def hammer(slot: int):
+        while time.monotonic() < stop:
+            server.get(path)
+            done[slot] += 1
+
+    threads = [threading.Thread(target=hammer, args=(slot,)) for slot in range(THREADS)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sum(done) / (time.monotonic() - started)
+
+
+def catalog_paths() -> dict[str, str]:
+    """The catalog pages the portal serves, if the catalog app provides a way to name them (else none)."""
+    try:
+        from catalog.bench import bench_paths
+    except ImportError:
+        return {}
+    return bench_paths()
+
+
+class Portal(Benchmark):
+    name = "portal"
+    description = "the public portal under gunicorn, cached and uncached: 1,000 vs 100,000 decisions over 50 organs"
+
+    def run(self, ctx: Context) -> Result:
+        scales = QUICK_SCALES if ctx.quick else SCALES
+        result = Result()
+        medians: dict[tuple[str, str, int], float] = {}
+        rates: dict[tuple[str, str, int], float] = {}
+        baselines: dict[tuple[str, str], Measurement] = {}
+        logs = Path(settings.BASE_DIR) / "var"
+        logs.mkdir(exist_ok=True)
+        for count, organ_count in scales:
+            database = ctx.database.sibling(f"portal_{count}")
+            ctx.log(f"{count:,}: fresh database {database.name} ({database.recreate():.1f} s)")
+            try:
+                with database.activate():
+                    self._build(ctx, count, organ_count)
+                    database.analyze()
+                cases = {**CASES, **catalog_paths()}
+                url = database.url
+                for cache in ("redis", "none"):
+                    if cache == "redis" and not settings.REDIS_URL:
+                        ctx.log("no REDIS_URL: the cached run is skipped")
+                        continue
+                    server = Server(url, cache, logs / f"bench_portal_{count}_{cache}.log")
+                    try:
+                        for case, path in cases.items():
+                            samples = _sequential(server, path)
+                            key = (case, cache)
+                            measurement = Measurement(
+                                self.name, f"{case} ({cache})", count, samples, baselines.get(key)
+                            )
+                            baselines.setdefault(key, measurement)
+                            result.measurements.append(measurement)
+                            medians[(case, cache, count)] = statistics.median(samples) * 1000
+                            rates[(case, cache, count)] = _throughput(server, path)
+                    finally:
+                        server.stop()
+                    rate_line = ", ".join(f"{case} {rates[(case, cache, count)]:.0f}/s" for case in cases)
+                    result.notes.append(f"{count:,} decisions, {cache}: throughput {rate_line}")
+            finally:
+                if ctx.keep_databases:
+                    database.close()
+                else:
+                    database.drop()
+        small, large = scales[0][0], scales[-1][0]
+        for count in (small, large):
+            for case in [c for c in {**CASES, **catalog_paths()} if c != "minimal"]:
+                if ("minimal", "redis", count) in rates:
+                    share = rates[(case, "redis", count)] / rates[("minimal", "redis", count)]
+                    result.checks.append(
+                        Check(
+                            f"{count:,}: {case} cached ≥ 50 % of the minimal view's throughput ({share:.0%})",
+                            share >= 0.5,
+                        )
+                    )
+                factor = medians[(case, "none", count)] / medians[("minimal", "none", count)]
+                result.checks.append(
+                    Check(f"{count:,}: {case} uncached p50 ≤ 10× the minimal view's ({factor:.1f}×)", factor <= 10)
+                )
+        for case in [c for c in CASES if c != "minimal"]:
+            ratio = medians[(case, "none", large)] / medians[(case, "none", small)]
+            result.checks.append(
+                Check(f"{case}: uncached p50 at {large:,} within 1.5× of {small:,} ({ratio:.2f})", ratio <= 1.5)
+            )
+        return result
+
+    def _build(self, ctx: Context, count: int, organ_count: int) -> None:
+        started = time.perf_counter()
+        world = build_world()
+        organs = [(world.city, world.transport)]
+        for number in range(1, organ_count):
+            organ = make_org(f"organ{number}", f"第{number}市人民政府", Organization.Kind.GOVERNMENT)
+            unit = make_org(f"unit{number}", f"第{number}市交通运输局", Organization.Kind.DEPARTMENT, organ)
+            organs.append((organ, unit))
+        with transaction.atomic():
+            _copy(Decision, _decision_rows(organs, count, world.drafter.pk))
+        elapsed = time.perf_counter() - started
+        ctx.log(f"{count:,}: {count:,} published decisions over {len(organs)} organs in {elapsed:.1f} s")
