@@ -25,6 +25,8 @@ from .otp import otp_required_for
 
 LOGGED_IN_AT, LAST_SEEN = "juece_logged_in_at", "juece_last_seen"
 PRIVATE_PREFIXES = ("/manage/", "/api/", "/admin/", "/accounts/")
+# The open data (/api/v1/open/: anonymous, published decisions only) may be stored by proxies: it sets its own headers.
+PUBLIC_PREFIXES = ("/api/v1/open/",)
 # The health probes (config/health.py) answer whoever asks, whatever their session: never redirected from here.
 PROBE_PATHS = frozenset({"/healthz", "/readyz"})
 
@@ -64,7 +66,7 @@ class StaffSessionMiddleware:
             if getattr(request.user, "must_change_password", False) and not self._may_pass(request):
                 return redirect("password_change")
         response = self.get_response(request)
-        if request.path.startswith(PRIVATE_PREFIXES):
+        if request.path.startswith(PRIVATE_PREFIXES) and not request.path.startswith(PUBLIC_PREFIXES):
             patch_cache_control(response, no_store=True, private=True)
         return response
 

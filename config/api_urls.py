@@ -3,9 +3,11 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularSwaggerSplitView
 
+from catalog import api as catalogs
 from decisions import api as decisions
 from notifications import api as notices
 from notifications import follow_api as follows
+from portal import api as open_data
 
 app_name = "api"
 
@@ -19,7 +21,14 @@ urlpatterns = [
         decisions.DecisionTransitionView.as_view(),
         name="decision_transition",
     ),
+    # Open data: anonymous, read-only, published decisions only (portal/api.py).
+    path("open/decisions/", open_data.OpenDecisionListView.as_view(), name="open_decisions"),
+    path("open/decisions/<int:pk>/", open_data.OpenDecisionDetailView.as_view(), name="open_decision"),
+    path("open/catalogs/", open_data.OpenCatalogListView.as_view(), name="open_catalogs"),
+    path("open/catalogs/<int:pk>/entries/", open_data.OpenCatalogEntriesView.as_view(), name="open_catalog_entries"),
     path("follows/", follows.FollowCreateView.as_view(), name="follows"),
+    # Suggestions for a catalog: anyone, no login, rate-limited (catalog/api.py).
+    path("catalogs/suggestions/", catalogs.SuggestionCreateView.as_view(), name="catalog_suggestions"),
     path("notices/", notices.NoticeListView.as_view(), name="notices"),
     path("notices/read-all/", notices.NoticeReadAllView.as_view(), name="notices_read_all"),
     path("notices/<int:pk>/read/", notices.NoticeReadView.as_view(), name="notice_read"),

@@ -13,6 +13,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("manage/notices/", include("notifications.urls")),
     path("manage/holidays/", include("workdays.urls")),
+    path("manage/catalogs/", include("catalog.urls")),
     path("manage/", include("decisions.urls")),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

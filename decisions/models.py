@@ -239,6 +239,8 @@ class Decision(models.Model):
             models.Index(fields=["undertaking_unit", "status"], name="decision_unit_status_idx"),
             # The staff list of an organ, newest first (ORDER BY year DESC, id DESC LIMIT 21).
             models.Index(fields=["organ", "-year", "-id"], name="decision_organ_year_idx"),
+            # The portal's lists and feeds, newest publication first (ORDER BY published_at DESC, id DESC LIMIT n).
+            models.Index(fields=["-published_at", "-id"], name="decision_published_idx"),
         ]
 
     def __str__(self) -> str:

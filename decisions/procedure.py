@@ -494,6 +494,22 @@ EVENT_LABELS = {
     "accounts.otp_failed": _("Two-step verification code refused"),
     "workdays.holiday_saved": _("Holiday calendar day saved"),
     "workdays.holiday_deleted": _("Holiday calendar day removed"),
+    # The catalog app's acts (catalog/services.py).
+    "catalog.suggestions_opened": _("Suggestions for the catalog asked for"),
+    "catalog.suggestion_submitted": _("Suggestion for the catalog received"),
+    "catalog.suggestion_answered": _("Suggestion answered"),
+    "catalog.suggestion_hidden": _("Suggestion hidden"),
+    "catalog.created": _("Catalog started"),
+    "catalog.entry_added": _("Catalog entry added"),
+    "catalog.entry_changed": _("Catalog entry changed"),
+    "catalog.entry_removed": _("Catalog entry removed"),
+    "catalog.sent_to_review": _("Catalog sent to the legal office"),
+    "catalog.entry_approved": _("Catalog entry approved by the legal office"),
+    "catalog.entry_returned": _("Catalog entry returned by the legal office"),
+    "catalog.back_to_compiling": _("Catalog taken back to compiling"),
+    "catalog.approval_recorded": _("Catalog approval at the meeting recorded"),
+    "catalog.published": _("Catalog published"),
+    "catalog.adjustment_started": _("Catalog adjustment started"),
 }
 
 

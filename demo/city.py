@@ -21,7 +21,7 @@ from collections import Counter
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 
@@ -36,7 +36,7 @@ from accounts.roles import Role
 from accounts.services import create_user
 from decisions import services
 from decisions.models import Decision, ProcedureProfile
-from decisions.procedure import State, StepKind
+from decisions.procedure import MeetingOutcome, State, StepKind
 from notifications.calendar_check import check_calendar_coverage
 from notifications.models import Notice, NoticePreference
 from notifications.scan import scan_deadlines
@@ -162,6 +162,7 @@ class DemoCity:
                 result.created.append(decision)
                 if on_created:
                     on_created(decision)
+            self.catalogs()
             if result.created:
                 self.notices()
             result.seconds = time.monotonic() - started
@@ -221,6 +222,10 @@ class DemoCity:
                         admin_site_access(user)
             self.users[person["username"]] = user
 
+    def catalogs(self) -> None:
+        """The catalogs and their suggestions (`DemoCatalogs`), after the decisions they list."""
+        DemoCatalogs(self).build()
+
     def cast(self, unit: str) -> Cast:
         department = self.data["departments"][unit]
         return Cast(
@@ -279,6 +284,160 @@ class DemoCity:
             getattr(walk, name)(decision, **arguments)
         decision.refresh_from_db()
         return decision
+
+
+class DemoCatalogs:
+    """The catalogs of the city and the district (scenario "catalogs"): suggestion windows with answered
+    suggestions, and each catalog driven through catalog.services by the government office and the legal office of
+    its organ to its stage (compiling, in review, published, published and adjusted). A window or a catalog already
+    there (organ and year) is left as it is."""
+
+    def __init__(self, city: "DemoCity"):
+        self.city = city
+        self.data = city.data["catalogs"]
+        self.suggestions: dict[str, object] = {}
+
+    def gov(self, organ_code: str) -> User:
+        return self._person(organ_code, Role.GOV_OFFICE)
+
+    def legal(self, organ_code: str) -> User:
+        return self._person(organ_code, Role.LEGAL_REVIEWER)
+
+    def _person(self, organ_code: str, role: Role) -> User:
+        organ = self.city.orgs[organ_code]
+        for user in self.city.users.values():
+            if user.has_role(role) and user.organization.organ == organ:
+                return user
+        raise ValueError(f"no {role} in {organ_code}")
+
+    def build(self) -> None:
+        from catalog.models import Catalog, Suggestion, SuggestionWindow
+
+        for spec in self.data["windows"]:
+            organ = self.city.orgs[spec["organ"]]
+            window = SuggestionWindow.objects.filter(organ=organ, year=spec["year"]).first()
+            if window is None:
+                with transaction.atomic():
+                    window = self.window(spec)
+            for suggestion in Suggestion.objects.filter(window=window):
+                self.suggestions[suggestion.title] = suggestion
+        for spec in self.data["catalogs"]:
+            organ = self.city.orgs[spec["organ"]]
+            if not Catalog.objects.filter(organ=organ, year=spec["year"]).exists():
+                with transaction.atomic():
+                    self.catalog(spec)
+
+    def window(self, spec: dict):
+        from catalog import services as catalogs
+
+        today = self.city.today
+        if "opens_on" in spec:
+            opens_on, closes_on = date.fromisoformat(spec["opens_on"]), date.fromisoformat(spec["closes_on"])
+        else:
+            opens_on = today - timedelta(days=spec["opens_days_ago"])
+            closes_on = today + timedelta(days=spec["closes_in_days"])
+        gov = self.gov(spec["organ"])
+        window = catalogs.open_suggestion_window(
+            actor=gov,
+            organ=self.city.orgs[spec["organ"]],
+            year=spec["year"],
+            opens_on=opens_on,
+            closes_on=closes_on,
+            description=spec["description"],
+        )
+        for item in spec["suggestions"]:
+            suggestion = catalogs.submit_suggestion(
+                window,
+                title=item["title"],
+                reason=item["reason"],
+                suggested_unit=item["suggested_unit"],
+                submitter_name=item["submitter_name"],
+                contact=item["contact"],
+                organization_name=item.get("organization_name", ""),
+                source=item["source"],
+                client_address="demo",
+                today=opens_on,
+            )
+            if item.get("answer") == "not_taken":
+                catalogs.answer_suggestion(suggestion=suggestion, actor=gov, taken=False, reason=item["answer_reason"])
+            self.suggestions[suggestion.title] = suggestion
+        return window
+
+    def entry_fields(self, spec: dict, organ_code: str) -> dict:
+        if "decision" in spec:
+            decision = Decision.objects.get(organ=self.city.orgs[organ_code], title=spec["decision"])
+            fields = {"decision": decision}
+        else:
+            fields = {
+                "title": spec["title"],
+                "summary": spec["summary"],
+                "scope_category": spec["scope"],
+                "undertaking_unit": self.city.orgs[spec["unit"]],
+                **dict.fromkeys(spec.get("flags", ()), True),
+            }
+            if spec.get("confidential_reason"):
+                fields |= {"is_confidential": True, "confidential_reason": spec["confidential_reason"]}
+            if spec.get("suggestion"):
+                fields["suggestion"] = self.suggestions[spec["suggestion"]]
+        for name in ("planned_completion", "legal_basis"):
+            if name in spec:
+                fields[name] = spec[name]
+        return fields
+
+    def catalog(self, spec: dict) -> None:
+        from catalog import services as catalogs
+
+        gov, legal = self.gov(spec["organ"]), self.legal(spec["organ"])
+        catalog = catalogs.create_catalog(
+            actor=gov,
+            organ=self.city.orgs[spec["organ"]],
+            year=spec["year"],
+            publish_confidential_count=spec["publish_confidential_count"],
+        )
+        entries = {}
+        for item in spec["entries"]:
+            entry = catalogs.add_entry(catalog=catalog, actor=gov, **self.entry_fields(item, spec["organ"]))
+            entries[entry.title] = entry
+        if spec["stage"] == "compiling":
+            return
+        catalogs.send_to_review(catalog=catalog, actor=gov)
+        if spec["stage"] == "in_review":
+            for verdict in spec["review"]:
+                catalogs.review_entry(
+                    entry=entries[verdict["entry"]],
+                    actor=legal,
+                    approve=verdict["approve"],
+                    comment=verdict.get("comment", ""),
+                )
+            return
+        for entry in entries.values():
+            catalogs.review_entry(entry=entry, actor=legal, approve=True)
+        meeting = spec["meeting"]
+        catalogs.record_approval(
+            catalog=catalog,
+            actor=gov,
+            meeting_name=meeting["name"],
+            held_on=min(date.fromisoformat(meeting["held_on"]), self.city.today),
+            outcome=MeetingOutcome.ADOPTED,
+        )
+        catalogs.publish_catalog(catalog=catalog, actor=gov)
+        adjustment = spec.get("adjustment")
+        if not adjustment:
+            return
+        catalogs.start_adjustment(catalog=catalog, actor=gov, reason=adjustment["reason"])
+        for change in adjustment["changes"]:
+            arguments = {key: value for key, value in change.items() if key not in ("do", "entry", "reason")}
+            if change["do"] == "add":
+                catalogs.add_entry(
+                    catalog=catalog, actor=gov, reason=change["reason"], **self.entry_fields(arguments, spec["organ"])
+                )
+            elif change["do"] == "change":
+                catalogs.update_entry(entry=entries[change["entry"]], actor=gov, reason=change["reason"], **arguments)
+            elif change["do"] == "remove":
+                catalogs.remove_entry(entry=entries[change["entry"]], actor=gov, reason=change["reason"])
+            else:
+                raise ValueError(f"unknown catalog change {change['do']!r}")
+        catalogs.publish_adjustment(catalog=catalog, actor=gov)
 
 
 def admin_site_access(user: User) -> None:

@@ -1,13 +1,38 @@
+from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from . import follow_views, views
+from . import catalog_views, feeds, follow_views, views
+from .cache import cached_page
+from .sitemaps import SITEMAPS
 
 app_name = "portal"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("search/", views.search, name="search"),
     path("decisions/<int:pk>/", views.decision_detail, name="decision"),
     path("documents/<int:pk>/", views.public_document, name="document"),
+    path("language/", views.language, name="language"),
+    # Feeds, the sitemap and the yearly open-data downloads (cached whole, public).
+    path("feeds/decisions.rss", cached_page(feeds.PublishedDecisionsFeed()), name="feed_rss"),
+    path("feeds/decisions.atom", cached_page(feeds.PublishedDecisionsAtomFeed()), name="feed_atom"),
+    path("sitemap.xml", cached_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("open-data/<int:year>.json", views.open_data_json, name="open_data_json"),
+    path("open-data/<int:year>.csv", views.open_data_csv, name="open_data_csv"),
+    # The published decision catalogs, their versions, exports and new entries; suggestions and their receipts.
+    path("catalogs/", catalog_views.catalog_list, name="catalogs"),
+    path("catalogs/<int:organ_id>/<int:year>/", catalog_views.catalog_page, name="catalog"),
+    path("catalogs/<int:organ_id>/<int:year>/versions/", catalog_views.catalog_versions, name="catalog_versions"),
+    path("catalogs/<int:organ_id>/<int:year>.csv", catalog_views.catalog_csv, name="catalog_csv"),
+    path("catalogs/<int:organ_id>/<int:year>.xlsx", catalog_views.catalog_xlsx, name="catalog_xlsx"),
+    path("feeds/catalog-entries.rss", cached_page(catalog_views.NewCatalogEntriesFeed()), name="feed_entries_rss"),
+    path(
+        "feeds/catalog-entries.atom",
+        cached_page(catalog_views.NewCatalogEntriesAtomFeed()),
+        name="feed_entries_atom",
+    ),
+    path("suggest/", catalog_views.suggest, name="suggest"),
+    path("suggest/receipt/", catalog_views.receipt, name="receipt"),
     # Following by e-mail (no account): the form on a decision's page, an organ's catalog, and the mails' links.
     path("decisions/<int:pk>/follow/", follow_views.follow_decision, name="follow_decision"),
     path("follow/", follow_views.follow_organ, name="follow"),

@@ -1,20 +1,94 @@
-"""What the public sees: published decisions (never a confidential one) and their public documents."""
+"""What the public sees: published decisions (never a confidential one), their public timeline and documents, the
+search, the feeds and the yearly open-data downloads. Anonymous pages are cached whole (`portal/cache.py`); the
+decision page carries the follow form (a CSRF token), so it is `private, no-store` and never cached."""
 
+import csv
+import io
+import logging
+
+from django.conf import settings
 from django.core.cache import cache
-from django.http import FileResponse, Http404
+from django.core.paginator import Paginator
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET
 
-from decisions.models import Document
+from decisions.models import Document, Step
+from decisions.procedure import Requirement, StepKind, StepStatus
 from decisions.selectors import latest_publication, public_decisions
 from decisions.services import PUBLIC_LIST_CACHE_KEY
 
+from .cache import cached_page
+from .filters import PublicDecisionFilter
 from .follow_forms import FollowForm
 
+logger = logging.getLogger(__name__)
+
 HOME_LIMIT = 50
+PAGE_SIZE = 20
+
+# The fields of a published decision the public may read (the open-data API and the downloads use the same names).
+OPEN_FIELDS = (
+    "id",
+    "number",
+    "title",
+    "summary",
+    "organ",
+    "organ_id",
+    "undertaking_unit",
+    "year",
+    "scope_category",
+    "status",
+    "published_at",
+    "url",
+)
 
 
-def home(request):
-    rows = cache.get(PUBLIC_LIST_CACHE_KEY)
+def public_rows(queryset):
+    """Published decisions as plain rows of the public fields (one query)."""
+    rows = queryset.select_related("undertaking_unit", "organ").values(
+        "pk",
+        "number",
+        "title",
+        "summary",
+        "organ__name",
+        "organ_id",
+        "undertaking_unit__name",
+        "year",
+        "scope_category",
+        "status",
+        "published_at",
+    )
+    return [
+        {
+            "id": row["pk"],
+            "number": row["number"],
+            "title": row["title"],
+            "summary": row["summary"],
+            "organ": row["organ__name"],
+            "organ_id": row["organ_id"],
+            "undertaking_unit": row["undertaking_unit__name"],
+            "year": row["year"],
+            "scope_category": row["scope_category"],
+            "status": row["status"],
+            "published_at": row["published_at"],
+            "url": reverse("portal:decision", args=[row["pk"]]),
+        }
+        for row in rows
+    ]
+
+
+def latest_rows():
+    """The home page's list, newest publication first (cached; cleared by the services after each public change)."""
+    try:
+        rows = cache.get(PUBLIC_LIST_CACHE_KEY)
+    except Exception:
+        rows = None
     if rows is None:
         rows = list(
             public_decisions()
@@ -24,8 +98,62 @@ def home(request):
                 :HOME_LIMIT
             ]
         )
-        cache.set(PUBLIC_LIST_CACHE_KEY, rows, 600)
-    return render(request, "portal/home.html", {"decisions": rows})
+        try:
+            cache.set(PUBLIC_LIST_CACHE_KEY, rows, 600)
+        except Exception:  # the cache is an optimisation (tests/test_cache_outage.py)
+            logger.warning("Could not cache the portal's list", exc_info=True)
+    return rows
+
+
+@require_GET
+@cached_page
+def home(request):
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "decisions": latest_rows(),
+            "search": PublicDecisionFilter(queryset=public_decisions().none()).form,
+            "catalogs": home_catalogs(),
+            "year": timezone.localdate().year,
+        },
+    )
+
+
+def home_catalogs():
+    """This year's published catalogs of every organ (empty until the catalog app publishes one)."""
+    try:
+        from catalog.selectors import published_catalogs
+    except ImportError:
+        return []
+    return list(published_catalogs(year=timezone.localdate().year))
+
+
+@require_GET
+@cached_page
+def search(request):
+    filterset = PublicDecisionFilter(request.GET or None, queryset=public_decisions())
+    if filterset.is_bound and filterset.is_valid():
+        queryset = filterset.qs.select_related("undertaking_unit", "organ").order_by("-published_at", "-id")
+    elif filterset.is_bound:
+        queryset = public_decisions().none()
+    else:
+        queryset = public_decisions().select_related("undertaking_unit", "organ").order_by("-published_at", "-id")
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "portal/search.html",
+        {
+            "filter": filterset,
+            "form": filterset.form,
+            "page": page,
+            "query": query.urlencode(),
+            "q": request.GET.get("q", ""),
+        },
+        status=200 if not filterset.is_bound or filterset.is_valid() else 400,
+    )
 
 
 def public_decision(pk: int):
@@ -34,19 +162,70 @@ def public_decision(pk: int):
     )
 
 
+def timeline(decision) -> list[dict]:
+    """The public facts of the procedure: each step's kind, whether it applied, when it opened and was done.
+
+    Never who did it, their comments, review opinions or why a step did not apply (those stay in the workspace)."""
+    rows = []
+    steps = Step.objects.filter(decision=decision).order_by("adjustment_round", "id")
+    for step in steps.only(
+        "kind", "round", "adjustment_round", "requirement", "status", "opened_at", "completed_at", "decision_id"
+    ):
+        if step.requirement == Requirement.NOT_APPLICABLE:
+            state = "not_applicable"
+        elif step.status == StepStatus.DONE:
+            state = "done"
+        elif step.status in (StepStatus.OPEN, StepStatus.SUBMITTED, StepStatus.RETURNED, StepStatus.APPROVED):
+            state = "in_progress"
+        elif step.status == StepStatus.CLOSED:
+            state = "closed"
+        else:
+            state = "pending"
+        rows.append(
+            {
+                "kind": StepKind(step.kind).label,
+                "round": step.round,
+                "adjustment_round": step.adjustment_round,
+                "state": state,
+                "opened_on": step.opened_at.date() if step.opened_at and state != "not_applicable" else None,
+                "done_on": step.completed_at.date() if step.completed_at and state == "done" else None,
+            }
+        )
+    return rows
+
+
+def evaluation_summary(decision):
+    """The completed post-decision evaluation's conclusion and summary (the latest), or None."""
+    from evaluation.models import Evaluation
+
+    return (
+        Evaluation.objects.filter(
+            step__decision=decision, step__kind=StepKind.POST_EVALUATION, step__status=StepStatus.DONE
+        )
+        .only("conclusion", "summary", "step_id")
+        .order_by("-step__adjustment_round", "-step__round")
+        .first()
+    )
+
+
 def decision_page(request, decision, *, follow_form=None, status: int = 200):
     """The decision's public page; `follow_form` bound when a follow request is shown again with its errors."""
-    return render(
+    response = render(
         request,
         "portal/decision_detail.html",
         {
             "decision": decision,
             "publication": latest_publication(decision),
+            "timeline": timeline(decision),
+            "evaluation": evaluation_summary(decision),
             "documents": decision.documents.filter(is_public=True).order_by("kind", "-version"),
             "follow_form": follow_form or FollowForm(),
         },
         status=status,
     )
+    add_never_cache_headers(response)  # the follow form's CSRF token: never stored by a proxy
+    patch_cache_control(response, private=True)
+    return response
 
 
 def decision_detail(request, pk: int):
@@ -63,3 +242,56 @@ def public_document(request, pk: int):
         filename=document.original_name,
         content_type=document.content_type,
     )
+
+
+@require_GET
+def language(request):
+    """The portal's language links (`?lang=en&next=/…`): a GET that sets the language cookie and goes back, so the
+    portal's pages need no form (and no CSRF cookie) to switch language."""
+    code = request.GET.get("lang", "")
+    target = request.GET.get("next", "/")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=False):
+        target = "/"
+    response = HttpResponseRedirect(target)
+    if code in dict(settings.LANGUAGES):
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            code,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            samesite="Lax",
+            secure=settings.SESSION_COOKIE_SECURE,
+        )
+    add_never_cache_headers(response)
+    return response
+
+
+def year_rows(year: int):
+    return public_rows(public_decisions().filter(year=year).order_by("published_at", "id"))
+
+
+@require_GET
+@cached_page
+def open_data_json(request, year: int):
+    rows = year_rows(year)
+    response = JsonResponse(
+        {"year": year, "count": len(rows), "fields": list(OPEN_FIELDS), "decisions": rows},
+        encoder=DjangoJSONEncoder,
+        json_dumps_params={"ensure_ascii": False},
+    )
+    response["Content-Disposition"] = f'attachment; filename="decisions-{year}.json"'
+    return response
+
+
+@require_GET
+@cached_page
+def open_data_csv(request, year: int):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(OPEN_FIELDS)
+    for row in year_rows(year):
+        writer.writerow(
+            [row[field].isoformat() if field == "published_at" and row[field] else row[field] for field in OPEN_FIELDS]
+        )
+    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")  # BOM: Excel
+    response["Content-Disposition"] = f'attachment; filename="decisions-{year}.csv"'
+    return response

@@ -162,6 +162,10 @@ MATRIX = [
     Row("api:follows", "GET", (),                                     "405 405 405 405 405 405 405 405 405 405 405"),
     Row("api:follows", "POST", (),                                    "400 400 400 400 400 400 400 400 400 400 400",
         "no data: bad input"),
+    # Suggestions for a catalog: anyone, no login (POST with no data: 400).
+    Row("api:catalog_suggestions", "GET", (),                         "405 405 405 405 405 405 405 405 405 405 405"),
+    Row("api:catalog_suggestions", "POST", (),                        "400 400 400 400 400 400 400 400 400 400 400",
+        "no data: bad input"),
     Row("api-schema", "GET", (),                                      "403 200 200 200 200 200 200 200 200 200 200"),
     Row("api-docs", "GET", (),                                        "403 200 200 200 200 200 200 200 200 200 200"),
 
@@ -173,6 +177,35 @@ MATRIX = [
     Row("portal:document", "GET", ("draft",),                         "404 404 404 404 404 404 404 404 404 404 404",
         "not public"),
     # Following by e-mail (no account): the forms, and the mails' links (their token is the only credential).
+    # The portal's search, feeds, sitemap, language links and open data: everyone alike, published decisions only.
+    Row("portal:search", "GET", (),                                   "200 200 200 200 200 200 200 200 200 200 200"),
+    Row("portal:language", "GET", (),                                 "302 302 302 302 302 302 302 302 302 302 302"),
+    Row("portal:feed_rss", "GET", (),                                 "200 200 200 200 200 200 200 200 200 200 200"),
+    Row("portal:feed_atom", "GET", (),                                "200 200 200 200 200 200 200 200 200 200 200"),
+    Row("portal:sitemap", "GET", (),                                  "200 200 200 200 200 200 200 200 200 200 200"),
+    Row("portal:open_data_json", "GET", ("=2026",),                   "200 200 200 200 200 200 200 200 200 200 200"),
+    Row("portal:open_data_csv", "GET", ("=2026",),                    "200 200 200 200 200 200 200 200 200 200 200"),
+    Row("api:open_decisions", "GET", (),                              "200 200 200 200 200 200 200 200 200 200 200"),
+    Row("api:open_decisions", "POST", (),                             "405 405 405 405 405 405 405 405 405 405 405"),
+    Row("api:open_decision", "GET", ("published",),                   "200 200 200 200 200 200 200 200 200 200 200"),
+    Row("portal:catalogs", "GET", (),                                 "200 200 200 200 200 200 200 200 200 200 200"),
+    Row("portal:catalog", "GET", ("=1", "=2026"),                     "404 404 404 404 404 404 404 404 404 404 404",
+        "no published catalog in this world"),
+    Row("portal:catalog_versions", "GET", ("=1", "=2026"),            "404 404 404 404 404 404 404 404 404 404 404"),
+    Row("portal:catalog_csv", "GET", ("=1", "=2026"),                 "404 404 404 404 404 404 404 404 404 404 404"),
+    Row("portal:catalog_xlsx", "GET", ("=1", "=2026"),                "404 404 404 404 404 404 404 404 404 404 404"),
+    Row("portal:feed_entries_rss", "GET", (),                         "200 200 200 200 200 200 200 200 200 200 200"),
+    Row("portal:feed_entries_atom", "GET", (),                        "200 200 200 200 200 200 200 200 200 200 200"),
+    Row("portal:suggest", "GET", (),                                  "200 200 200 200 200 200 200 200 200 200 200"),
+    Row("portal:suggest", "POST", (),                                 "400 400 400 400 400 400 400 400 400 400 400",
+        "no data: form error"),
+    Row("portal:receipt", "GET", (),                                  "200 200 200 200 200 200 200 200 200 200 200"),
+    Row("portal:receipt", "POST", (),                                 "400 400 400 400 400 400 400 400 400 400 400",
+        "no data: form error"),
+    Row("api:open_catalogs", "GET", (),                               "200 200 200 200 200 200 200 200 200 200 200"),
+    Row("api:open_catalog_entries", "GET", ("=999999",),              "404 404 404 404 404 404 404 404 404 404 404"),
+    Row("api:open_decision", "GET", ("decision",),                    "404 404 404 404 404 404 404 404 404 404 404",
+        "in drafting: not public"),
     Row("portal:follow_decision", "GET", ("published",),              "405 405 405 405 405 405 405 405 405 405 405"),
     Row("portal:follow_decision", "POST", ("published",),             "400 400 400 400 400 400 400 400 400 400 400",
         "no address: form error"),
@@ -204,6 +237,46 @@ MATRIX = [
     Row("holiday_notice", "POST", (),                                 "302 403 403 403 400 403 403 403 400 403 403",
         "no data: form error"),
     Row("holiday_delete", "POST", ("=999999",),                       "302 403 403 403 404 403 403 403 404 403 403"),
+
+    # The catalogs (/manage/catalogs/): the organ's government office compiles, its legal office reviews, the
+    # supervisor and the audit administrator read; the unit roles and the others have no catalog (404, or 403 on lists).
+    Row("catalog:list", "GET", (),                                    "302 403 403 200 200 403 403 200 403 403 200"),
+    Row("catalog:create", "GET", (),                                  "302 405 405 405 405 405 405 405 405 405 405"),
+    Row("catalog:create", "POST", (),                                 "302 403 403 400 403 403 403 403 403 403 403",
+        "no data: form error"),
+    Row("catalog:detail", "GET", ("catalog",),                        "302 404 404 200 200 404 404 200 404 404 200"),
+    Row("catalog:detail", "GET", ("foreign_catalog",),                "302 404 404 404 404 404 404 404 404 404 404"),
+    Row("catalog:act", "GET", ("catalog", "=publish"),                "302 405 405 405 405 405 405 405 405 405 405"),
+    Row("catalog:act", "POST", ("catalog", "=publish"),               "302 404 404 302 302 404 404 302 404 404 302",
+        "refused by the service (not approved, or not the role): back to the catalog"),
+    Row("catalog:act", "POST", ("catalog", "=teleport"),              "302 404 404 404 404 404 404 404 404 404 404"),
+    Row("catalog:act", "POST", ("foreign_catalog", "=publish"),       "302 404 404 404 404 404 404 404 404 404 404"),
+    Row("catalog:approval", "POST", ("catalog",),                     "302 404 404 400 403 404 404 403 404 404 403",
+        "no data: form error"),
+    Row("catalog:adjust", "POST", ("catalog",),                       "302 404 404 400 403 404 404 403 404 404 403",
+        "no reason: form error"),
+    Row("catalog:version", "GET", ("catalog", "=1"),                  "302 404 404 404 404 404 404 404 404 404 404",
+        "not published"),
+    Row("catalog:entry_add", "GET", ("catalog",),                     "302 404 404 200 403 404 404 403 404 404 403"),
+    Row("catalog:entry_add", "POST", ("catalog",),                    "302 404 404 400 403 404 404 403 404 404 403",
+        "no data: form error"),
+    Row("catalog:entry_add", "POST", ("foreign_catalog",),            "302 404 404 404 404 404 404 404 404 404 404"),
+    Row("catalog:entry_edit", "GET", ("entry",),                      "302 404 404 200 403 404 404 403 404 404 403"),
+    Row("catalog:entry_edit", "POST", ("entry",),                     "302 404 404 400 403 404 404 403 404 404 403",
+        "no data: form error"),
+    Row("catalog:entry_remove", "GET", ("entry",),                    "302 405 405 405 405 405 405 405 405 405 405"),
+    Row("catalog:entry_remove", "POST", ("entry",),                   "302 404 404 302 403 404 404 403 404 404 403",
+        "no reason: refused, back to the catalog"),
+    Row("catalog:entry_review", "POST", ("entry",),                   "302 404 404 403 400 404 404 403 404 404 403",
+        "no verdict: form error"),
+    Row("catalog:windows", "GET", (),                                 "302 403 403 200 200 403 403 200 403 403 200"),
+    Row("catalog:window_create", "POST", (),                          "302 403 403 400 403 403 403 403 403 403 403",
+        "no data: form error"),
+    Row("catalog:window", "GET", ("window",),                         "302 404 404 200 200 404 404 200 404 404 200"),
+    Row("catalog:suggestion_answer", "POST", ("suggestion",),         "302 404 404 400 403 404 404 403 404 404 403",
+        "no answer: form error"),
+    Row("catalog:suggestion_hide", "POST", ("suggestion",),           "302 404 404 302 403 404 404 403 404 404 403",
+        "no reason: refused, back to the window"),
 
     # The health probes answer everyone alike (config/health.py); the matrix's world has no worker heartbeat: 503.
     Row("healthz", "GET", (),                                         "200 200 200 200 200 200 200 200 200 200 200"),
@@ -259,6 +332,35 @@ def _media_root(settings, _matrix_media, tmp_path):
     settings.LEDGER_SEAL_DIR = tmp_path / "seals"
 
 
+def _catalog_objects(world):
+    """The city's catalog with one entry, a suggestion window with one suggestion, and another city's catalog."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from catalog import services as catalogs
+    from catalog.models import Catalog
+    from decisions.models import Decision
+
+    catalog = catalogs.create_catalog(actor=world.gov, organ=world.city, year=2026)
+    entry = catalogs.add_entry(
+        catalog=catalog,
+        actor=world.gov,
+        title="关于目录事项的决定",
+        scope_category=Decision.ScopeCategory.PUBLIC_POLICY,
+        undertaking_unit=world.transport,
+    )
+    today = timezone.localdate()
+    window = catalogs.open_suggestion_window(
+        actor=world.gov, organ=world.city, year=2026, opens_on=today, closes_on=today + timedelta(days=10)
+    )
+    suggestion = catalogs.submit_suggestion(
+        window, title="建议事项", reason="理由", submitter_name="王五", contact="13812341234"
+    )
+    foreign_catalog = Catalog.objects.create(organ=world.other_city, year=2026, created_by=world.outsider)
+    return catalog, entry, window, suggestion, foreign_catalog
+
+
 @pytest.fixture(scope="module")
 def matrix_world(django_db_setup, django_db_blocker, _matrix_media):
     """One world for the module, built once in a transaction rolled back at the end (each test adds a savepoint)."""
@@ -275,7 +377,13 @@ def matrix_world(django_db_setup, django_db_blocker, _matrix_media):
         foreign_draft = services.add_document(
             decision=foreign, actor=world.outsider, uploaded_file=pdf_file("f.pdf"), kind="draft", title="邻市草案"
         )
+        catalog, entry, window, suggestion, foreign_catalog = _catalog_objects(world)
         world.objects = {
+            "catalog": catalog,
+            "entry": entry,
+            "window": window,
+            "suggestion": suggestion,
+            "foreign_catalog": foreign_catalog,
             "decision": decision,
             "step": current_steps(decision)[StepKind.PARTY_REPORT],
             "draft": draft,

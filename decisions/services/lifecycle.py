@@ -105,16 +105,28 @@ def _next_number(organ: Organization, year: int, skip: int = 0) -> str:
 
 
 @transaction.atomic
-def create_decision(*, actor: User, undertaking_unit: Organization | None = None, **fields) -> Decision:
-    """A drafter proposes a decision for their unit; every step row is created with its derived requirement."""
-    ensure_allowed(actor, Action.CREATE_DECISION, None)
+def create_decision(
+    *, actor: User, undertaking_unit: Organization | None = None, catalog_reference: str = "", **fields
+) -> Decision:
+    """A drafter proposes a decision for their unit; every step row is created with its derived requirement.
+
+    The inbound path of the catalog app: with `catalog_reference` (the catalog entry it comes from, e.g.
+    "catalog 12 entry 3"), the government office of the unit's organ creates the decision of an entry it publishes
+    in the organ's catalog (permission `Action.CATALOG` over the organ, not the drafter's `CREATE_DECISION`); the
+    reference is kept in the ledger event."""
+    if catalog_reference:
+        if undertaking_unit is None or undertaking_unit.organ is None:
+            raise ProcedureError("decision.unit", _("A catalog entry's decision needs its undertaking unit."))
+        ensure_allowed(actor, Action.CATALOG, Decision(organ=undertaking_unit.organ, undertaking_unit=undertaking_unit))
+    else:
+        ensure_allowed(actor, Action.CREATE_DECISION, None)
     unknown = set(fields) - set(DECISION_FIELDS)
     if unknown:
         raise TypeError(f"unknown decision fields: {sorted(unknown)}")
     _check_decision_values(fields)
     _validate_decision_fields(fields)
     unit = undertaking_unit or actor.organization
-    if unit.pk not in actor.organization.descendant_ids():
+    if not catalog_reference and unit.pk not in actor.organization.descendant_ids():
         raise ProcedureError("permission.scope", _("You can propose decisions only for your own unit."))
     organ = unit.organ
     decision = Decision(organ=organ, undertaking_unit=unit, created_by=actor, **fields)
@@ -145,10 +157,11 @@ def create_decision(*, actor: User, undertaking_unit: Organization | None = None
     record_event(
         actor=actor,
         action="decision.created",
-        role=acting_role(actor, Action.CREATE_DECISION, decision),
+        role=acting_role(actor, Action.CATALOG if catalog_reference else Action.CREATE_DECISION, decision),
         obj=decision,
         decision_id=decision.pk,
-        after={"status": decision.status, "title": decision.title, "number": decision.number},
+        after={"status": decision.status, "title": decision.title, "number": decision.number}
+        | ({"catalog_reference": catalog_reference} if catalog_reference else {}),
     )
     return decision
 

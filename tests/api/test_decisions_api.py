@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accountability.models import LedgerEvent
+from catalog import forms as catalog_forms
+from catalog.api import SuggestionRequestSerializer
 from decisions import services
 from decisions.models import Decision
 from decisions.procedure import State, StepKind
@@ -286,6 +288,17 @@ def test_anonymous_is_refused_everywhere(client, decision):
     assert transition(client, decision, "catalog").status_code == 403
 
 
+CATALOG_FORMS = (
+    catalog_forms.CatalogForm,
+    catalog_forms.NewEntryForm,
+    catalog_forms.ReasonForm,
+    catalog_forms.ReviewForm,
+    catalog_forms.ApprovalForm,
+    catalog_forms.WindowForm,
+    catalog_forms.AnswerForm,
+)
+
+
 def test_every_input_error_a_service_raises_names_fields_of_a_transition_form():
     """The services mark a refusal of a value sent with `fields=(…)`; each must be a field someone can send."""
     fields = {name for entry in transition_inputs().values() for name in entry.form_class.base_fields}
@@ -293,6 +306,8 @@ def test_every_input_error_a_service_raises_names_fields_of_a_transition_form():
         name for owner in owned_kinds().values() if owner.form_class for name in owner.form_class.base_fields
     }  # the steps' records the unit fills in
     fields |= {"members"}  # the meeting's formset of members' views
+    fields |= {name for form in CATALOG_FORMS for name in form.base_fields}  # the catalog's pages and its API
+    fields |= set(SuggestionRequestSerializer().fields)
     named = []
     root = Path(services.__file__).parents[2]
     for path in [*root.glob("*/services/*.py"), *root.glob("*/services.py"), *root.glob("*/steps.py")]:

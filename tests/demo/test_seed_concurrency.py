@@ -24,7 +24,7 @@ from decisions.models import Decision
 from demo.city import build_lock, build_lock_file
 from demo.management.commands.seed_demo import WAITING_MESSAGE
 
-DECISIONS = 33
+DECISIONS = 33 + 5  # the scenario's decisions, and the district's created by publishing its 2026 catalog
 MANAGE = Path(settings.BASE_DIR) / "manage.py"
 
 

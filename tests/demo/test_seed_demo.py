@@ -21,8 +21,9 @@ from demo import walkthrough
 from demo.city import MOVES, PASSWORD, SCENARIO, SITE_URL, scenario
 from workdays.calendar import working_days_left
 
-DECISIONS = 33
-PEOPLE = 20
+DECISIONS = 33  # the city's, from the scenario's decisions
+CATALOG_DECISIONS = 5  # the district's, created when its catalog (and its adjustment) was published
+PEOPLE = 22
 
 
 def _counts() -> dict[str, int]:
@@ -46,8 +47,9 @@ def test_seed_demo():
     _check_notices(output)
     _check_history()
     _check_people_and_output(output)
+    _check_catalogs()
     before = _counts()
-    assert before["Decision"] == DECISIONS
+    assert before["Decision"] == DECISIONS + CATALOG_DECISIONS
     again = _seed()
     assert _counts() == before
     assert SITE_URL in again and PASSWORD in again
@@ -70,8 +72,36 @@ def _check_notices(output):
     assert f"{Notice.objects.filter(read_at=None).count()}" in output and "manage/notices/" in output
 
 
+def _check_catalogs():
+    """Two years of catalogs for the city and the district: 2026 published and adjusted (two versions), 2027 being
+    compiled or reviewed; suggestions answered (taken, not taken); the decisions of published entries cataloged."""
+    from catalog.models import Catalog, CatalogEntry, Suggestion
+    from catalog.selectors import version_diff, versions
+
+    statuses = {(catalog.organ.code, catalog.year): catalog.status for catalog in Catalog.objects.all()}
+    assert statuses == {
+        ("sz-gov", 2026): "published",
+        ("sz-gov", 2027): "compiling",
+        ("sz-district", 2026): "published",
+        ("sz-district", 2027): "in_review",
+    }
+    district = Catalog.objects.get(organ__code="sz-district", year=2026)
+    first, second = versions(district)
+    diff = version_diff(first, second)
+    assert len(diff["added"]) == 1 and len(diff["removed"]) == 1
+    assert all(entry["title"] != "东城区应急避难场所建设方案" for entry in second.entries)  # confidential
+    assert second.confidential_count == 1
+    removed = CatalogEntry.objects.get(catalog=district, removed=True)
+    assert removed.decision.status == State.WITHDRAWN
+    for entry in CatalogEntry.objects.filter(catalog=district, removed=False):
+        assert entry.decision.status == State.CATALOGED
+    city = Catalog.objects.get(organ__code="sz-gov", year=2026)
+    assert [version.number for version in versions(city)] == [1, 2]
+    assert set(Suggestion.objects.values_list("answer", flat=True)) == {"", "taken", "not_taken"}
+
+
 def _check_states_and_situations():
-    decisions = list(Decision.objects.prefetch_related("steps"))
+    decisions = list(Decision.objects.filter(organ__code="sz-gov").prefetch_related("steps"))
     assert len(decisions) == DECISIONS
     assert {decision.status for decision in decisions} == set(State.values)  # all 14 states
     assert {decision.title for decision in decisions} == {spec["title"] for spec in scenario()["decisions"]}

@@ -33,8 +33,10 @@ def decision(world):
 
 
 def post_form(client, url, data):
-    """Submit a form as the browser would: the page first (its CSRF cookie), then the POST with the token."""
-    client.get(reverse("portal:home"))
+    """Submit a form as the browser would: a page with the form first (its CSRF cookie), then the POST with the token.
+
+    (The portal's home page has no form and sets no cookie; the organs' follow page has one.)"""
+    client.get(reverse("portal:follow"))
     return client.post(url, {**data, "csrfmiddlewaretoken": client.cookies["csrftoken"].value})
 
 

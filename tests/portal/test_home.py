@@ -20,7 +20,7 @@ def empty_cache():
 def test_home_lists_published_decisions_in_one_query(client, world, rows, django_assert_num_queries):
     for number in range(rows):
         drive_to(make_decision(world, title=f"已公布的决定{number}"), State.PUBLISHED, world.cast)
-    with django_assert_num_queries(1):  # the list itself; nothing per row
+    with django_assert_num_queries(2):  # the list itself and this year's catalogs; nothing per row
         response = client.get(reverse("portal:home"))
     assert len(response.context["decisions"]) == rows
     with django_assert_num_queries(0):  # then from the cache

@@ -1,0 +1,229 @@
+"""Reads of the catalogs and suggestions: for the staff workspace and for the portal (plain data where the portal
+renders it). Nothing here changes anything."""
+
+import re
+
+from django.db.models import Count, Max, Q
+from django.utils.translation import gettext as _
+
+from accounts.permissions import organ_id_of
+from accounts.roles import Role
+from decisions.models import Decision
+
+from .models import Catalog, CatalogVersion, Suggestion, SuggestionWindow
+
+# The staff roles that see an organ's catalogs and suggestions (the government office, the legal office, the
+# supervisor, the audit administrator).
+CATALOG_ROLES = frozenset({Role.GOV_OFFICE, Role.LEGAL_REVIEWER, Role.SUPERVISOR, Role.AUDIT_ADMIN})
+PUBLISHED_STATUSES = (Catalog.Status.PUBLISHED, Catalog.Status.ADJUSTING)
+
+# The fields of a version's entry the diff compares, with their labels.
+DIFF_FIELDS = (
+    "title",
+    "summary",
+    "scope_category",
+    "undertaking_unit",
+    "legal_basis",
+    "planned_completion",
+    "requires_hearing",
+    "in_congress_report_list",
+)
+
+
+def may_see_catalogs(user) -> bool:
+    return bool(user.is_authenticated and (set(user.role_names) & {role.value for role in CATALOG_ROLES}))
+
+
+def catalogs_for(user):
+    """The catalogs of the user's organ (none for a role that does not see catalogs), newest year first, with the
+    counts the list shows (one query)."""
+    if not may_see_catalogs(user):
+        return Catalog.objects.none()
+    return (
+        Catalog.objects.filter(organ_id=organ_id_of(user))
+        .select_related("organ")
+        .annotate(
+            entry_count=Count("entries", filter=Q(entries__removed=False), distinct=True),
+            version_count=Max("versions__number"),
+        )
+        .order_by("-year", "organ_id")
+    )
+
+
+def catalog_entries(catalog: Catalog, *, include_removed: bool = False):
+    """A catalog's entries in order, with their unit and decision (one query)."""
+    entries = catalog.entries.select_related("undertaking_unit", "decision", "reviewed_by")
+    if not include_removed:
+        entries = entries.filter(removed=False)
+    return entries.order_by("number")
+
+
+def versions(catalog: Catalog):
+    """Every published version of a catalog, oldest first."""
+    return catalog.versions.select_related("published_by").order_by("number")
+
+
+def latest_version(catalog: Catalog) -> CatalogVersion | None:
+    return catalog.versions.order_by("-number").first()
+
+
+def published_catalogs(year: int | None = None, organ=None):
+    """The published catalogs (also while an adjustment is under way: the last version stands), each with
+    `latest_version_number`; filtered by year and organ when given."""
+    catalogs = (
+        Catalog.objects.filter(status__in=PUBLISHED_STATUSES)
+        .select_related("organ")
+        .annotate(latest_version_number=Max("versions__number"))
+        .order_by("-year", "organ__name", "pk")
+    )
+    if year is not None:
+        catalogs = catalogs.filter(year=year)
+    if organ is not None:
+        catalogs = catalogs.filter(organ=organ)
+    return catalogs
+
+
+def public_entries(version: CatalogVersion) -> list[dict]:
+    """The public entries of a version (its snapshot), each a dict with `scope_category_label` added."""
+    labels = dict(Decision.ScopeCategory.choices)
+    return [
+        entry | {"scope_category_label": str(labels.get(entry.get("scope_category"), entry.get("scope_category")))}
+        for entry in version.entries
+    ]
+
+
+def _label(field: str) -> str:
+    labels = {
+        "title": _("title"),
+        "summary": _("summary"),
+        "scope_category": _("scope (Decree 713 Art. 3)"),
+        "undertaking_unit": _("undertaking unit"),
+        "legal_basis": _("legal basis"),
+        "planned_completion": _("planned completion"),
+        "requires_hearing": _("hearing planned"),
+        "in_congress_report_list": _("report to the people's congress needed"),
+    }
+    return labels[field]
+
+
+def version_diff(version_a: CatalogVersion, version_b: CatalogVersion) -> dict:
+    """What changed from `version_a` to `version_b`, as plain data:
+    {"from": n, "to": m, "reason": version_b.reason,
+     "added": [entry, …], "removed": [entry, …],
+     "changed": [{"number", "title", "changes": [{"field", "label", "old", "new"}, …]}, …]}
+    (entries as in `public_entries`; entries are matched by their number, which never changes)."""
+    before = {entry["number"]: entry for entry in public_entries(version_a)}
+    after = {entry["number"]: entry for entry in public_entries(version_b)}
+    changed = []
+    for number in sorted(set(before) & set(after)):
+        old, new = before[number], after[number]
+        changes = [
+            {"field": field, "label": _label(field), "old": old.get(field), "new": new.get(field)}
+            for field in DIFF_FIELDS
+            if old.get(field) != new.get(field)
+        ]
+        if changes:
+            changed.append({"number": number, "title": new["title"], "changes": changes})
+    return {
+        "from": version_a.number,
+        "to": version_b.number,
+        "reason": version_b.reason,
+        "added": [after[number] for number in sorted(set(after) - set(before))],
+        "removed": [before[number] for number in sorted(set(before) - set(after))],
+        "changed": changed,
+    }
+
+
+# ---------------------------------------------------------------- suggestions
+
+
+def windows_for(user):
+    if not may_see_catalogs(user):
+        return SuggestionWindow.objects.none()
+    return (
+        SuggestionWindow.objects.filter(organ_id=organ_id_of(user))
+        .select_related("organ")
+        .annotate(suggestion_count=Count("suggestions"))
+        .order_by("-year", "-opens_on", "-id")
+    )
+
+
+def open_windows(organ=None, today=None):
+    """The windows taking suggestions today (for the portal's form)."""
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    windows = SuggestionWindow.objects.filter(opens_on__lte=today, closes_on__gte=today).select_related("organ")
+    if organ is not None:
+        windows = windows.filter(organ=organ)
+    return windows.order_by("organ__name", "-year", "pk")
+
+
+def window_suggestions(window: SuggestionWindow):
+    return window.suggestions.select_related("entry", "organization").order_by("id")
+
+
+EMAIL = re.compile(r"^(?P<local>[^@\s]+)@(?P<domain>[^@\s]+)$")
+
+
+def mask_contact(contact: str) -> str:
+    """A contact as staff lists show it: 138****1234, a***@example.com (never shown in full, never public)."""
+    contact = (contact or "").strip()
+    match = EMAIL.match(contact)
+    if match:
+        return f"{match['local'][:1]}***@{match['domain']}"
+    digits = re.sub(r"\D", "", contact)
+    if len(digits) >= 7:
+        return f"{digits[:3]}****{digits[-4:]}"
+    return f"{contact[:1]}***" if contact else ""
+
+
+def suggestion_by_receipt(receipt_number: str) -> dict | None:
+    """What anyone may read of a suggestion by its receipt number (no name, no contact): its title, when it was
+    made, and the answer. A hidden suggestion answers only that it was hidden, and why."""
+    suggestion = (
+        Suggestion.objects.select_related("window__organ", "entry")
+        .filter(receipt_number=(receipt_number or "").strip().upper())
+        .first()
+    )
+    if suggestion is None:
+        return None
+    if suggestion.is_hidden:
+        return {
+            "receipt_number": suggestion.receipt_number,
+            "hidden": True,
+            "hidden_reason": suggestion.hidden_reason,
+            "submitted_at": suggestion.submitted_at,
+        }
+    return {
+        "receipt_number": suggestion.receipt_number,
+        "hidden": False,
+        "title": suggestion.title,
+        "organ": suggestion.window.organ.name,
+        "year": suggestion.window.year,
+        "submitted_at": suggestion.submitted_at,
+        "answer": suggestion.answer,
+        "answer_label": str(Suggestion.Answer(suggestion.answer).label),
+        "answer_reason": suggestion.answer_reason,
+        "answered_at": suggestion.answered_at,
+        "entry_number": suggestion.entry.number if suggestion.entry_id else None,
+        "entry_title": suggestion.entry.title if suggestion.entry_id else "",
+    }
+
+
+__all__ = [
+    "CATALOG_ROLES",
+    "catalog_entries",
+    "catalogs_for",
+    "latest_version",
+    "mask_contact",
+    "may_see_catalogs",
+    "open_windows",
+    "public_entries",
+    "published_catalogs",
+    "suggestion_by_receipt",
+    "version_diff",
+    "versions",
+    "window_suggestions",
+    "windows_for",
+]

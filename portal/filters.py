@@ -1,0 +1,44 @@
+"""The portal's search: the keyword (`?q=`, over titles, numbers and summaries; index-backed on PostgreSQL through
+`decisions.search.keyword_filter`) and the filters by organ, year, scope category and status, over published
+decisions only. A bad value is a form error shown at its field; the list is then empty, never "all decisions"."""
+
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Organization
+from decisions.models import Decision
+from decisions.procedure import PUBLIC_STATES, State
+from decisions.search import keyword_filter
+
+PUBLIC_STATUS_CHOICES = [(value, label) for value, label in State.choices if value in PUBLIC_STATES]
+
+
+def organs():
+    return Organization.objects.filter(kind=Organization.Kind.GOVERNMENT).order_by("name")
+
+
+class PublicDecisionFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Keyword"),
+        method="keyword",
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("e.g. 听证, 养老, a number")}),
+    )
+    organ = django_filters.ModelChoiceFilter(label=_("Decision organ"), queryset=organs(), empty_label=_("All organs"))
+    year = django_filters.NumberFilter(label=_("Year"), field_name="year", min_value=2000, max_value=2100)
+    category = django_filters.ChoiceFilter(
+        label=_("Category"),
+        field_name="scope_category",
+        choices=Decision.ScopeCategory.choices,
+        empty_label=_("All categories"),
+    )
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=PUBLIC_STATUS_CHOICES, empty_label=_("All states"))
+
+    class Meta:
+        model = Decision
+        fields = ["q", "organ", "year", "category", "status"]
+
+    def keyword(self, queryset, name, value):
+        value = value.strip()
+        return keyword_filter(queryset, value) if value else queryset

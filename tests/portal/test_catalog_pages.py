@@ -1,0 +1,250 @@
+"""The published catalogs on the portal: an organ's catalog of a year with each entry's status and progress,
+filters and keyword, versions and their diff, CSV and XLSX exports, the new-entries feeds, the home page's catalogs,
+the suggestion form (honeypot, refusals store nothing) and the receipt lookup."""
+
+import csv
+import io
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from catalog import services
+from catalog.models import Catalog, Suggestion
+from decisions.procedure import State
+from tests.catalog.conftest import approve_all, entry_fields
+
+YEAR = timezone.localdate().year
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+@pytest.fixture
+def catalog(world):
+    catalog = services.create_catalog(actor=world.gov, organ=world.city, year=YEAR)
+    services.add_entry(catalog=catalog, actor=world.gov, **entry_fields(world, title="关于发展社区养老服务的决定"))
+    services.add_entry(
+        catalog=catalog,
+        actor=world.gov,
+        **entry_fields(world, title="关于举行水价听证的决定", undertaking_unit=world.environment),
+    )
+    services.add_entry(
+        catalog=catalog,
+        actor=world.gov,
+        **entry_fields(world, title="内部保密事项甲", is_confidential=True, confidential_reason="涉密依据乙"),
+    )
+    approve_all(world, catalog)
+    services.publish_catalog(catalog=catalog, actor=world.gov)
+    return Catalog.objects.get(pk=catalog.pk)
+
+
+def url(name, catalog, **query):
+    path = reverse(name, args=[catalog.organ_id, catalog.year])
+    return path + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
+
+
+def test_the_catalog_page_lists_public_entries_with_status_and_progress(client, catalog):
+    response = client.get(url("portal:catalog", catalog))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "示例市人民政府" in body and str(YEAR) in body
+    titles = [entry["title"] for entry in response.context["entries"]]
+    assert titles == ["关于发展社区养老服务的决定", "关于举行水价听证的决定"]
+    assert "内部保密事项甲" not in body and "涉密依据乙" not in body
+    entry = response.context["entries"][0]
+    assert entry["status"] == State.CATALOGED and entry["steps_total"] > 0
+
+
+def test_filters_and_keyword_on_the_catalog(client, catalog, world):
+    def titles(**query):
+        return [e["title"] for e in client.get(url("portal:catalog", catalog, **query)).context["entries"]]
+
+    assert titles(q="养老") == ["关于发展社区养老服务的决定"]
+    assert titles(q="听证") == ["关于举行水价听证的决定"]
+    assert titles(unit=world.environment.pk) == ["关于举行水价听证的决定"]
+    assert titles(status=State.CATALOGED, category="public_policy") == [
+        "关于发展社区养老服务的决定",
+        "关于举行水价听证的决定",
+    ]
+    assert client.get(url("portal:catalog", catalog, unit="x")).status_code == 400
+
+
+def test_an_unpublished_catalog_or_another_year_is_404(client, world, catalog):
+    draft = services.create_catalog(actor=world.gov, organ=world.city, year=YEAR + 1)
+    assert client.get(url("portal:catalog", draft)).status_code == 404
+    assert client.get(reverse("portal:catalog", args=[world.other_city.pk, YEAR])).status_code == 404
+
+
+@pytest.mark.parametrize("extra", [0, 10])
+def test_the_catalog_page_queries_do_not_grow_with_the_entries(client, world, extra, django_assert_max_num_queries):
+    catalog = services.create_catalog(actor=world.gov, organ=world.city, year=YEAR)
+    for n in range(extra + 1):
+        services.add_entry(catalog=catalog, actor=world.gov, **entry_fields(world, title=f"事项{n}"))
+    approve_all(world, catalog)
+    services.publish_catalog(catalog=catalog, actor=world.gov)
+    with django_assert_max_num_queries(6):
+        response = client.get(url("portal:catalog", catalog))
+    assert len(response.context["entries"]) == extra + 1
+
+
+def test_versions_and_a_readable_diff(client, world, catalog):
+    services.start_adjustment(catalog=catalog, actor=world.gov, reason="年中调整")
+    services.add_entry(
+        catalog=catalog, actor=world.gov, reason="新增事项", **entry_fields(world, title="关于新增公园的决定")
+    )
+    services.publish_adjustment(catalog=catalog, actor=world.gov)
+    response = client.get(url("portal:catalog_versions", catalog))
+    body = response.content.decode()
+    assert response.status_code == 200 and len(response.context["versions"]) == 2
+    assert response.context["diff"]["added"][0]["title"] == "关于新增公园的决定"
+    assert "<ins>" in body and "年中调整" in body
+    assert client.get(url("portal:catalog_versions", catalog, **{"from": 1, "to": 9})).status_code == 404
+    page = client.get(url("portal:catalog", catalog))
+    assert "关于新增公园的决定" in page.content.decode()  # the catalog's publication made the cached page stale
+
+
+def test_csv_and_xlsx_exports(client, catalog):
+    response = client.get(url("portal:catalog_csv", catalog))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert [row["title"] for row in rows] == ["关于发展社区养老服务的决定", "关于举行水价听证的决定"]
+    assert rows[0]["undertaking_unit"] == "市交通运输局"
+    response = client.get(url("portal:catalog_xlsx", catalog))
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    values = list(sheet.values)
+    assert values[0][:2] == ("number", "title")
+    assert [row[1] for row in values[1:]] == ["关于发展社区养老服务的决定", "关于举行水价听证的决定"]
+    assert "内部保密事项甲" not in response.content.decode("latin-1")
+
+
+def test_the_new_entries_feeds(client, catalog):
+    rss = ET.fromstring(client.get(reverse("portal:feed_entries_rss")).content)  # noqa: S314 (our own feed)
+    titles = [item.findtext("title") for item in rss.findall("./channel/item")]
+    assert len(titles) == 2 and any("养老" in title for title in titles)
+    atom = ET.fromstring(client.get(reverse("portal:feed_entries_atom")).content)  # noqa: S314 (our own feed)
+    assert len(atom.findall(f"{ATOM}entry")) == 2
+
+
+def test_the_home_page_shows_this_years_catalogs(client, catalog, django_assert_max_num_queries):
+    with django_assert_max_num_queries(2):
+        response = client.get(reverse("portal:home"))
+    assert reverse("portal:catalog", args=[catalog.organ_id, YEAR]) in response.content.decode()
+
+
+@pytest.fixture
+def window(world):
+    today = timezone.localdate()
+    return services.open_suggestion_window(
+        actor=world.gov,
+        organ=world.city,
+        year=YEAR + 1,
+        opens_on=today - timezone.timedelta(days=1),
+        closes_on=today + timezone.timedelta(days=30),
+    )
+
+
+@pytest.fixture
+def citizen():
+    client = Client(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE="en")
+    client.cookies["django_language"] = "en"
+    return client
+
+
+def post(client, name, data):
+    page = client.get(reverse(name))
+    assert "no-store" in page["Cache-Control"]
+    return client.post(reverse(name), {**data, "csrfmiddlewaretoken": client.cookies["csrftoken"].value})
+
+
+def suggestion(window, **extra):
+    return {
+        "window": window.pk,
+        "title": "建议把社区食堂列入目录",
+        "reason": "老年人就餐难。",
+        "submitter_name": "市民甲",
+        "contact": "13800001234",
+    } | extra
+
+
+def test_a_suggestion_gets_a_receipt_and_its_answer_is_found_with_the_contact(citizen, window, world):
+    response = post(citizen, "portal:suggest", suggestion(window))
+    assert response.status_code == 200
+    stored = Suggestion.objects.get()
+    assert stored.receipt_number in response.content.decode()
+    services.answer_suggestion(suggestion=stored, actor=world.gov, taken=False, reason="已有类似事项。")
+    found = post(citizen, "portal:receipt", {"receipt_number": stored.receipt_number, "contact": "138 0000 1234"})
+    assert found.status_code == 200 and "已有类似事项。" in found.content.decode()
+    wrong = post(citizen, "portal:receipt", {"receipt_number": stored.receipt_number, "contact": "13900000000"})
+    assert wrong.status_code == 404 and "已有类似事项。" not in wrong.content.decode()
+    assert "No suggestion has this receipt number and contact." in wrong.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ({"website": "https://spam.example"}, "a field that must stay empty"),
+        ({"contact": "not a contact"}, "Give a telephone number or an e-mail address."),
+        ({"title": ""}, "This field is required."),
+    ],
+)
+def test_a_refused_suggestion_is_a_translated_error_and_stores_nothing(citizen, window, extra, message):
+    response = post(citizen, "portal:suggest", suggestion(window, **extra))
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not Suggestion.objects.exists()
+
+
+def test_a_closed_window_takes_no_suggestion(citizen, window):
+    citizen.get(reverse("portal:suggest"))  # the form, while the window is open
+    window.closes_on = window.opens_on  # yesterday
+    window.save()
+    data = suggestion(window, csrfmiddlewaretoken=citizen.cookies["csrftoken"].value)
+    response = citizen.post(reverse("portal:suggest"), data)
+    assert response.status_code == 400 and not Suggestion.objects.exists()
+
+
+def test_open_data_catalogs_and_entries_with_etag(client, catalog):
+    response = client.get(reverse("api:open_catalogs"))
+    assert response.status_code == 200
+    [row] = response.json()
+    assert (row["organ_id"], row["year"], row["version"]) == (catalog.organ_id, YEAR, 1)
+    assert client.get(reverse("api:open_catalogs"), HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
+    entries = client.get(row["entries_url"])
+    data = entries.json()
+    assert [e["title"] for e in data["entries"]] == ["关于发展社区养老服务的决定", "关于举行水价听证的决定"]
+    assert data["entries"][0]["status"] == State.CATALOGED
+    assert "内部保密事项甲" not in entries.content.decode()
+    assert client.get(row["entries_url"], HTTP_IF_NONE_MATCH=entries["ETag"]).status_code == 304
+    assert client.get(reverse("api:open_catalog_entries", args=[999_999])).status_code == 404
+
+
+def test_with_the_cache_down_the_catalog_pages_still_serve(settings, catalog):
+    from tests.servers import free_port
+
+    settings.CACHES = {
+        "default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": f"redis://127.0.0.1:{free_port()}/0"}
+    }
+    visitor = Client()
+    for name in ("portal:catalog", "portal:catalog_versions", "portal:catalog_csv", "portal:catalog_xlsx"):
+        assert visitor.get(url(name, catalog)).status_code == 200, name
+    for name in ("portal:catalogs", "portal:feed_entries_rss", "portal:home", "api:open_catalogs"):
+        assert visitor.get(reverse(name)).status_code == 200, name
+
+
+def test_progress_of_an_entrys_decision_makes_the_cached_catalog_page_stale(
+    client, world, catalog, django_capture_on_commit_callbacks
+):
+    from decisions import services as decision_services
+    from decisions.models import Decision
+
+    page = url("portal:catalog", catalog)
+    assert client.get(page)["X-Portal-Cache"] == "miss"
+    assert client.get(page)["X-Portal-Cache"] == "hit"
+    decision = Decision.objects.get(title="关于发展社区养老服务的决定")
+    with django_capture_on_commit_callbacks(execute=True):
+        decision_services.start_drafting(decision=decision, actor=world.drafter)
+    response = client.get(page)
+    assert response["X-Portal-Cache"] == "miss"
+    assert response.context["entries"][0]["status"] == State.DRAFTING
