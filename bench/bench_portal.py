@@ -7,12 +7,15 @@ cache at all (Django's dummy cache: every page built from the database). For eac
   * p50 — the median of sequential requests (after warm-up), in ms;
   * throughput — requests per second from 4 client threads for a few seconds.
 Cases: a minimal anonymous view (bench/urls.py: the middleware alone) as the reference; the portal home; the keyword
-search `?q=听证` (one title in ten); and, when the catalog app serves them, each path in CATALOG_PATHS.
+search `?q=听证` (one title in ten); an organ's catalog page for a year (a published version 1 per organ and year,
+its entries that organ's decisions of the year: 100 at the small scale, 200 at the large); and that page
+filtered by unit and keyword.
 Checks: cached pages reach ≥ 50 % of the minimal view's throughput; uncached pages and search have p50 ≤ 10× the
 minimal view's; p50 at 100,000 within 1.5× of 1,000 (uncached).
 """
 
 import http.client
+import json
 import os
 import signal
 import socket
@@ -80,6 +83,92 @@ def _decision_rows(organs: list[tuple[Organization, Organization]], count: int, 
             "published_at": start + timedelta(minutes=index),
             "created_by_id": drafter_id,
         }
+
+
+def _catalogs(organs: list[tuple[Organization, Organization]], publisher_id: int) -> dict[str, str]:
+    """A published catalog per organ and year (version 1) whose entries are that organ's decisions of the year,
+    written with COPY; returns the catalog paths to time (the first organ's catalog of the middle year)."""
+    from catalog.models import Catalog, CatalogEntry, CatalogVersion
+
+    now = datetime(2026, 11, 1, tzinfo=UTC)
+    catalog_base = _defaults(Catalog)
+    with transaction.atomic():
+        _copy(
+            Catalog,
+            (
+                catalog_base
+                | {"organ_id": organ.pk, "year": year, "status": "published", "created_by_id": publisher_id}
+                for organ, _unit in organs
+                for year in range(2017, 2017 + YEARS)
+            ),
+        )
+    catalogs = {(organ_id, year): pk for pk, organ_id, year in Catalog.objects.values_list("pk", "organ_id", "year")}
+    entry_base = _defaults(CatalogEntry)
+    searchable = "search_text" in entry_base
+    snapshots: dict[int, list[dict]] = {pk: [] for pk in catalogs.values()}
+    numbers: dict[int, int] = {}
+    units = {organ.pk: unit for organ, unit in organs}
+
+    def entries():
+        rows = Decision.objects.order_by("pk").values_list("pk", "number", "title", "summary", "organ_id", "year")
+        for pk, number, title, summary, organ_id, year in rows.iterator(chunk_size=5000):
+            catalog_id = catalogs[(organ_id, year)]
+            numbers[catalog_id] = numbers.get(catalog_id, 0) + 1
+            unit = units[organ_id]
+            values = {
+                "catalog_id": catalog_id,
+                "number": numbers[catalog_id],
+                "title": title,
+                "summary": summary,
+                "scope_category": "public_policy",
+                "undertaking_unit_id": unit.pk,
+                "planned_completion": f"{year}Q4",
+                "decision_id": pk,
+                "review_status": "approved",
+                "created_by_id": publisher_id,
+            }
+            if searchable:
+                values["search_text"] = search_terms(title, number, summary)
+            snapshots[catalog_id].append(
+                {
+                    "number": values["number"],
+                    "title": title,
+                    "summary": summary,
+                    "scope_category": "public_policy",
+                    "undertaking_unit": unit.name,
+                    "undertaking_unit_id": unit.pk,
+                    "legal_basis": "",
+                    "planned_completion": values["planned_completion"],
+                    "requires_hearing": False,
+                    "in_congress_report_list": False,
+                    "decision_id": pk,
+                    "decision_number": number,
+                }
+            )
+            yield entry_base | values
+
+    with transaction.atomic():
+        _copy(CatalogEntry, entries())
+    version_base = _defaults(CatalogVersion)
+    with transaction.atomic():
+        _copy(
+            CatalogVersion,
+            (
+                version_base
+                | {
+                    "catalog_id": pk,
+                    "number": 1,
+                    "entries": json.dumps(rows, ensure_ascii=False),
+                    "published_at": now,
+                    "published_by_id": publisher_id,
+                }
+                for pk, rows in snapshots.items()
+            ),
+        )
+    organ, unit = organs[0]
+    year = 2017 + YEARS // 2
+    base = f"/catalogs/{organ.pk}/{year}/"
+    return {"catalog": base, "catalog_filtered": f"{base}?unit={unit.pk}&q={quote(KEYWORD)}"}
 
 
 class Server:
@@ -175,15 +264,6 @@ def _throughput(server: Server, path: str) -> float:
     return sum(done) / (time.monotonic() - started)
 
 
-def catalog_paths() -> dict[str, str]:
-    """The catalog pages the portal serves, if the catalog app provides a way to name them (else none)."""
-    try:
-        from catalog.bench import bench_paths
-    except ImportError:
-        return {}
-    return bench_paths()
-
-
 class Portal(Benchmark):
     name = "portal"
     description = "the public portal under gunicorn, cached and uncached: 1,000 vs 100,000 decisions over 50 organs"
@@ -201,9 +281,9 @@ class Portal(Benchmark):
             ctx.log(f"{count:,}: fresh database {database.name} ({database.recreate():.1f} s)")
             try:
                 with database.activate():
-                    self._build(ctx, count, organ_count)
+                    catalog_cases = self._build(ctx, count, organ_count)
                     database.analyze()
-                cases = {**CASES, **catalog_paths()}
+                cases = {**CASES, **catalog_cases}
                 url = database.url
                 for cache in ("redis", "none"):
                     if cache == "redis" and not settings.REDIS_URL:
@@ -232,7 +312,7 @@ class Portal(Benchmark):
                     database.drop()
         small, large = scales[0][0], scales[-1][0]
         for count in (small, large):
-            for case in [c for c in {**CASES, **catalog_paths()} if c != "minimal"]:
+            for case in [c for c in cases if c != "minimal"]:
                 if ("minimal", "redis", count) in rates:
                     share = rates[(case, "redis", count)] / rates[("minimal", "redis", count)]
                     result.checks.append(
@@ -245,14 +325,14 @@ class Portal(Benchmark):
                 result.checks.append(
                     Check(f"{count:,}: {case} uncached p50 ≤ 10× the minimal view's ({factor:.1f}×)", factor <= 10)
                 )
-        for case in [c for c in CASES if c != "minimal"]:
+        for case in [c for c in cases if c != "minimal"]:
             ratio = medians[(case, "none", large)] / medians[(case, "none", small)]
             result.checks.append(
                 Check(f"{case}: uncached p50 at {large:,} within 1.5× of {small:,} ({ratio:.2f})", ratio <= 1.5)
             )
         return result
 
-    def _build(self, ctx: Context, count: int, organ_count: int) -> None:
+    def _build(self, ctx: Context, count: int, organ_count: int) -> dict[str, str]:
         started = time.perf_counter()
         world = build_world()
         organs = [(world.city, world.transport)]
@@ -262,5 +342,9 @@ class Portal(Benchmark):
             organs.append((organ, unit))
         with transaction.atomic():
             _copy(Decision, _decision_rows(organs, count, world.drafter.pk))
+        paths = _catalogs(organs, world.gov.pk)
         elapsed = time.perf_counter() - started
-        ctx.log(f"{count:,}: {count:,} published decisions over {len(organs)} organs in {elapsed:.1f} s")
+        ctx.log(
+            f"{count:,}: {count:,} published decisions and their catalogs over {len(organs)} organs in {elapsed:.1f} s"
+        )
+        return paths

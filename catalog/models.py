@@ -235,6 +235,8 @@ class CatalogEntry(models.Model):
     # Removed entries are kept (never deleted): a removal before publication, or by a published adjustment.
     removed = models.BooleanField(_("removed"), default=False)
     removal_reason = models.TextField(_("reason for the removal"), blank=True)
+    # The terms of the keyword search (catalog/search.py), kept by the services that write the title and summary.
+    search_text = models.TextField(_("search terms"), blank=True, default="", editable=False)
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"

@@ -11,6 +11,7 @@ from accounts.roles import Role
 from decisions.models import Decision
 
 from .models import Catalog, CatalogVersion, Suggestion, SuggestionWindow
+from .search import matching_numbers
 
 # The staff roles that see an organ's catalogs and suggestions (the government office, the legal office, the
 # supervisor, the audit administrator).
@@ -217,6 +218,7 @@ __all__ = [
     "catalogs_for",
     "latest_version",
     "mask_contact",
+    "matching_numbers",
     "may_see_catalogs",
     "open_windows",
     "public_entries",

@@ -5,13 +5,11 @@ through the services of `decisions` (created, cataloged, withdrawn), which recor
 Refusals raise `CatalogError` (a `ProcedureError`: a code and a translated message) and change nothing.
 """
 
-import hashlib
 import logging
 import re
 from datetime import date
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +17,7 @@ from django.utils.translation import gettext as _
 from accountability.ledger import record_event
 from accounts.models import Organization, User
 from accounts.permissions import organ_id_of
+from accounts.ratelimit import over_limit
 from accounts.roles import Role
 from decisions import services as decision_services
 from decisions.bounds import refuse_date_out_of_range, refuse_year_out_of_range
@@ -29,6 +28,7 @@ from decisions.services.base import optional_text, require_text
 from decisions.services.lifecycle import DECISION_FLAGS
 
 from .models import Catalog, CatalogEntry, CatalogVersion, Suggestion, SuggestionWindow
+from .search import entry_search_text
 
 log = logging.getLogger(__name__)
 
@@ -144,20 +144,6 @@ def window_is_open(window: SuggestionWindow, today: date | None = None) -> bool:
     return window.opens_on <= today <= window.closes_on
 
 
-def _count(scope: str, identity: str, window: int) -> int | None:
-    """Add one to the counter of `identity` (hashed: no address kept in the cache); None when the cache fails."""
-    key = f"suggestion-rate:{scope}:{hashlib.sha256(identity.encode()).hexdigest()[:32]}"
-    try:
-        cache.add(key, 0, timeout=window)
-        try:
-            return cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=window)
-            return 1
-    except Exception:  # the cache is an optimisation; a suggestion is not lost for it
-        return None
-
-
 def check_suggestion_rate(*, client_address: str, contact: str) -> None:
     """At most SUGGESTION_RATE_PER_ADDRESS suggestions an hour from one client address and SUGGESTION_RATE_PER_CONTACT
     with one contact (like notifications.follow.check_rate); not counted when the cache does not answer (logged)."""
@@ -166,18 +152,10 @@ def check_suggestion_rate(*, client_address: str, contact: str) -> None:
         ("address", client_address or "unknown", int(getattr(settings, "SUGGESTION_RATE_PER_ADDRESS", 10))),
         ("contact", contact.strip().lower(), int(getattr(settings, "SUGGESTION_RATE_PER_CONTACT", 5))),
     )
-    for scope, identity, limit in limits:
-        count = _count(scope, identity, window)
-        if count is None:
-            log.warning("suggestions: the cache did not answer; the %s rate limit is not counted", scope)
-            continue
-        if count > limit:
-            raise CatalogError(
-                "suggestion.rate_limited",
-                _("Too many suggestions; try again in an hour."),
-                status=429,
-                wait=window,
-            )
+    if over_limit("suggestion", limits, window):
+        raise CatalogError(
+            "suggestion.rate_limited", _("Too many suggestions; try again in an hour."), status=429, wait=window
+        )
 
 
 def _next_receipt(year: int, skip: int = 0) -> str:
@@ -481,6 +459,7 @@ def add_entry(
     number = (catalog.entries.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     entry = CatalogEntry(catalog=catalog, number=number, created_by=actor, decision=decision, **cleaned)
     _check_confidential(entry)
+    entry.search_text = entry_search_text(entry.title, entry.summary)
     if catalog.status == Catalog.Status.ADJUSTING:
         entry.pending_change, entry.change_reason = CatalogEntry.Change.ADDED, reason
         entry.review_status = CatalogEntry.Review.APPROVED  # adjustments are approved as a whole when published
@@ -536,7 +515,10 @@ def update_entry(*, entry: CatalogEntry, actor: User, reason: str = "", **fields
         if entry.pending_change != CatalogEntry.Change.ADDED:
             entry.pending_change = CatalogEntry.Change.CHANGED
         entry.change_reason = reason
+        # The published text stays searchable until the adjustment is published (catalog/search.py).
+        entry.search_text = entry_search_text(entry.title, entry.summary, keep=entry.search_text)
     else:
+        entry.search_text = entry_search_text(entry.title, entry.summary)
         entry.review_status = (
             CatalogEntry.Review.PENDING if catalog.status == Catalog.Status.IN_REVIEW else CatalogEntry.Review.DRAFT
         )
@@ -845,6 +827,7 @@ def publish_adjustment(*, catalog: Catalog, actor: User) -> CatalogVersion:
             entry.removed, entry.removal_reason = True, entry.change_reason
         changes[entry.pending_change].append(entry.number)
         entry.pending_change = CatalogEntry.Change.NONE
+        entry.search_text = entry_search_text(entry.title, entry.summary)  # the text published now
         entry.save()
     version = _new_version(catalog, actor, catalog.adjustment_reason)
     catalog.status, catalog.adjustment_reason = Catalog.Status.PUBLISHED, ""

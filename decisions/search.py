@@ -7,6 +7,9 @@ must be present, every ASCII word of the query must start a word present; the ex
 (`icontains` over title, number and summary) is then applied to the candidates, so the result is the same as a plain
 substring search. A query with no bigram and no ASCII word (a single Chinese character) is the substring search
 alone. On SQLite the keyword is the substring search alone.
+
+`index_filter` is the index condition alone, for any model with a `search_text` column kept the same way and its own
+GIN index on the same expression (catalog entries: migration catalog 0002); the caller applies the exact condition.
 """
 
 import re
@@ -31,9 +34,10 @@ def _words(text: str) -> list[str]:
     return ASCII_WORD.findall(text.lower())
 
 
-def search_terms(title: str, number: str, summary: str) -> str:
-    """The search column's value: unique bigrams and ASCII words of the three fields, space-separated, in order."""
-    text = " ".join(part or "" for part in (title, number, summary))
+def search_terms(*fields: str) -> str:
+    """The search column's value: unique bigrams and ASCII words of the fields (a decision's title, number and
+    summary), space-separated, in order."""
+    text = " ".join(part or "" for part in fields)
     seen = dict.fromkeys(_bigrams(text) + _words(text))
     return " ".join(seen)
 
@@ -56,14 +60,20 @@ def search_vector() -> SearchVector:
     return SearchVector("search_text", config="simple")
 
 
+def index_filter(queryset: QuerySet, value: str) -> QuerySet | None:
+    """The rows of `queryset` (a model with a `search_text` column) holding every term of `value`, answered by the GIN
+    index on PostgreSQL: a superset of the rows containing `value`. None when there is no index condition (not
+    PostgreSQL, or a query with no bigram and no ASCII word): the caller applies its substring condition alone."""
+    raw = tsquery(value)
+    if connection.vendor != "postgresql" or not raw:
+        return None
+    return queryset.annotate(_search=search_vector()).filter(
+        _search=SearchQuery(raw, search_type="raw", config="simple")
+    )
+
+
 def keyword_filter(queryset: QuerySet, value: str) -> QuerySet:
     """Decisions whose title, number or summary contains `value` (index-assisted on PostgreSQL)."""
     substring = Q(title__icontains=value) | Q(number__icontains=value) | Q(summary__icontains=value)
-    raw = tsquery(value)
-    if connection.vendor != "postgresql" or not raw:
-        return queryset.filter(substring)
-    return (
-        queryset.annotate(_search=search_vector())
-        .filter(_search=SearchQuery(raw, search_type="raw", config="simple"))
-        .filter(substring)
-    )
+    candidates = index_filter(queryset, value)
+    return (queryset if candidates is None else candidates).filter(substring)

@@ -16,7 +16,6 @@ Only what the public may see is ever told: a decision's followers hear of it onl
 entering its catalog only when nobody claimed it confidential. The address is never shown anywhere.
 """
 
-import hashlib
 import logging
 import secrets
 from collections.abc import Callable
@@ -24,7 +23,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -34,6 +32,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.errors import Refusal
 from accounts.models import Organization
+from accounts.ratelimit import over_limit
 from decisions.models import Decision
 from decisions.procedure import AdjustmentStage
 from decisions.selectors import public_decisions
@@ -91,17 +90,6 @@ def _setting(name: str, default: int) -> int:
     return int(getattr(settings, name, default))
 
 
-def _count(scope: str, identity: str, window: int) -> int | None:
-    """Add one to the counter of `identity` in this window; None when the cache does not answer (Redis down)."""
-    key = f"follow-rate:{scope}:{hashlib.sha256(identity.encode()).hexdigest()[:32]}"  # no address kept in the cache
-    cache.add(key, 0, timeout=window)
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window)
-        return 1
-
-
 def check_rate(*, client_address: str, email: str) -> None:
     """At most FOLLOW_RATE_PER_ADDRESS requests an hour from one client address and FOLLOW_RATE_PER_EMAIL for one
     e-mail address (whatever it follows), counted in the cache like the rest of the request's throttles. With the
@@ -112,18 +100,10 @@ def check_rate(*, client_address: str, email: str) -> None:
         ("address", client_address or "unknown", _setting("FOLLOW_RATE_PER_ADDRESS", 20)),
         ("email", email, _setting("FOLLOW_RATE_PER_EMAIL", 5)),
     )
-    for scope, identity, limit in limits:
-        count = _count(scope, identity, window)
-        if count is None:
-            log.warning("follow: the cache did not answer; the %s rate limit is not counted", scope)
-            continue
-        if count > limit:
-            raise FollowRefusal(
-                "follow.rate_limited",
-                _("Too many requests to follow; try again in an hour."),
-                status=429,
-                wait=window,
-            )
+    if over_limit("follow", limits, window):
+        raise FollowRefusal(
+            "follow.rate_limited", _("Too many requests to follow; try again in an hour."), status=429, wait=window
+        )
 
 
 # ---------------------------------------------------------------- links and mails

@@ -3,7 +3,9 @@ public entries, each with its decision's status and the steps done), its version
 of them, CSV and XLSX exports, the feed of new entries, the suggestion form and the receipt lookup.
 
 Everything read comes from `catalog.selectors` (the versions' snapshots: never a confidential entry). The entry
-keyword search is the substring search over the snapshot's title and summary (a version is plain data, not rows).
+keyword search (catalog/search.py) narrows the snapshot's entries to the numbers of the catalog's entries the GIN
+index finds on PostgreSQL (one query), then applies the substring condition to the snapshot's own title and summary;
+on SQLite (or for a keyword with no indexable term, a single Chinese character) the substring condition alone.
 The suggestion and receipt pages carry a form (a CSRF token): `private, no-store`, never cached."""
 
 import csv
@@ -103,10 +105,13 @@ class EntryFilterForm(forms.Form):
         self.fields["category"].choices = [("", _("All categories")), *Decision.ScopeCategory.choices]
         self.fields["status"].choices = [("", _("All states")), *State.choices]
 
-    def apply(self, entries: list[dict]) -> list[dict]:
+    def apply(self, entries: list[dict], catalog: Catalog) -> list[dict]:
         data = self.cleaned_data
         keyword = (data.get("q") or "").strip().lower()
         if keyword:
+            numbers = catalog_selectors.matching_numbers(catalog, keyword)
+            if numbers is not None:
+                entries = [e for e in entries if e["number"] in numbers]
             entries = [e for e in entries if keyword in f"{e['title']}\n{e.get('summary', '')}".lower()]
         if data.get("unit"):
             entries = [e for e in entries if e["undertaking_unit_id"] == data["unit"]]
@@ -132,7 +137,7 @@ def catalog_page(request, organ_id: int, year: int):
     status = 200
     if form.is_bound:
         if form.is_valid():
-            shown = form.apply(entries)
+            shown = form.apply(entries, catalog)
         else:
             shown, status = [], 400
     else:

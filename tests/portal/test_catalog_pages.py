@@ -7,14 +7,17 @@ import io
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
 from catalog import services
-from catalog.models import Catalog, Suggestion
+from catalog.models import Catalog, CatalogEntry, Suggestion
+from catalog.search import matching_numbers
 from decisions.procedure import State
+from decisions.search import index_filter
 from tests.catalog.conftest import approve_all, entry_fields
 
 YEAR = timezone.localdate().year
@@ -71,6 +74,53 @@ def test_filters_and_keyword_on_the_catalog(client, catalog, world):
     assert client.get(url("portal:catalog", catalog, unit="x")).status_code == 400
 
 
+def test_the_keyword_finds_two_character_words_in_titles_and_summaries(client, catalog):
+    def titles(q):
+        response = client.get(url("portal:catalog", catalog), {"q": q})
+        return response.status_code, [e["title"] for e in response.context["entries"]]
+
+    assert titles("养老") == (200, ["关于发展社区养老服务的决定"])
+    assert titles("水价听证") == (200, ["关于举行水价听证的决定"])
+    assert titles("线网") == (200, ["关于发展社区养老服务的决定", "关于举行水价听证的决定"])  # the summary
+    assert titles("养") == (200, ["关于发展社区养老服务的决定"])  # one character: the substring alone
+    assert titles("教育") == (200, [])
+    assert titles("养老金") == (200, [])
+    assert titles("保密事项") == (200, [])  # a confidential entry is never found
+    assert titles("养老 & !听证:*") == (200, [])  # tsquery syntax is not passed through
+    assert titles("'\"%_\\") == (200, [])
+    assert titles("养" * 101)[0] == 400  # longer than the field allows: an error, not everything
+    assert titles("养老\x00")[0] == 400
+
+
+def test_the_keyword_searches_the_published_text_during_an_adjustment(
+    client, catalog, world, django_capture_on_commit_callbacks
+):
+    elderly = catalog.entries.get(title="关于发展社区养老服务的决定")
+    hearing = catalog.entries.get(title="关于举行水价听证的决定")
+    services.start_adjustment(catalog=catalog, actor=world.gov, reason="年中调整")
+    services.update_entry(entry=elderly, actor=world.gov, reason="改名", title="关于建设社区食堂的决定")
+    services.remove_entry(entry=hearing, actor=world.gov, reason="不再列入")
+
+    def titles(q):
+        return [e["title"] for e in client.get(url("portal:catalog", catalog), {"q": q}).context["entries"]]
+
+    assert titles("养老") == ["关于发展社区养老服务的决定"]  # the published version still stands
+    assert titles("食堂") == []  # the unpublished text finds nothing
+    with django_capture_on_commit_callbacks(execute=True):  # the cached pages are stale
+        services.publish_adjustment(catalog=catalog, actor=world.gov)
+    assert titles("食堂") == ["关于建设社区食堂的决定"]
+    assert titles("养老") == []
+    assert titles("听证") == []  # removed by the adjustment: not in the latest version
+    assert "养老" not in CatalogEntry.objects.get(pk=elderly.pk).search_text
+
+
+def test_the_services_keep_the_search_terms(catalog, world):
+    entry = catalog.entries.get(title="关于发展社区养老服务的决定")
+    assert {"养老", "线网"} <= set(entry.search_text.split())
+    numbers = matching_numbers(catalog, "养老")
+    assert numbers is None if connection.vendor != "postgresql" else numbers == {entry.number}
+
+
 def test_an_unpublished_catalog_or_another_year_is_404(client, world, catalog):
     draft = services.create_catalog(actor=world.gov, organ=world.city, year=YEAR + 1)
     assert client.get(url("portal:catalog", draft)).status_code == 404
@@ -87,6 +137,28 @@ def test_the_catalog_page_queries_do_not_grow_with_the_entries(client, world, ex
     with django_assert_max_num_queries(6):
         response = client.get(url("portal:catalog", catalog))
     assert len(response.context["entries"]) == extra + 1
+
+
+@pytest.mark.parametrize("extra", [0, 10])
+def test_the_keyword_adds_one_query_whatever_the_entries(client, world, extra, django_assert_max_num_queries):
+    catalog = services.create_catalog(actor=world.gov, organ=world.city, year=YEAR)
+    for n in range(extra + 1):
+        services.add_entry(catalog=catalog, actor=world.gov, **entry_fields(world, title=f"养老事项{n}"))
+    approve_all(world, catalog)
+    services.publish_catalog(catalog=catalog, actor=world.gov)
+    with django_assert_max_num_queries(7):  # the page's six, and the entries the index finds
+        response = client.get(url("portal:catalog", catalog), {"q": "养老"})
+    assert len(response.context["entries"]) == extra + 1
+
+
+@pytest.mark.postgres_only
+def test_the_catalog_keyword_uses_the_bigram_gin_index(catalog):
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        sql, params = index_filter(CatalogEntry.objects.all(), "养老").query.sql_with_params()
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "catalog_entry_search_gin" in plan, plan
 
 
 def test_versions_and_a_readable_diff(client, world, catalog):
@@ -248,3 +320,17 @@ def test_progress_of_an_entrys_decision_makes_the_cached_catalog_page_stale(
     response = client.get(page)
     assert response["X-Portal-Cache"] == "miss"
     assert response.context["entries"][0]["status"] == State.DRAFTING
+
+
+def test_the_migration_fills_the_search_terms_with_the_published_text_too(catalog):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("catalog.migrations.0002_entry_search_text")
+    entry = catalog.entries.get(title="关于发展社区养老服务的决定")
+    CatalogEntry.objects.update(search_text="")
+    CatalogEntry.objects.filter(pk=entry.pk).update(title="关于建设社区食堂的决定")  # changed, not yet published
+    migration.fill_search_text(apps, None)
+    assert {"养老", "食堂", "线网"} <= set(CatalogEntry.objects.get(pk=entry.pk).search_text.split())
+    assert "听证" in CatalogEntry.objects.get(title="关于举行水价听证的决定").search_text
