@@ -109,9 +109,13 @@ def _catalogs(organs: list[tuple[Organization, Organization]], publisher_id: int
     numbers: dict[int, int] = {}
     units = {organ.pk: unit for organ, unit in organs}
 
+    # Read before the COPY starts: a server-side cursor on the connection that is copying would wait on itself.
+    decisions = list(
+        Decision.objects.order_by("pk").values_list("pk", "number", "title", "summary", "organ_id", "year")
+    )
+
     def entries():
-        rows = Decision.objects.order_by("pk").values_list("pk", "number", "title", "summary", "organ_id", "year")
-        for pk, number, title, summary, organ_id, year in rows.iterator(chunk_size=5000):
+        for pk, number, title, summary, organ_id, year in decisions:
             catalog_id = catalogs[(organ_id, year)]
             numbers[catalog_id] = numbers.get(catalog_id, 0) + 1
             unit = units[organ_id]
