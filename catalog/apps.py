@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class CatalogConfig(AppConfig):
     name = "catalog"
     verbose_name = _("Decision catalogs")
+
+    def ready(self) -> None:
+        from decisions.registry import register_catalog_admission
+
+        from .services import is_being_admitted
+
+        register_catalog_admission(is_being_admitted)

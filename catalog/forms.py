@@ -5,8 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization
 from decisions.bounds import DateBounds, validate_year
+from decisions.forms import CollectiveDecisionForm
 from decisions.models import Decision
-from decisions.procedure import ENDED_STATES, MeetingOutcome
+from decisions.procedure import ENDED_STATES
 
 from .models import Catalog, CatalogEntry, Suggestion, SuggestionWindow
 from .services import ENTRY_FIELDS
@@ -93,12 +94,9 @@ class ReviewForm(forms.Form):
         return data
 
 
-class ApprovalForm(forms.Form):
-    meeting_name = forms.CharField(label=_("Meeting"), max_length=200)
-    held_on = forms.DateField(
-        label=_("Meeting date"), validators=[DateBounds()], widget=forms.DateInput(attrs={"type": "date"})
-    )
-    outcome = forms.ChoiceField(label=_("Outcome"), choices=MeetingOutcome.choices)
+class ApprovalForm(CollectiveDecisionForm):
+    """The executive meeting that approves the catalog: the same record, and checks, as a decision's collective
+    discussion (each member's view in the order spoken, the head last)."""
 
 
 class WindowForm(forms.ModelForm):

@@ -139,10 +139,11 @@ class Catalog(models.Model):
     publish_confidential_count = models.BooleanField(
         _("publish the number of lawfully confidential entries"), default=False
     )
-    # The approval (审定) at the executive meeting. Stored on the catalog: decisions.Meeting is one step's record.
-    meeting_name = models.CharField(_("meeting"), max_length=200, blank=True)
-    meeting_held_on = models.DateField(_("meeting date"), null=True, blank=True)
-    meeting_outcome = models.CharField(_("meeting outcome"), max_length=20, choices=MeetingOutcome.choices, blank=True)
+    # The executive meetings that discussed the catalog (审定), kept as the procedure's own meeting records (each
+    # member's view, the head speaking last); the latest adopted one approved it.
+    meetings = models.ManyToManyField(
+        "decisions.Meeting", verbose_name=_("executive meetings"), blank=True, related_name="+"
+    )
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
     # The adjustment under way (between start_adjustment and publish_adjustment).
     adjustment_reason = models.TextField(_("reason for the adjustment under way"), blank=True)
@@ -160,6 +161,12 @@ class Catalog(models.Model):
 
     def __str__(self) -> str:
         return str(_("Catalog %(year)s of %(organ)s") % {"year": self.year, "organ": self.organ})
+
+    @property
+    def approval_meeting(self):
+        """The meeting that approved the catalog (None before one did)."""
+        adopted = [meeting for meeting in self.meetings.all() if meeting.outcome == MeetingOutcome.ADOPTED]
+        return max(adopted, key=lambda meeting: (meeting.held_on, meeting.pk), default=None)
 
 
 class CatalogEntry(models.Model):

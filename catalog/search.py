@@ -1,6 +1,6 @@
 """The keyword search of a published catalog's entries (the portal's /catalogs/<organ>/<year>/?q=).
 
-`CatalogEntry.search_text` holds the CJK bigrams and ASCII words of the entry's title and summary
+`CatalogEntry.search_text` holds the CJK bigrams, CJK unigrams and ASCII words of the entry's title and summary
 (`decisions.search.search_terms`); on PostgreSQL a GIN index on `to_tsvector('simple', search_text)` (migration
 catalog 0002) answers which entries hold every term of a query. What the portal shows is the published version's
 snapshot, not the rows: the rows found by the index only narrow the snapshot's entries (by their number, which never
@@ -26,8 +26,8 @@ def entry_search_text(title: str, summary: str, *, keep: str = "") -> str:
 
 def matching_numbers(catalog: Catalog, keyword: str) -> set[int] | None:
     """The numbers of the catalog's entries whose search column holds every term of `keyword` (one query, on the GIN
-    index); None when there is no index condition (SQLite, or a keyword with no bigram and no ASCII word)."""
+    index); None when there is no index condition (SQLite, or a keyword with no CJK character and no ASCII word)."""
     candidates = index_filter(CatalogEntry.objects.filter(catalog=catalog), keyword)
     if candidates is None:
         return None
-    return set(candidates.values_list("number", flat=True))
+    return set(candidates.order_by().values_list("number", flat=True))  # a set: no ordering to tempt the planner

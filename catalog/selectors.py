@@ -1,16 +1,16 @@
 """Reads of the catalogs and suggestions: for the staff workspace and for the portal (plain data where the portal
 renders it). Nothing here changes anything."""
 
-import re
-
 from django.db.models import Count, Max, Q
 from django.utils.translation import gettext as _
 
 from accounts.permissions import organ_id_of
+from accounts.privacy import mask_contact
 from accounts.roles import Role
 from decisions.models import Decision
+from decisions.procedure import State
 
-from .models import Catalog, CatalogVersion, Suggestion, SuggestionWindow
+from .models import Catalog, CatalogEntry, CatalogVersion, Suggestion, SuggestionWindow
 from .search import matching_numbers
 
 # The staff roles that see an organ's catalogs and suggestions (the government office, the legal office, the
@@ -164,21 +164,6 @@ def window_suggestions(window: SuggestionWindow):
     return window.suggestions.select_related("entry", "organization").order_by("id")
 
 
-EMAIL = re.compile(r"^(?P<local>[^@\s]+)@(?P<domain>[^@\s]+)$")
-
-
-def mask_contact(contact: str) -> str:
-    """A contact as staff lists show it: 138****1234, a***@example.com (never shown in full, never public)."""
-    contact = (contact or "").strip()
-    match = EMAIL.match(contact)
-    if match:
-        return f"{match['local'][:1]}***@{match['domain']}"
-    digits = re.sub(r"\D", "", contact)
-    if len(digits) >= 7:
-        return f"{digits[:3]}****{digits[-4:]}"
-    return f"{contact[:1]}***" if contact else ""
-
-
 def suggestion_by_receipt(receipt_number: str) -> dict | None:
     """What anyone may read of a suggestion by its receipt number (no name, no contact): its title, when it was
     made, and the answer. A hidden suggestion answers only that it was hidden, and why."""
@@ -229,3 +214,36 @@ __all__ = [
     "window_suggestions",
     "windows_for",
 ]
+
+
+def publicly_listed_decisions():
+    """Decisions the public may follow and read the progress of before they are published: those a published catalog
+    lists (entered in it by the catalog's publication, so past "proposed"), never a confidential entry or decision.
+    What the public reads of them is the entry's published text and the public facts of the procedure."""
+    lawfully_confidential = Q(is_confidential=True)
+    return (
+        Decision.objects.filter(catalog_entry__isnull=False, catalog_entry__is_confidential=False)
+        .exclude(status=State.PROPOSED)
+        .exclude(lawfully_confidential)
+    )
+
+
+def entry_in_version(version: CatalogVersion, number: int) -> dict | None:
+    """The public entry `number` of a published version's snapshot (None: no such public entry)."""
+    return next((entry for entry in version.entries if entry["number"] == number), None)
+
+
+def published_entry_of(decision: Decision) -> tuple[Catalog, dict] | None:
+    """The decision's entry as its catalog's latest published version shows it (the snapshot's public data), with
+    the catalog; None when no published version lists it (or its entry is confidential)."""
+    entry = (
+        CatalogEntry.objects.filter(decision=decision, is_confidential=False)
+        .select_related("catalog__organ")
+        .only("number", "catalog")
+        .first()
+    )
+    if entry is None or entry.catalog.status not in PUBLISHED_STATUSES:
+        return None
+    version = latest_version(entry.catalog)
+    shown = entry_in_version(version, entry.number) if version else None
+    return (entry.catalog, shown) if shown else None

@@ -7,6 +7,7 @@ Refusals raise `CatalogError` (a `ProcedureError`: a code and a translated messa
 
 import logging
 import re
+from contextvars import ContextVar
 from datetime import date
 
 from django.conf import settings
@@ -462,7 +463,7 @@ def add_entry(
     entry.search_text = entry_search_text(entry.title, entry.summary)
     if catalog.status == Catalog.Status.ADJUSTING:
         entry.pending_change, entry.change_reason = CatalogEntry.Change.ADDED, reason
-        entry.review_status = CatalogEntry.Review.APPROVED  # adjustments are approved as a whole when published
+        entry.review_status = CatalogEntry.Review.PENDING  # the legal office reviews each addition too
     elif catalog.status == Catalog.Status.IN_REVIEW:
         entry.review_status = CatalogEntry.Review.PENDING
     entry.save()
@@ -513,8 +514,10 @@ def update_entry(*, entry: CatalogEntry, actor: User, reason: str = "", **fields
         raise CatalogError("entry.unchanged", _("Nothing was changed."))
     if catalog.status == Catalog.Status.ADJUSTING:
         if entry.pending_change != CatalogEntry.Change.ADDED:
+            _check_decision_follows(entry, changed)
             entry.pending_change = CatalogEntry.Change.CHANGED
         entry.change_reason = reason
+        entry.review_status = CatalogEntry.Review.PENDING  # the legal office reviews each change too
         # The published text stays searchable until the adjustment is published (catalog/search.py).
         entry.search_text = entry_search_text(entry.title, entry.summary, keep=entry.search_text)
     else:
@@ -534,6 +537,37 @@ def update_entry(*, entry: CatalogEntry, actor: User, reason: str = "", **fields
         role=Role.GOV_OFFICE,
     )
     return entry
+
+
+# The entry's fields that are its decision's own data: a published change carries them into the decision.
+DECISION_DATA = (
+    "title",
+    "summary",
+    "scope_category",
+    "undertaking_unit",
+    *DECISION_FLAGS,
+    "is_confidential",
+    "confidential_reason",
+)
+
+
+def _check_decision_follows(entry: CatalogEntry, changed: dict) -> None:
+    """A change of a decision's own data (title, flags, unit…) is carried into the decision when the adjustment is
+    published: possible only while the decision may still be edited (proposed, in the catalog, drafting)."""
+    if not entry.decision_id or not set(changed) & set(DECISION_DATA):
+        return
+    refusal = decision_services.decision_edit_refusal(entry.decision, None)
+    if refusal is not None:
+        raise CatalogError(
+            "entry.decision_in_procedure",
+            _(
+                "The decision of this entry is “%(state)s”: its title, scope, unit and flags can no longer change "
+                "through the catalog; change them through its own adjustment procedure (the planned completion and "
+                "the legal basis may still change here)."
+            )
+            % {"state": State(entry.decision.status).label},
+            status=409,
+        )
 
 
 @transaction.atomic
@@ -606,7 +640,7 @@ def review_entry(*, entry: CatalogEntry, actor: User, approve: bool, comment: st
     comment to the government office, which changes it and has it reviewed again."""
     catalog, entry = _lock_entry(entry)
     _require_role(actor, Role.LEGAL_REVIEWER, catalog.organ)
-    if catalog.status != Catalog.Status.IN_REVIEW:
+    if catalog.status not in (Catalog.Status.IN_REVIEW, Catalog.Status.ADJUSTING):
         raise _wrong_state(catalog, _("Review an entry"))
     if entry.removed or entry.review_status != CatalogEntry.Review.PENDING:
         raise CatalogError("entry.not_pending", _("This entry does not await the legal office."), status=409)
@@ -648,9 +682,11 @@ def return_to_compiling(*, catalog: Catalog, actor: User) -> Catalog:
 
 
 @transaction.atomic
-def record_approval(*, catalog: Catalog, actor: User, meeting_name: str, held_on: date, outcome: str) -> Catalog:
-    """The government office records the executive meeting that approved (or did not) the catalog. Possible only when
-    the legal office approved every entry. Not adopted (or deferred): back to compiling."""
+def record_approval(*, catalog: Catalog, actor: User, **meeting_record) -> Catalog:
+    """The government office records the executive meeting that approved (or did not) the catalog: the procedure's
+    own meeting record, with no step, and its checks (`decisions.services.checked_meeting`, whose arguments
+    `meeting_record` are: Art. 30, each member's view, the head speaks last and decides, the quorum). Possible only
+    when the legal office approved every entry. Not adopted (or deferred): back to compiling."""
     catalog = _lock(catalog)
     _require_role(actor, Role.GOV_OFFICE, catalog.organ)
     if catalog.status != Catalog.Status.IN_REVIEW:
@@ -665,20 +701,10 @@ def record_approval(*, catalog: Catalog, actor: User, meeting_name: str, held_on
             % {"numbers": ", ".join(str(number) for number in not_approved)},
             status=409,
         )
-    meeting_name = require_text(
-        meeting_name, "catalog.meeting_name", _("Name the meeting that approved it."), ("meeting_name",)
-    )
-    if len(meeting_name) > 200:
-        raise CatalogError("catalog.meeting_name", _("At most %(limit)s characters.") % {"limit": 200})
-    if not isinstance(held_on, date):
-        raise CatalogError("catalog.meeting_date", _("Give the meeting's date."), fields=("held_on",))
-    refuse_date_out_of_range(held_on, "held_on")
-    if held_on > timezone.localdate():
-        raise CatalogError("catalog.meeting_date", _("The meeting cannot be in the future."), fields=("held_on",))
-    if outcome not in MeetingOutcome.values:
-        raise CatalogError("catalog.meeting_outcome", _("Choose the meeting's outcome."), fields=("outcome",))
-    catalog.meeting_name, catalog.meeting_held_on, catalog.meeting_outcome = meeting_name, held_on, outcome
-    if outcome == MeetingOutcome.ADOPTED:
+    meeting, members = decision_services.checked_meeting(organ=catalog.organ, actor=actor, **meeting_record)
+    decision_services.save_meeting(meeting, members, actor)
+    catalog.meetings.add(meeting)
+    if meeting.outcome == MeetingOutcome.ADOPTED:
         catalog.status, catalog.approved_at = Catalog.Status.APPROVED, timezone.now()
     else:
         catalog.status = Catalog.Status.COMPILING
@@ -688,7 +714,17 @@ def record_approval(*, catalog: Catalog, actor: User, meeting_name: str, held_on
         actor,
         catalog,
         action="catalog.approval_recorded",
-        after={"meeting": meeting_name, "held_on": held_on, "outcome": outcome, "status": catalog.status},
+        after={
+            "meeting_id": meeting.pk,
+            "meeting": meeting.name,
+            "held_on": meeting.held_on,
+            "members": members,  # each member's view, in the ledger too (Art. 38)
+            "head_name": meeting.head_name,
+            "majority": meeting.majority,
+            "outcome": meeting.outcome,
+            "status": catalog.status,
+        },
+        reason=meeting.head_departure_reason,
         role=Role.GOV_OFFICE,
     )
     return catalog
@@ -735,8 +771,38 @@ def _bring_into_catalog(catalog: Catalog, entry: CatalogEntry, actor: User) -> D
         entry.decision = decision
         entry.save(update_fields=["decision", "updated_at"])
     if decision.status == State.PROPOSED:
-        decision = decision_services.catalog_decision(decision=decision, actor=actor)
+        admitting = _ADMITTING.set(_ADMITTING.get() | {decision.pk})
+        try:
+            decision = decision_services.catalog_decision(decision=decision, actor=actor)
+        finally:
+            _ADMITTING.reset(admitting)
     return decision
+
+
+# The decisions the publication under way (of a catalog, or of an adjustment adding entries) brings into the catalog:
+# the `catalog` transition's guard admits these and no others (registered in apps.py).
+_ADMITTING: ContextVar[frozenset[int]] = ContextVar("catalog_admitting", default=frozenset())
+
+
+def is_being_admitted(decision: Decision) -> bool:
+    return decision.pk in _ADMITTING.get()
+
+
+def _carry_into_decision(catalog: Catalog, entry: CatalogEntry, actor: User, version_number: int) -> None:
+    """The published change of an entry becomes its decision's data (what differs), through the decisions service."""
+    decision = entry.decision
+    wanted = {name: getattr(entry, name) for name in DECISION_DATA if name != "undertaking_unit"}
+    differs = {name: value for name, value in wanted.items() if getattr(decision, name) != value}
+    unit = entry.undertaking_unit if entry.undertaking_unit_id != decision.undertaking_unit_id else None
+    if not differs and unit is None:
+        return
+    decision_services.update_decision(
+        decision=decision,
+        actor=actor,
+        catalog_reference=f"catalog {catalog.pk} entry {entry.number} version {version_number}",
+        undertaking_unit=unit,
+        **differs,
+    )
 
 
 def _new_version(catalog: Catalog, actor: User, reason: str) -> CatalogVersion:
@@ -817,10 +883,25 @@ def publish_adjustment(*, catalog: Catalog, actor: User) -> CatalogVersion:
     changed = catalog.entries.exclude(pending_change="").select_related("undertaking_unit", "decision")
     if not changed.exists():
         raise CatalogError("catalog.nothing_adjusted", _("The adjustment changes no entry yet."), status=409)
+    not_approved = [
+        entry.number
+        for entry in changed
+        if entry.pending_change != CatalogEntry.Change.REMOVED and entry.review_status != CatalogEntry.Review.APPROVED
+    ]
+    if not_approved:
+        raise CatalogError(
+            "catalog.changes_not_approved",
+            _("The legal office has not approved every added or changed entry (not approved: %(numbers)s).")
+            % {"numbers": ", ".join(str(number) for number in sorted(not_approved))},
+            status=409,
+        )
+    version_number = (catalog.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     changes = {"added": [], "changed": [], "removed": []}
     for entry in changed.order_by("number"):
         if entry.pending_change == CatalogEntry.Change.ADDED:
             _bring_into_catalog(catalog, entry, actor)
+        elif entry.pending_change == CatalogEntry.Change.CHANGED and entry.decision_id:
+            _carry_into_decision(catalog, entry, actor, version_number)
         elif entry.pending_change == CatalogEntry.Change.REMOVED:
             if entry.decision_id and entry.decision.status in WITHDRAWABLE_STATES:
                 decision_services.withdraw_decision(decision=entry.decision, actor=actor, reason=entry.change_reason)

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import registry
 from .errors import ProcedureError
 from .models import Decision, Step
 from .procedure import (
@@ -283,9 +284,24 @@ def adjustment_running(decision: Decision, steps: dict[str, Step]) -> ProcedureE
     return None
 
 
+def through_published_catalog(decision: Decision, steps: dict[str, Step]) -> ProcedureError | None:
+    """Art. 3: the catalog is what the organ publishes; a decision enters it by that publication, not on its own."""
+    if registry.admitted_to_catalog(decision):
+        return None
+    return ProcedureError(
+        "catalog.through_publication",
+        _(
+            "Decree 713 Art. 3: a decision enters the annual catalog only when the organ publishes the catalog that "
+            "lists it, or an adjustment of the published catalog adds it with a reason. Add it as an entry on the "
+            "catalog's page."
+        ),
+    )
+
+
 GUARDS: dict[str, Callable[[Decision, dict[str, Step]], ProcedureError | None]] = {
     fn.__name__: fn
     for fn in (
+        through_published_catalog,
         pre_discussion_steps_done,
         not_in_force,
         confidentiality_settled,

@@ -455,8 +455,14 @@ class SuperiorReport(StepRecord):
 
 class Meeting(StepRecord):
     """The collective discussion (Art. 30): at the executive or plenary meeting every member speaks, the head speaks
-    last and decides; a decision against the majority carries the head's reason; dissent is kept (Art. 38)."""
+    last and decides; a decision against the majority carries the head's reason; dissent is kept (Art. 38).
 
+    The same record keeps an executive meeting that approves something other than a step: the annual catalog's
+    approval (审定) has no step, so `step` is empty there and the catalog points at the meeting."""
+
+    step = models.OneToOneField(
+        Step, verbose_name=_("step"), null=True, blank=True, on_delete=models.PROTECT, related_name="meeting"
+    )
     name = models.CharField(_("Meeting"), max_length=200)
     held_on = models.DateField(_("Meeting date"))
     members_total = models.PositiveSmallIntegerField(_("Number of the meeting's members"))

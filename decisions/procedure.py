@@ -313,6 +313,7 @@ TRANSITIONS: dict[str, Transition] = {
             [S.PROPOSED],
             [S.CATALOGED],
             Action.CATALOG,
+            guards=("through_published_catalog",),
             rule=_("Decree 713 Art. 3"),
         ),
         _t(

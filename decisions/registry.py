@@ -80,6 +80,18 @@ def transition_inputs() -> dict[str, TransitionInput]:
 
 
 _SCOPES: dict[str, list[Callable[[Any], Q]]] = {}
+_CATALOG_ADMISSIONS: list[Callable[[Any], bool]] = []
+
+
+def register_catalog_admission(admits: Callable[[Any], bool]) -> None:
+    """`admits(decision)` says whether the decision is being brought into its organ's catalog now: the catalog app
+    registers the publication of a catalog (or of an adjustment adding the entry), the one way into it (Art. 3)."""
+    if admits not in _CATALOG_ADMISSIONS:
+        _CATALOG_ADMISSIONS.append(admits)
+
+
+def admitted_to_catalog(decision) -> bool:
+    return any(admits(decision) for admits in _CATALOG_ADMISSIONS)
 
 
 def register_step(owner: StepOwner) -> None:

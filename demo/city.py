@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Organization, User
 from accounts.roles import Role
 from accounts.services import create_user
+from catalog.models import CatalogEntry
 from decisions import services
 from decisions.models import Decision, ProcedureProfile
 from decisions.procedure import MeetingOutcome, State, StepKind
@@ -42,7 +43,7 @@ from notifications.models import Notice, NoticePreference
 from notifications.scan import scan_deadlines
 from notifications.services import mark_read, set_email_mode
 
-from .walkthrough import Cast, Walkthrough, Wording
+from .walkthrough import Cast, Walkthrough, Wording, meeting_record
 
 SCENARIO = Path(__file__).resolve().parent / "scenario" / "city.json"
 PASSWORD = "juece-demo-2026"  # noqa: S105 - the demo's published password
@@ -154,15 +155,19 @@ class DemoCity:
             self.people()
             existing = set(Decision.objects.filter(organ=self.city).values_list("title", flat=True))
             result = Result()
-            for spec in self.data["decisions"]:
-                if spec["title"] in existing:
-                    continue
-                with transaction.atomic():
-                    decision = self.decision(spec)
-                result.created.append(decision)
-                if on_created:
-                    on_created(decision)
-            self.catalogs()
+            # A decision enters the catalog only when its organ's catalog is published (Art. 3): the proposals
+            # first, then the catalogs that list them, then each decision's way through the procedure. One
+            # transaction, so that what a later build finds is complete.
+            with transaction.atomic():
+                proposed = [
+                    (spec, self.propose(spec)) for spec in self.data["decisions"] if spec["title"] not in existing
+                ]
+                self.catalogs([decision for spec, decision in proposed if self.data["scenarios"][spec["scenario"]]])
+                for spec, decision in proposed:
+                    self.walk(spec, decision)
+                    result.created.append(decision)
+                    if on_created:
+                        on_created(decision)
             if result.created:
                 self.notices()
             result.seconds = time.monotonic() - started
@@ -222,9 +227,10 @@ class DemoCity:
                         admin_site_access(user)
             self.users[person["username"]] = user
 
-    def catalogs(self) -> None:
-        """The catalogs and their suggestions (`DemoCatalogs`), after the decisions they list."""
-        DemoCatalogs(self).build()
+    def catalogs(self, moving: list[Decision]) -> None:
+        """The catalogs and their suggestions (`DemoCatalogs`), after the proposals they list; `moving`: the new
+        proposals whose scenario takes them further, each listed in its organ's catalog of its year."""
+        DemoCatalogs(self).build(moving)
 
     def cast(self, unit: str) -> Cast:
         department = self.data["departments"][unit]
@@ -237,6 +243,12 @@ class DemoCity:
         )
 
     # ------------------------------------------------------------ one decision
+
+    def wording_base(self) -> Wording:
+        """The city's wording (demo/scenario/city.json, "wording")."""
+        values = dict(self.data["wording"])
+        values["step_documents"] = {kind: tuple(pair) for kind, pair in values["step_documents"].items()}
+        return Wording(**values)
 
     def wording(self, spec: dict) -> Wording:
         """The city's wording, with the unit's own step details and this decision's comment figures."""
@@ -258,7 +270,7 @@ class DemoCity:
         )
         return {"comments_received": received, "feedback_summary": summary}
 
-    def decision(self, spec: dict) -> Decision:
+    def propose(self, spec: dict) -> Decision:
         cast = self.cast(spec["unit"])
         fields = dict.fromkeys(spec.get("flags", ()), True)
         if spec.get("confidential_reason"):
@@ -273,7 +285,10 @@ class DemoCity:
             term_end=date.fromisoformat(spec["term_end"]) if spec.get("term_end") else None,
             **fields,
         )
-        walk = Walkthrough(cast, self.wording(spec), today=self.today)
+        return decision
+
+    def walk(self, spec: dict, decision: Decision) -> Decision:
+        walk = Walkthrough(self.cast(spec["unit"]), self.wording(spec), today=self.today)
         for move in self.data["scenarios"][spec["scenario"]]:
             arguments = dict(move)
             name = arguments.pop("do")
@@ -310,8 +325,10 @@ class DemoCatalogs:
                 return user
         raise ValueError(f"no {role} in {organ_code}")
 
-    def build(self) -> None:
+    def build(self, moving: list[Decision]) -> None:
         from catalog.models import Catalog, Suggestion, SuggestionWindow
+
+        self.moving = moving
 
         for spec in self.data["windows"]:
             organ = self.city.orgs[spec["organ"]]
@@ -326,6 +343,34 @@ class DemoCatalogs:
             if not Catalog.objects.filter(organ=organ, year=spec["year"]).exists():
                 with transaction.atomic():
                     self.catalog(spec)
+        # The years the scenario has no catalog for: one catalog of the proposals that move on, compiled, reviewed,
+        # approved at the meeting and published as it is.
+        for organ_id, year in sorted({(decision.organ_id, decision.year) for decision in moving}):
+            if not Catalog.objects.filter(organ_id=organ_id, year=year).exists():
+                self.plain_catalog(organ_id, year)
+
+    def unlisted(self, organ, year: int, spec: dict | None = None) -> list[Decision]:
+        """The moving proposals of an organ and year that the scenario's catalog does not name (added to it)."""
+        named = set()
+        for item in (spec or {}).get("entries", ()):
+            named.add(item.get("decision"))
+        for change in (spec or {}).get("adjustment", {}).get("changes", ()):
+            named.add(change.get("decision"))
+        return [d for d in self.moving if d.organ_id == organ.pk and d.year == year and d.title not in named]
+
+    def plain_catalog(self, organ_id: int, year: int) -> None:
+        from catalog import services as catalogs
+
+        organ = next(org for org in self.city.orgs.values() if org.pk == organ_id)
+        code = next(code for code, org in self.city.orgs.items() if org.pk == organ_id)
+        gov = self.gov(code)
+        cast = Cast(drafter=gov, legal_reviewer=self.legal(code), gov_office=gov)
+        walk = Walkthrough(cast, self.city.wording_base(), today=self.city.today)
+        catalog = catalogs.create_catalog(actor=gov, organ=organ, year=year)
+        for decision in self.unlisted(organ, year):
+            catalogs.add_entry(catalog=catalog, actor=gov, decision=decision, planned_completion=f"{year}Q4")
+        walk.approve_catalog(catalog)
+        catalogs.publish_catalog(catalog=catalog, actor=gov)
 
     def window(self, spec: dict):
         from catalog import services as catalogs
@@ -398,6 +443,11 @@ class DemoCatalogs:
         for item in spec["entries"]:
             entry = catalogs.add_entry(catalog=catalog, actor=gov, **self.entry_fields(item, spec["organ"]))
             entries[entry.title] = entry
+        if spec["stage"] == "published":  # the proposals of that year the scenario moves on are listed too
+            for decision in self.unlisted(catalog.organ, catalog.year, spec):
+                catalogs.add_entry(
+                    catalog=catalog, actor=gov, decision=decision, planned_completion=f"{spec['year']}Q4"
+                )
         if spec["stage"] == "compiling":
             return
         catalogs.send_to_review(catalog=catalog, actor=gov)
@@ -410,15 +460,18 @@ class DemoCatalogs:
                     comment=verdict.get("comment", ""),
                 )
             return
-        for entry in entries.values():
+        for entry in catalog.entries.filter(removed=False, review_status=CatalogEntry.Review.PENDING):
             catalogs.review_entry(entry=entry, actor=legal, approve=True)
         meeting = spec["meeting"]
         catalogs.record_approval(
             catalog=catalog,
             actor=gov,
-            meeting_name=meeting["name"],
-            held_on=min(date.fromisoformat(meeting["held_on"]), self.city.today),
-            outcome=MeetingOutcome.ADOPTED,
+            **meeting_record(
+                meeting["name"],
+                min(date.fromisoformat(meeting["held_on"]), self.city.today),
+                MeetingOutcome.ADOPTED,
+                wording=self.city.wording_base(),
+            ),
         )
         catalogs.publish_catalog(catalog=catalog, actor=gov)
         adjustment = spec.get("adjustment")
@@ -437,6 +490,8 @@ class DemoCatalogs:
                 catalogs.remove_entry(entry=entries[change["entry"]], actor=gov, reason=change["reason"])
             else:
                 raise ValueError(f"unknown catalog change {change['do']!r}")
+        for entry in catalog.entries.filter(review_status=CatalogEntry.Review.PENDING):  # the additions and changes
+            catalogs.review_entry(entry=entry, actor=legal, approve=True)
         catalogs.publish_adjustment(catalog=catalog, actor=gov)
 
 

@@ -23,6 +23,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from accounts.models import User
+from catalog import services as catalogs
+from catalog.models import Catalog
 from decisions import services
 from decisions.guards import decision_text_uploaded
 from decisions.models import Decision, Document, Step
@@ -80,6 +82,8 @@ class Wording:
     lawful_opinion_text: str = "经审查，该决策草案符合法定权限和程序，内容合法。"
     advisers_consulted: str = "法律顾问王律师"
     meeting_name: str = "市政府常务会议"
+    catalog_meeting_name: str = "市政府常务会议（审定年度重大行政决策事项目录）"
+    catalog_addition_reason: str = "根据工作需要，经研究增补列入年度目录。"
     meeting_members_total: int = 7
     head_name: str = "王市长"
     head_statement: str = "原则同意，按会议意见修改后印发。"
@@ -157,6 +161,29 @@ def meeting_members(outcome: str = "adopted") -> list[dict]:
             "remarks": "建议延长过渡期。",
         },
     ]
+
+
+def meeting_record(
+    name: str,
+    held_on: date,
+    outcome: str = "adopted",
+    *,
+    members: list[dict] | None = None,
+    wording: Wording | None = None,
+) -> dict:
+    """What the government office records of an executive meeting: the arguments of the meeting services (a
+    decision's collective discussion, a catalog's approval)."""
+    wording = wording or Wording()
+    members = members or meeting_members(outcome)
+    return {
+        "meeting_name": name,
+        "meeting_date": held_on,
+        "members": members,
+        "members_total": max(wording.meeting_members_total, len(members) + 1),
+        "head_name": wording.head_name,
+        "head_statement": wording.head_statement,
+        "outcome": outcome,
+    }
 
 
 class Walkthrough:
@@ -367,6 +394,56 @@ class Walkthrough:
         self.start_evaluation(decision)
         return self.complete_evaluation(decision, conclusion, summary)
 
+    # ------------------------------------------------------------ the annual catalog (Art. 3)
+
+    def meeting_record(self, name: str, outcome: str = "adopted", members: list[dict] | None = None) -> dict:
+        return meeting_record(name, self.today, outcome, members=members, wording=self.wording)
+
+    def enter_in_catalog(self, decision: Decision) -> Decision:
+        """Proposed → in the catalog, the one way there is: the organ's catalog of the decision's year lists it and is
+        published (compiled by the government office, each entry approved by the legal office, approved at the
+        executive meeting); once that catalog is published, an adjustment adds it with a reason."""
+        gov = self.cast.gov_office
+        catalog = Catalog.objects.filter(organ=decision.organ, year=decision.year).first()
+        if catalog is None:
+            catalog = catalogs.create_catalog(actor=gov, organ=decision.organ, year=decision.year)
+        if catalog.status == Catalog.Status.APPROVED:
+            catalogs.publish_catalog(catalog=catalog, actor=gov)
+            catalog.refresh_from_db()
+        if catalog.status in (Catalog.Status.PUBLISHED, Catalog.Status.ADJUSTING):
+            if catalog.status == Catalog.Status.PUBLISHED:
+                catalogs.start_adjustment(catalog=catalog, actor=gov, reason=self.wording.catalog_addition_reason)
+            entry = catalogs.add_entry(
+                catalog=catalog, actor=gov, decision=decision, reason=self.wording.catalog_addition_reason
+            )
+            self.approve_entries(catalog, [entry])
+            catalogs.publish_adjustment(catalog=catalog, actor=gov)
+        else:
+            if catalog.status == Catalog.Status.IN_REVIEW:
+                catalogs.return_to_compiling(catalog=catalog, actor=gov)
+            catalogs.add_entry(catalog=catalog, actor=gov, decision=decision)
+            self.approve_catalog(catalog)
+            catalogs.publish_catalog(catalog=catalog, actor=gov)
+        decision.refresh_from_db()
+        return decision
+
+    def approve_entries(self, catalog: Catalog, entries) -> None:
+        """The legal office approves each entry waiting for it."""
+        for entry in entries:
+            entry.refresh_from_db()
+            if entry.review_status == entry.Review.PENDING:
+                catalogs.review_entry(entry=entry, actor=self.cast.legal_reviewer, approve=True)
+
+    def approve_catalog(self, catalog: Catalog) -> Catalog:
+        """A catalog being compiled: sent to the legal office, every entry approved, approved at the meeting."""
+        catalogs.send_to_review(catalog=catalog, actor=self.cast.gov_office)
+        self.approve_entries(catalog, catalog.entries.filter(removed=False))
+        return catalogs.record_approval(
+            catalog=catalog,
+            actor=self.cast.gov_office,
+            **self.meeting_record(self.wording.catalog_meeting_name),
+        )
+
     # ------------------------------------------------------------ the government office's other acts
 
     def withdraw(self, decision: Decision, reason: str) -> Decision:
@@ -390,7 +467,7 @@ class Walkthrough:
         status = decision.procedure_state  # while an adjustment runs, where it stands
         cast = self.cast
         if status == State.PROPOSED:
-            services.catalog_decision(decision=decision, actor=cast.gov_office)
+            self.enter_in_catalog(decision)
         elif status == State.CATALOGED:
             services.start_drafting(decision=decision, actor=cast.drafter)
         elif status == State.DRAFTING:

@@ -33,6 +33,7 @@ from django.utils.translation import gettext_lazy
 from accounts.errors import Refusal
 from accounts.models import Organization
 from accounts.ratelimit import over_limit
+from catalog.selectors import publicly_listed_decisions
 from decisions.models import Decision
 from decisions.procedure import AdjustmentStage
 from decisions.selectors import public_decisions
@@ -69,8 +70,9 @@ class FollowRefusal(Refusal):
 
 
 def followable_decisions():
-    """Published decisions only (never a confidential one): the same as the portal shows."""
-    return public_decisions()
+    """Published decisions, and the decisions a published catalog lists (never a confidential one): the same as the
+    portal shows."""
+    return public_decisions() | publicly_listed_decisions()
 
 
 def followable_organs():
@@ -183,7 +185,7 @@ def request_follow(
         raise ValueError("follow exactly one decision or one organ")
     email = normalize_email(email)
     if decision is not None and not followable_decisions().filter(pk=decision.pk).exists():
-        raise FollowRefusal("not_found", _("No such published decision."), status=404)
+        raise FollowRefusal("not_found", _("No such public decision."), status=404)
     if organ is not None and organ.kind != Organization.Kind.GOVERNMENT:
         raise FollowRefusal("not_found", _("No such decision organ."), status=404)
     check_rate(client_address=client_address, email=email)

@@ -20,6 +20,7 @@ from django.shortcuts import render
 from django.urls import reverse, reverse_lazy
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -29,9 +30,11 @@ from catalog import services as catalog_services
 from catalog.models import Catalog, CatalogVersion, Suggestion, SuggestionWindow
 from decisions.errors import ProcedureError
 from decisions.models import Decision, Step
-from decisions.procedure import PUBLIC_STATES, Requirement, State, StepKind, StepStatus
+from decisions.procedure import Requirement, State, StepKind, StepStatus
 
 from .cache import cached_page
+from .filters import Select
+from .views import decision_url_maker
 
 EXPORT_FIELDS = (
     "number",
@@ -62,7 +65,10 @@ def entry_progress(entries: list[dict]) -> list[dict]:
     """Each entry with `status` (its decision's, a code), `status_label` and `steps_done` (labels of the decision's
     steps done, in order) / `steps_total` (the steps that apply): two queries whatever the number of entries."""
     ids = [entry["decision_id"] for entry in entries if entry.get("decision_id")]
-    statuses = dict(Decision.objects.filter(pk__in=ids).values_list("pk", "status"))
+    decisions = Decision.objects.filter(pk__in=ids).values_list("pk", "status", "is_confidential")
+    statuses = {pk: status for pk, status, _confidential in decisions}
+    # Every listed decision has a public page (its progress) unless it was claimed confidential since.
+    readable = {pk for pk, status, confidential in decisions if not confidential and status != State.PROPOSED}
     done, total = defaultdict(list), defaultdict(int)
     steps = (
         Step.objects.filter(decision_id__in=ids, adjustment_round=0)
@@ -74,19 +80,26 @@ def entry_progress(entries: list[dict]) -> list[dict]:
         total[decision_id] += 1
         if status == StepStatus.DONE:
             done[decision_id].append(str(StepKind(kind).label))
-    labels = dict(State.choices)
+    labels = {value: str(label) for value, label in State.choices}
+    decision_url = decision_url_maker()
     rows = []
-    for entry in entries:
+    for entry in entries:  # what the template would otherwise compute per row (a link, a translation)
         decision_id = entry.get("decision_id")
         status = statuses.get(decision_id, "")
+        steps_done, steps_total = done.get(decision_id, []), total.get(decision_id, 0)
         rows.append(
             entry
             | {
                 "status": status,
-                "status_label": str(labels.get(status, "")),
-                "is_public": status in PUBLIC_STATES,
-                "steps_done": done.get(decision_id, []),
-                "steps_total": total.get(decision_id, 0),
+                "status_label": labels.get(status, ""),
+                "is_public": decision_id in readable,
+                "url": decision_url(decision_id) if decision_id in readable else "",
+                "steps_done": steps_done,
+                "steps_total": steps_total,
+                "progress": gettext("%(done)s of %(total)s steps done")
+                % {"done": len(steps_done), "total": steps_total}
+                if steps_total
+                else "",
             }
         )
     return rows
@@ -94,9 +107,11 @@ def entry_progress(entries: list[dict]) -> list[dict]:
 
 class EntryFilterForm(forms.Form):
     q = forms.CharField(label=_("Keyword"), required=False, max_length=100)
-    unit = forms.TypedChoiceField(label=_("Undertaking unit"), required=False, coerce=int, empty_value=None)
-    category = forms.ChoiceField(label=_("Category"), required=False)
-    status = forms.ChoiceField(label=_("Status"), required=False)
+    unit = forms.TypedChoiceField(
+        label=_("Undertaking unit"), required=False, coerce=int, empty_value=None, widget=Select
+    )
+    category = forms.ChoiceField(label=_("Category"), required=False, widget=Select)
+    status = forms.ChoiceField(label=_("Status"), required=False, widget=Select)
 
     def __init__(self, *args, entries, **kwargs):
         super().__init__(*args, **kwargs)

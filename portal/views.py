@@ -15,10 +15,12 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET
 
-from decisions.models import Document, Step
+from catalog.selectors import publicly_listed_decisions, published_entry_of
+from decisions.models import Decision, Document, Step
 from decisions.procedure import Requirement, StepKind, StepStatus
 from decisions.selectors import latest_publication, public_decisions
 from decisions.services import PUBLIC_LIST_CACHE_KEY
@@ -31,6 +33,26 @@ logger = logging.getLogger(__name__)
 
 HOME_LIMIT = 50
 PAGE_SIZE = 20
+# Search results are counted up to this many: counting every match of a frequent word in a large city means reading
+# each matching row (tens of milliseconds at 100,000 decisions); beyond it the page says "more than 1,000".
+SEARCH_COUNT_CAP = 1000
+
+
+class CappedPaginator(Paginator):
+    """A paginator whose count stops at `SEARCH_COUNT_CAP + 1` (one query over at most that many rows)."""
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list.order_by()[: SEARCH_COUNT_CAP + 1].count()
+
+    @property
+    def cap(self) -> int:
+        return SEARCH_COUNT_CAP
+
+    @property
+    def count_is_capped(self) -> bool:
+        return self.count > SEARCH_COUNT_CAP
+
 
 # The fields of a published decision the public may read (the open-data API and the downloads use the same names).
 OPEN_FIELDS = (
@@ -49,8 +71,20 @@ OPEN_FIELDS = (
 )
 
 
+# An id no row has, reversed once and replaced by each row's own (see decision_url_maker).
+URL_MARKER = 987654321
+
+
+def decision_url_maker():
+    """A function giving the portal URL of a decision from its id: one `reverse()` for a list, not one per row (it
+    costs tens of microseconds, as much as the rest of a rendered row)."""
+    head, tail = reverse("portal:decision", args=[URL_MARKER]).split(str(URL_MARKER))
+    return lambda pk: f"{head}{pk}{tail}"
+
+
 def public_rows(queryset):
     """Published decisions as plain rows of the public fields (one query)."""
+    decision_url = decision_url_maker()
     rows = queryset.select_related("undertaking_unit", "organ").values(
         "pk",
         "number",
@@ -77,7 +111,7 @@ def public_rows(queryset):
             "scope_category": row["scope_category"],
             "status": row["status"],
             "published_at": row["published_at"],
-            "url": reverse("portal:decision", args=[row["pk"]]),
+            "url": decision_url(row["pk"]),
         }
         for row in rows
     ]
@@ -105,6 +139,20 @@ def latest_rows():
     return rows
 
 
+def shown_rows(rows: list[dict]) -> list[dict]:
+    """The home page's rows with what the template would otherwise compute per row: the decision's `url` and the
+    local date of publication `published_on` (as the `date:"Y-m-d"` filter gives it)."""
+    decision_url = decision_url_maker()
+    return [
+        row
+        | {
+            "url": decision_url(row["pk"]),
+            "published_on": timezone.localtime(row["published_at"]).date().isoformat() if row["published_at"] else "",
+        }
+        for row in rows
+    ]
+
+
 @require_GET
 @cached_page
 def home(request):
@@ -112,8 +160,7 @@ def home(request):
         request,
         "portal/home.html",
         {
-            "decisions": latest_rows(),
-            "search": PublicDecisionFilter(queryset=public_decisions().none()).form,
+            "decisions": shown_rows(latest_rows()),
             "catalogs": home_catalogs(),
             "year": timezone.localdate().year,
         },
@@ -121,12 +168,19 @@ def home(request):
 
 
 def home_catalogs():
-    """This year's published catalogs of every organ (empty until the catalog app publishes one)."""
+    """This year's published catalogs of every organ (empty until the catalog app publishes one), as rows: the organ's
+    id and name, the year and the `url` of the catalog's portal page (plain rows: fifty organs' catalogs as model
+    instances cost the page more than its list of decisions)."""
     try:
         from catalog.selectors import published_catalogs
     except ImportError:
         return []
-    return list(published_catalogs(year=timezone.localdate().year))
+    year = timezone.localdate().year
+    head, tail = reverse("portal:catalog", args=[URL_MARKER, year]).split(str(URL_MARKER), 1)
+    return [
+        {"organ_id": organ_id, "organ_name": organ_name, "year": year, "url": f"{head}{organ_id}{tail}"}
+        for organ_id, organ_name in published_catalogs(year=year).values_list("organ_id", "organ__name")
+    ]
 
 
 @require_GET
@@ -139,7 +193,17 @@ def search(request):
         queryset = public_decisions().none()
     else:
         queryset = public_decisions().select_related("undertaking_unit", "organ").order_by("-published_at", "-id")
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    decision_url = decision_url_maker()
+    # get_status_display() would hash every choice's lazy label again for each row (a millisecond a row).
+    status_labels = {value: str(label) for value, label in Decision._meta.get_field("status").flatchoices}
+    for decision in page.object_list:  # what the template would otherwise compute per row
+        decision.url = decision_url(decision.pk)
+        decision.status_label = status_labels.get(decision.status, decision.status)
+        decision.published_on = (
+            timezone.localtime(decision.published_at).date().isoformat() if decision.published_at else ""
+        )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -156,9 +220,14 @@ def search(request):
     )
 
 
+def readable_decisions():
+    """The decisions with a public page: published ones, and those a published catalog lists (their progress)."""
+    return public_decisions() | publicly_listed_decisions()
+
+
 def public_decision(pk: int):
     return get_object_or_404(
-        public_decisions().select_related("undertaking_unit", "organ").prefetch_related("steps"), pk=pk
+        readable_decisions().select_related("undertaking_unit", "organ").prefetch_related("steps"), pk=pk
     )
 
 
@@ -216,6 +285,7 @@ def decision_page(request, decision, *, follow_form=None, status: int = 200):
         {
             "decision": decision,
             "publication": latest_publication(decision),
+            "listed": published_entry_of(decision),
             "timeline": timeline(decision),
             "evaluation": evaluation_summary(decision),
             "documents": decision.documents.filter(is_public=True).order_by("kind", "-version"),

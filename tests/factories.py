@@ -7,7 +7,7 @@ from accounts.roles import Role
 from accounts.services import create_user
 from decisions import services
 from decisions.models import Decision
-from demo.walkthrough import Cast
+from demo.walkthrough import Cast, Walkthrough
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -85,3 +85,9 @@ def log_in_in_english(client, user):
     client.force_login(user)
     client.cookies["django_language"] = "en"
     return client
+
+
+def enter_in_catalog(world, decision: Decision) -> Decision:
+    """Proposed → in the catalog the one way there is: the organ's catalog of its year is published with it (or, once
+    published, an adjustment adds it); see `demo.walkthrough.Walkthrough.enter_in_catalog`."""
+    return Walkthrough(world.cast).enter_in_catalog(decision)

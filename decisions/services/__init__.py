@@ -34,7 +34,7 @@ from .lifecycle import (
     update_decision,
     withdraw_decision,
 )
-from .meetings import clean_member_views, record_collective_decision
+from .meetings import checked_meeting, clean_member_views, record_collective_decision, save_meeting
 from .profiles import update_procedure_profile
 from .steps import (
     approve_step,
@@ -57,6 +57,7 @@ __all__ = [
     "approve_step",
     "archive_decision",
     "catalog_decision",
+    "checked_meeting",
     "clean_member_views",
     "confidentiality_refusal",
     "confirm_confidentiality",
@@ -73,6 +74,7 @@ __all__ = [
     "report_execution",
     "return_step",
     "rule_refusal",
+    "save_meeting",
     "set_due_date",
     "start_adjustment",
     "start_drafting",

@@ -166,11 +166,12 @@ def create_decision(
     return decision
 
 
-def decision_edit_refusal(decision: Decision, user: User) -> ProcedureError | None:
-    """Why `user` may not edit the decision's own data now (None: they may)."""
-    verdict = can(user, Action.EDIT_DECISION, decision)
-    if not verdict:
-        return ProcedureError.from_verdict(verdict)
+def decision_edit_refusal(decision: Decision, user: User | None) -> ProcedureError | None:
+    """Why `user` may not edit the decision's own data now (None: they may; `user` None: only the state's rule)."""
+    if user is not None:
+        verdict = can(user, Action.EDIT_DECISION, decision)
+        if not verdict:
+            return ProcedureError.from_verdict(verdict)
     if decision.status not in EDITABLE_STATES:  # also while an adjustment runs: the decision in force is not edited
         return ProcedureError(
             "decision.not_editable",
@@ -181,10 +182,27 @@ def decision_edit_refusal(decision: Decision, user: User) -> ProcedureError | No
 
 
 @transaction.atomic
-def update_decision(*, decision: Decision, actor: User, **fields) -> Decision:
-    """Edit a decision's data while it is proposed, cataloged or drafting; step requirements follow its flags."""
+def update_decision(
+    *,
+    decision: Decision,
+    actor: User,
+    catalog_reference: str = "",
+    undertaking_unit: Organization | None = None,
+    **fields,
+) -> Decision:
+    """Edit a decision's data while it is proposed, cataloged or drafting; step requirements follow its flags.
+
+    The catalog app's path: with `catalog_reference` (the published adjustment that changed the decision's entry,
+    e.g. "catalog 12 entry 3 version 2"), the government office of the organ (`Action.CATALOG`) carries the entry's
+    change into the decision, the undertaking unit too (a department of the same organ)."""
     decision = lock_decision(decision)
-    refusal = decision_edit_refusal(decision, actor)
+    if catalog_reference:
+        ensure_allowed(actor, Action.CATALOG, decision)
+        refusal = decision_edit_refusal(decision, None)
+    else:
+        if undertaking_unit is not None:
+            raise TypeError("the undertaking unit changes only with the catalog")
+        refusal = decision_edit_refusal(decision, actor)
     if refusal is not None:
         raise refusal
     unknown = set(fields) - set(DECISION_FIELDS)
@@ -198,6 +216,11 @@ def update_decision(*, decision: Decision, actor: User, **fields) -> Decision:
         raise ProcedureError("decision.year_fixed", _("The catalog year is fixed once the decision is in the catalog."))
     for name, value in fields.items():
         setattr(decision, name, value)
+    if undertaking_unit is not None and undertaking_unit.pk != decision.undertaking_unit_id:
+        if undertaking_unit.organ != decision.organ:
+            raise ProcedureError("decision.unit", _("The undertaking unit must belong to the decision's organ."))
+        before["undertaking_unit_id"] = decision.undertaking_unit_id
+        decision.undertaking_unit = undertaking_unit
     if "year" in before:  # the number carries the year
         before["number"] = decision.number
         decision.number = _next_number(decision.organ, decision.year)
@@ -212,11 +235,13 @@ def update_decision(*, decision: Decision, actor: User, **fields) -> Decision:
     record_event(
         actor=actor,
         action="decision.updated",
-        role=acting_role(actor, Action.EDIT_DECISION, decision),
+        role=acting_role(actor, Action.CATALOG if catalog_reference else Action.EDIT_DECISION, decision),
         obj=decision,
         decision_id=decision.pk,
         before=before,
-        after={name: getattr(decision, name) for name in before} | {"requirements": changed_requirements},
+        after={name: getattr(decision, name) for name in before}
+        | {"requirements": changed_requirements}
+        | ({"catalog_reference": catalog_reference} if catalog_reference else {}),
     )
     return decision
 

@@ -86,10 +86,9 @@ def _check_head_speaks_last(members: list[dict], head_name: str) -> None:
     )
 
 
-@transaction.atomic
-def record_collective_decision(
+def checked_meeting(
     *,
-    decision: Decision,
+    organ,
     actor: User,
     meeting_name: str,
     meeting_date: date,
@@ -99,12 +98,13 @@ def record_collective_decision(
     outcome: str,
     members_total: int | None = None,
     head_departure_reason: str = "",
-) -> Step:
-    """Rule 4, Art. 30: every member's view in order, the head speaks last and decides; a decision against the
-    majority carries the head's reason; dissent is kept (it reduces liability under Art. 38). The meeting needs its
-    quorum: more than the profile's share (half, by default) of its members present, the head included."""
-    decision = lock_decision(decision)
-    transition = check_transition(decision, "record_collective_decision", actor)
+    check_date=None,
+) -> tuple[Meeting, list[dict]]:
+    """Rule 4, Art. 30, for any executive meeting (a decision's collective discussion, a catalog's approval): every
+    member's view in order, the head speaks last and decides; a decision against the majority carries the head's
+    reason; the quorum is more than the organ profile's share (half, by default) of the members present, the head
+    included. Returns the meeting (not saved yet) and the members' views; `check_date(meeting_date)` adds the
+    caller's own rule about the date."""
     meeting_name = require_text(
         meeting_name, "meeting.name", _("Name the meeting (e.g. the executive meeting)."), fields=("meeting_name",)
     )
@@ -120,17 +120,8 @@ def record_collective_decision(
             "meeting.date", _("The meeting date must be given and cannot be in the future."), fields=("meeting_date",)
         )
     refuse_date_out_of_range(meeting_date, "meeting_date", past_date_bounds)
-    steps = current_steps(decision)
-    legality = steps[StepKind.LEGALITY_REVIEW]
-    reviewed_on = timezone.localdate(legality.completed_at) if legality.completed_at else None
-    if reviewed_on and meeting_date < reviewed_on:
-        # Rule 1: the discussion follows the lawful opinion, never the other way round.
-        raise ProcedureError(
-            "meeting.date_before_review",
-            _("Rule 1: the meeting (%(meeting)s) cannot predate the legality review opinion (%(review)s).")
-            % {"meeting": meeting_date.isoformat(), "review": reviewed_on.isoformat()},
-            fields=("meeting_date",),
-        )
+    if check_date is not None:
+        check_date(meeting_date)
     members = clean_member_views(members)
     if not members:
         raise ProcedureError(
@@ -138,7 +129,7 @@ def record_collective_decision(
         )
     _check_head_speaks_last(members, head_name)
     present = len(members) + 1  # the members who spoke and the head
-    quorum_percent = profile_for(decision.organ).meeting_quorum_percent
+    quorum_percent = profile_for(organ).meeting_quorum_percent
     if members_total and members_total > MAX_MEETING_MEMBERS:
         raise ProcedureError(
             "meeting.members_total",
@@ -178,11 +169,7 @@ def record_collective_decision(
             ),
             fields=("head_departure_reason",),
         )
-    step = steps[StepKind.COLLECTIVE_DISCUSSION]
-    step.outcome = outcome
-    now = timezone.now()
     meeting = Meeting(
-        step=step,
         name=meeting_name,
         held_on=meeting_date,
         members_total=members_total,
@@ -193,16 +180,76 @@ def record_collective_decision(
         head_departure_reason=head_departure_reason,
         recorded_by=actor,
     )
+    return meeting, members
+
+
+def save_meeting(meeting: Meeting, members: list[dict], actor: User) -> Meeting:
+    """Keep a checked meeting (its own history) and each member's view in the order spoken."""
     save_record(meeting, actor)
-    for order, member in enumerate(members, start=1):
-        MeetingSpeaker.objects.create(meeting=meeting, order=order, **member)
+    MeetingSpeaker.objects.bulk_create(
+        MeetingSpeaker(meeting=meeting, order=order, **member) for order, member in enumerate(members, start=1)
+    )
+    return meeting
+
+
+@transaction.atomic
+def record_collective_decision(
+    *,
+    decision: Decision,
+    actor: User,
+    meeting_name: str,
+    meeting_date: date,
+    members: list[dict],
+    head_name: str,
+    head_statement: str,
+    outcome: str,
+    members_total: int | None = None,
+    head_departure_reason: str = "",
+) -> Step:
+    """Rule 4, Art. 30 (`checked_meeting`); dissent is kept (it reduces liability under Art. 38). The meeting
+    cannot predate the legality review opinion (Rule 1)."""
+    decision = lock_decision(decision)
+    transition = check_transition(decision, "record_collective_decision", actor)
+    steps = current_steps(decision)
+    legality = steps[StepKind.LEGALITY_REVIEW]
+    reviewed_on = timezone.localdate(legality.completed_at) if legality.completed_at else None
+
+    def after_the_review(meeting_date: date) -> None:
+        if reviewed_on and meeting_date < reviewed_on:
+            # Rule 1: the discussion follows the lawful opinion, never the other way round.
+            raise ProcedureError(
+                "meeting.date_before_review",
+                _("Rule 1: the meeting (%(meeting)s) cannot predate the legality review opinion (%(review)s).")
+                % {"meeting": meeting_date.isoformat(), "review": reviewed_on.isoformat()},
+                fields=("meeting_date",),
+            )
+
+    meeting, members = checked_meeting(
+        organ=decision.organ,
+        actor=actor,
+        meeting_name=meeting_name,
+        meeting_date=meeting_date,
+        members=members,
+        head_name=head_name,
+        head_statement=head_statement,
+        outcome=outcome,
+        members_total=members_total,
+        head_departure_reason=head_departure_reason,
+        check_date=after_the_review,
+    )
+    majority = meeting.majority
+    step = steps[StepKind.COLLECTIVE_DISCUSSION]
+    step.outcome = outcome
+    now = timezone.now()
+    meeting.step = step
+    save_meeting(meeting, members, actor)
     step.submitted_at = step.completed_at = now
     step.submitted_by = step.completed_by = actor
     after = {
         "outcome": outcome,
         "meeting_date": meeting_date,
         "members": members,  # the views as recorded, in the ledger too (Art. 38: dissent reduces liability)
-        "head_name": head_name,
+        "head_name": meeting.head_name,
         "majority": majority,
     }
     moves: list = []  # due dates this transition moves, recorded in its one event

@@ -19,8 +19,7 @@ from accountability.models import LedgerEvent
 from accountability.seals import Authenticity, authenticity
 from accountability.tasks import seal_ledger
 from config.celery import app
-from decisions import services
-from tests.factories import make_decision, make_world
+from tests.factories import enter_in_catalog, make_decision, make_world
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -46,7 +45,7 @@ def test_the_seal_interval_comes_from_the_environment():
 def test_seal_ledger_runs_on_a_real_worker_and_writes_the_head(celery_app):
     world = make_world()
     decision = make_decision(world)
-    services.catalog_decision(decision=decision, actor=world.gov)
+    enter_in_catalog(world, decision)
     head = LedgerEvent.objects.order_by("-id").first()
 
     with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=20):

@@ -20,7 +20,7 @@ from decisions.selectors import current_steps
 from demo.walkthrough import drive_to, pdf_file, step_forward, upload_decision_text
 from evaluation import services as evaluations
 from review import services as legality
-from tests.factories import make_decision
+from tests.factories import enter_in_catalog, make_decision
 from tests.refusals import snapshot, status_of
 
 TABLE = "accountability_ledgerevent"
@@ -45,8 +45,10 @@ def test_every_transition_writes_exactly_one_event_named_for_it(world, decision)
         seen.add(name)
 
     cast, gov = world.cast, world.gov
-    with one_event("catalog"):
-        services.catalog_decision(decision=decision, actor=gov)
+    enter_in_catalog(world, decision)  # the catalog's own acts, and the decision's one event
+    assert LedgerEvent.objects.filter(decision_id=decision.pk, action__startswith="decision.").count() == 2
+    assert LedgerEvent.objects.filter(decision_id=decision.pk).latest("id").action == "decision.catalog"
+    seen.add("catalog")
     with one_event("start_drafting"):
         services.start_drafting(decision=decision, actor=world.drafter)
     drive_to(decision, State.LEGALITY_REVIEW, cast)  # steps done (their own events), then the request:
@@ -115,10 +117,10 @@ def test_every_transition_writes_exactly_one_event_named_for_it(world, decision)
 def test_event_records_who_what_and_before_after(world, decision):
     token = context.client_address.set("10.20.30.40")
     try:
-        services.catalog_decision(decision=decision, actor=world.gov)
+        enter_in_catalog(world, decision)
     finally:
         context.client_address.reset(token)
-    event = last_event()
+    event = LedgerEvent.objects.get(action="decision.catalog")
     assert (event.actor, event.actor_name, event.role, event.organization) == (
         world.gov,
         "周秘书",
@@ -148,7 +150,7 @@ def test_each_event_is_chained_to_the_one_before(world, decision):
 
 
 def test_hashed_time_is_utc_epoch_microseconds_whatever_the_time_zone(world, decision):
-    services.catalog_decision(decision=decision, actor=world.gov)
+    enter_in_catalog(world, decision)
     event = last_event()
     payload_shanghai = event.canonical_payload()
     with timezone.override("America/New_York"):
@@ -225,7 +227,7 @@ def test_verify_ledger_finds_an_edited_event(world, decision):
 
 
 def test_verify_ledger_finds_a_removed_event(world, decision):
-    services.catalog_decision(decision=decision, actor=world.gov)
+    enter_in_catalog(world, decision)
     services.start_drafting(decision=decision, actor=world.drafter)
     removed = LedgerEvent.objects.get(action="decision.catalog")
     following = LedgerEvent.objects.filter(id__gt=removed.pk).order_by("id").first()
@@ -253,7 +255,7 @@ def test_sm3_is_available_here():
 def test_sm3_events_are_recorded_with_their_algorithm_and_the_chain_verifies(world, decision, settings):
     settings.LEDGER_HASH_ALGORITHM = "sm3"
     first_sm3 = LedgerEvent.objects.count()
-    services.catalog_decision(decision=decision, actor=world.gov)
+    enter_in_catalog(world, decision)
     services.start_drafting(decision=decision, actor=world.drafter)
     events = list(LedgerEvent.objects.order_by("id"))
     assert {event.algorithm for event in events[:first_sm3]} == {"sha256"}
@@ -272,7 +274,7 @@ def test_sm3_events_are_recorded_with_their_algorithm_and_the_chain_verifies(wor
 
 
 def test_failure_writing_the_event_rolls_back_the_business_change(world, decision, settings):
-    services.catalog_decision(decision=decision, actor=world.gov)
+    enter_in_catalog(world, decision)
     before = snapshot(decision)
     settings.LEDGER_HASH_ALGORITHM = "md5"
     with pytest.raises(ValueError, match="LEDGER_HASH_ALGORITHM"):

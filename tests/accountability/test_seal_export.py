@@ -15,8 +15,7 @@ from accountability.models import LedgerEvent
 from accountability.seals import Authenticity, authenticity
 from accountability.services import AUDIT_ADMIN_GROUP, read_seals, seal_ledger_head, syslog_address
 from accounts.roles import Role
-from decisions import services
-from tests.factories import add_remaining_personas, make_user
+from tests.factories import add_remaining_personas, enter_in_catalog, make_user
 
 pytestmark = pytest.mark.usefixtures("english")
 
@@ -149,7 +148,7 @@ def test_only_a_seal_whose_head_moved_is_mailed(audit_admins, settings, world, d
     seal_ledger_head()
     seal_ledger_head()  # nothing happened since: syslog would get it, the mailboxes do not
     assert len(mail.outbox) == 1
-    services.catalog_decision(decision=decision, actor=world.gov)
+    enter_in_catalog(world, decision)
     seal = seal_ledger_head()
     assert len(mail.outbox) == 2
     assert f"event #{seal['last_event_id']}" in mail.outbox[-1].subject

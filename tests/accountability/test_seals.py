@@ -24,6 +24,7 @@ from accountability.models import LedgerEvent
 from accountability.seals import Authenticity, authenticity, newest_seal_status, read_last_line, sign
 from accountability.services import read_seals, seal_ledger_head
 from decisions import services
+from tests.factories import enter_in_catalog
 
 TABLE = "accountability_ledgerevent"
 
@@ -79,7 +80,7 @@ def rewrite_consistently(event: LedgerEvent, reason: str) -> None:
 @pytest.fixture
 def sealed(world, decision):
     """Three seals: after cataloging, after drafting started, and again with no new event (the same head)."""
-    services.catalog_decision(decision=decision, actor=world.gov)
+    enter_in_catalog(world, decision)
     first = seal_ledger_head()
     services.start_drafting(decision=decision, actor=world.drafter)
     second = seal_ledger_head()
@@ -222,7 +223,7 @@ def test_an_authentic_seal_of_another_head_is_a_mismatch(sealed, settings):
 
 
 def test_seals_of_the_first_format_are_read_and_reported_unauthenticated(world, decision):
-    services.catalog_decision(decision=decision, actor=world.gov)
+    enter_in_catalog(world, decision)
     head = LedgerEvent.objects.order_by("-id").first()
     seal_file().parent.mkdir(parents=True)
     for _time in range(2):  # what seal_ledger_head wrote before seals were authenticated
@@ -248,7 +249,7 @@ def test_a_seal_is_an_hmac_sha256_of_its_other_fields_under_the_key(sealed):
 
 def test_with_sm3_seals_are_authenticated_with_hmac_sm3(world, decision, settings):
     settings.LEDGER_HASH_ALGORITHM = "sm3"
-    services.catalog_decision(decision=decision, actor=world.gov)
+    enter_in_catalog(world, decision)
     seal = seal_ledger_head()
     assert (seal["algorithm"], seal["mac_algorithm"]) == ("sm3", "hmac-sm3")
     body = canonical_json({name: value for name, value in seal.items() if name != "mac"}).encode()
@@ -300,7 +301,7 @@ def test_the_newest_seal_is_read_from_the_end_of_a_long_file(sealed):
 
 def test_the_seal_window_dropping_the_newest_event_after_a_seal_is_found(world, decision):
     """Events, a seal, then a superuser drops the newest event (triggers off): the seal names a head that is gone."""
-    services.catalog_decision(decision=decision, actor=world.gov)
+    enter_in_catalog(world, decision)
     services.start_drafting(decision=decision, actor=world.drafter)
     seal = seal_ledger_head()
     newest = LedgerEvent.objects.order_by("-id").first()

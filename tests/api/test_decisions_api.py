@@ -8,6 +8,7 @@ from django.contrib.staticfiles import finders
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import trans_real
 
 from accountability.models import LedgerEvent
 from catalog import forms as catalog_forms
@@ -17,8 +18,8 @@ from decisions.models import Decision
 from decisions.procedure import State, StepKind
 from decisions.registry import owned_kinds, transition_inputs
 from demo.walkthrough import drive_to
+from tests.factories import enter_in_catalog, make_decision
 from tests.factories import log_in_in_english as login
-from tests.factories import make_decision
 
 pytestmark = pytest.mark.usefixtures("english")
 
@@ -40,7 +41,7 @@ def transition(client, decision, name, data=None):
 def test_list_filters_each_narrow_and_another_organization_is_never_listed(client, world):
     fares = make_decision(world, title="关于调整公交票价的决定", year=2026)
     cataloged = make_decision(world, title="关于优化道路运输的意见", year=2026)
-    services.catalog_decision(decision=cataloged, actor=world.gov)
+    enter_in_catalog(world, cataloged)
     ecology = make_decision(world, drafter=world.drafter_b, title="生态补偿办法", summary="流域横向补偿", year=2025)
     foreign = make_decision(world, drafter=world.outsider, title="邻市公交票价调整", year=2026)
     url = reverse("api:decisions")
@@ -156,7 +157,7 @@ def test_detail_of_another_organization_is_404(client, world, decision):
 
 
 def test_ledger_is_for_those_who_may_read_it(client, world, decision):
-    services.catalog_decision(decision=decision, actor=world.gov)
+    enter_in_catalog(world, decision)
     url = reverse("api:decision_ledger", args=[decision.pk])
     login(client, world.drafter)
     response = client.get(url)
@@ -168,7 +169,13 @@ def test_ledger_is_for_those_who_may_read_it(client, world, decision):
     }
     login(client, world.supervisor)
     body = client.get(url).json()
-    assert [event["action"] for event in body["results"]] == ["decision.catalog", "decision.created"]
+    # The decision's own ledger carries its catalog entry's acts too (added, approved by the legal office).
+    assert [event["action"] for event in body["results"]] == [
+        "decision.catalog",
+        "catalog.entry_approved",
+        "catalog.entry_added",
+        "decision.created",
+    ]
     assert body["results"][0]["action_label"] == "Enter in the annual catalog" and body["results"][0]["hash"]
 
 
@@ -193,12 +200,25 @@ def test_transitions_say_what_is_allowed_and_why_not(client, world, decision):
 
 def test_post_makes_the_transition_through_the_service(client, world, decision):
     login(client, world.gov)
-    response = transition(client, decision, "catalog")
+    response = transition(client, decision, "withdraw", {"reason": "情况变化"})
     assert response.status_code == 200
-    assert response.json()["status"] == "cataloged" and response.json()["steps"]
-    assert Decision.objects.get(pk=decision.pk).status == State.CATALOGED
+    assert response.json()["status"] == "withdrawn" and response.json()["steps"]
+    assert Decision.objects.get(pk=decision.pk).status == State.WITHDRAWN
     event = LedgerEvent.objects.filter(decision_id=decision.pk).latest("id")
-    assert event.action == "decision.catalog" and event.actor == world.gov
+    assert event.action == "decision.withdraw" and event.actor == world.gov and event.reason == "情况变化"
+
+
+def test_a_decision_enters_the_catalog_only_by_its_publication(client, world, decision):
+    login(client, world.gov)
+    events = LedgerEvent.objects.count()
+    response = transition(client, decision, "catalog")
+    assert response.status_code == 409
+    body = response.json()
+    assert body["code"] == "catalog.through_publication"
+    assert body["message"].startswith("Decree 713 Art. 3: a decision enters the annual catalog only when the organ")
+    assert Decision.objects.get(pk=decision.pk).status == State.PROPOSED and LedgerEvent.objects.count() == events
+    option = {o["name"]: o for o in client.get(reverse("api:decision_transitions", args=[decision.pk])).json()}
+    assert option["catalog"]["allowed"] is False and option["catalog"]["code"] == "catalog.through_publication"
 
 
 def test_a_rule_refusal_is_409_and_changes_nothing(client, world, decision):
@@ -265,15 +285,15 @@ def test_another_organizations_decision_and_an_unknown_transition_are_404(client
 
 def test_csrf_is_enforced_for_the_browser_session(world, decision):
     browser = login(Client(enforce_csrf_checks=True), world.gov)
-    url = reverse("api:decision_transition", args=[decision.pk, "catalog"])
-    response = browser.post(url, {}, content_type="application/json")
+    url = reverse("api:decision_transition", args=[decision.pk, "withdraw"])
+    response = browser.post(url, {"reason": "x"}, content_type="application/json")
     assert response.status_code == 403 and response.json()["code"] == "permission.csrf"
     assert Decision.objects.get(pk=decision.pk).status == State.PROPOSED
-    browser.get(reverse("manage:transition", args=[decision.pk, "catalog"]))  # a page sets the CSRF cookie
+    browser.get(reverse("manage:transition", args=[decision.pk, "withdraw"]))  # a page sets the CSRF cookie
     token = browser.cookies["csrftoken"].value
-    response = browser.post(url, {}, content_type="application/json", HTTP_X_CSRFTOKEN=token)
+    response = browser.post(url, {"reason": "x"}, content_type="application/json", HTTP_X_CSRFTOKEN=token)
     assert response.status_code == 200
-    assert Decision.objects.get(pk=decision.pk).status == State.CATALOGED
+    assert Decision.objects.get(pk=decision.pk).status == State.WITHDRAWN
 
 
 def test_anonymous_is_refused_everywhere(client, decision):
@@ -347,8 +367,7 @@ def test_a_staged_evaluation_without_its_stage_is_bad_input_and_a_missed_quorum_
 
 
 def test_schema_is_openapi_3_with_the_error_body(client, world):
-    login(client, world.drafter)
-    response = client.get(reverse("api-schema"), {"format": "json"})
+    response = client.get(reverse("api-schema"), {"format": "json"})  # anonymous: open-data users read it too
     assert response.status_code == 200
     schema = response.json()
     assert schema["openapi"].startswith("3.") and schema["info"]["title"] == "Juece API"
@@ -358,9 +377,20 @@ def test_schema_is_openapi_3_with_the_error_body(client, world):
     assert set(schema["components"]["schemas"]["Error"]["properties"]) == {"code", "message", "missing", "errors"}
 
 
+def test_the_schema_is_the_same_for_anyone_and_a_junk_language_is_not_activated(client, world):
+    anonymous = client.get(reverse("api-schema"), {"format": "json", "lang": "en"}).json()
+    assert "/api/v1/open/decisions/" in anonymous["paths"] and "/api/v1/decisions/" in anonymous["paths"]
+    assert "/api/schema/" not in anonymous["paths"]
+    login(client, world.gov)
+    assert client.get(reverse("api-schema"), {"format": "json", "lang": "en"}).json() == anonymous
+    junk = "xx-junk-4711"
+    response = client.get(reverse("api-schema"), {"format": "json", "lang": junk})
+    assert response.status_code == 200 and response.json() == anonymous  # the request's language (English) instead
+    assert junk not in trans_real._translations
+
+
 def test_docs_are_served_from_local_static_files_under_the_csp(client, world):
-    login(client, world.drafter)
-    response = client.get(reverse("api-docs"))
+    response = client.get(reverse("api-docs"))  # anonymous
     assert response.status_code == 200
     page = response.content.decode()
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in page

@@ -4,8 +4,10 @@ import pytest
 from django.utils import timezone
 
 from catalog import services
+from catalog.models import CatalogEntry
 from decisions.models import Decision
 from decisions.procedure import MeetingOutcome
+from demo.walkthrough import meeting_record
 
 YEAR = timezone.localdate().year + 1
 
@@ -33,9 +35,7 @@ def approve_all(world, catalog):
     return services.record_approval(
         catalog=catalog,
         actor=world.gov,
-        meeting_name="市政府第12次常务会议",
-        held_on=timezone.localdate() - timedelta(days=1),
-        outcome=MeetingOutcome.ADOPTED,
+        **meeting_record("市政府第12次常务会议", timezone.localdate() - timedelta(days=1), MeetingOutcome.ADOPTED),
     )
 
 
@@ -60,3 +60,9 @@ def window(world):
 
 
 __all__ = ["YEAR", "approve_all", "date", "entry_fields", "published"]
+
+
+def approve_changes(world, catalog):
+    """The legal office approves every entry an adjustment added or changed (before it may be published)."""
+    for entry in catalog.entries.filter(review_status=CatalogEntry.Review.PENDING):
+        services.review_entry(entry=entry, actor=world.legal_reviewer, approve=True)

@@ -9,6 +9,7 @@ from catalog.models import Catalog, CatalogEntry
 from decisions.errors import ProcedureError
 from decisions.models import Decision
 from decisions.procedure import MeetingOutcome, State
+from demo.walkthrough import meeting_record
 from tests.factories import make_decision
 
 from .conftest import YEAR, approve_all, entry_fields, published
@@ -37,9 +38,7 @@ def test_compile_review_approve_publish(world, catalog):
         services.record_approval,
         catalog=catalog,
         actor=world.gov,
-        meeting_name="常务会议",
-        held_on=timezone.localdate(),
-        outcome=MeetingOutcome.ADOPTED,
+        **meeting_record("常务会议", timezone.localdate(), MeetingOutcome.ADOPTED),
     )
     assert "1, 2" in message
     # The returned entry is changed: it awaits the legal office again.
@@ -51,9 +50,7 @@ def test_compile_review_approve_publish(world, catalog):
     services.record_approval(
         catalog=catalog,
         actor=world.gov,
-        meeting_name="常务会议",
-        held_on=timezone.localdate(),
-        outcome=MeetingOutcome.ADOPTED,
+        **meeting_record("常务会议", timezone.localdate(), MeetingOutcome.ADOPTED),
     )
     version = services.publish_catalog(catalog=catalog, actor=world.gov)
     catalog.refresh_from_db()
@@ -153,9 +150,7 @@ def test_meeting_not_adopted_goes_back_to_compiling(world, catalog):
     services.record_approval(
         catalog=catalog,
         actor=world.gov,
-        meeting_name="常务会议",
-        held_on=timezone.localdate(),
-        outcome=MeetingOutcome.REJECTED,
+        **meeting_record("常务会议", timezone.localdate(), MeetingOutcome.REJECTED),
     )
     catalog.refresh_from_db()
     assert catalog.status == Catalog.Status.COMPILING
@@ -164,9 +159,7 @@ def test_meeting_not_adopted_goes_back_to_compiling(world, catalog):
         services.record_approval,
         catalog=catalog,
         actor=world.gov,
-        meeting_name="x",
-        held_on=timezone.localdate(),
-        outcome=MeetingOutcome.ADOPTED,
+        **meeting_record("x", timezone.localdate(), MeetingOutcome.ADOPTED),
     )
 
 
@@ -180,8 +173,22 @@ def test_adjustment_versions_diff_and_withdrawal(world, catalog):
     services.update_entry(entry=first, actor=world.gov, title="新标题", planned_completion=f"{YEAR}Q4", reason="扩大")
     services.remove_entry(entry=second, actor=world.gov, reason="情况变化")
     added = services.add_entry(catalog=catalog, actor=world.gov, reason="新增需要", **entry_fields(world, title="新增"))
+    # Each addition and change is reviewed by the legal office before the adjustment is published.
+    message = refused("catalog.changes_not_approved", services.publish_adjustment, catalog=catalog, actor=world.gov)
+    assert f"not approved: {first.number}, {added.number}" in message
+    refused("permission.role", services.review_entry, entry=added, actor=world.gov, approve=True)
+    services.review_entry(entry=first, actor=world.legal_reviewer, approve=True)
+    services.review_entry(entry=added, actor=world.legal_reviewer, approve=False, comment="承办单位不当")
+    refused("catalog.changes_not_approved", services.publish_adjustment, catalog=catalog, actor=world.gov)
+    services.update_entry(entry=added, actor=world.gov, reason="调整承办单位", summary="改由本单位承办")
+    services.review_entry(entry=added, actor=world.legal_reviewer, approve=True)
     version = services.publish_adjustment(catalog=catalog, actor=world.gov)
     assert version.number == 2 and version.reason == "年中调整"
+    # The changed entry's decision carries the change (through the decisions service, with the version it came with).
+    first.refresh_from_db()
+    assert first.decision.title == "新标题"
+    updated = LedgerEvent.objects.get(action="decision.updated", decision_id=first.decision_id)
+    assert updated.after["catalog_reference"] == f"catalog {catalog.pk} entry {first.number} version 2"
     second.refresh_from_db()
     assert second.removed and second.decision.status == State.WITHDRAWN
     added.refresh_from_db()
@@ -210,14 +217,18 @@ def test_adjustment_versions_diff_and_withdrawal(world, catalog):
 def test_an_entry_whose_decision_is_past_drafting_cannot_be_removed_by_an_adjustment(world, catalog):
     from demo.walkthrough import drive_to
 
+    # The walkthrough brings the decision into the catalog the one way there is: the catalog is published with it.
     decision = drive_to(make_decision(world, year=YEAR), State.LEGALITY_REVIEW, world.cast)
-    entry = services.add_entry(catalog=catalog, actor=world.gov, decision=decision)
-    approve_all(world, catalog)
-    services.publish_catalog(catalog=catalog, actor=world.gov)
+    entry = decision.catalog_entry
+    assert entry.catalog == catalog and catalog.versions.count() == 1
     services.start_adjustment(catalog=catalog, actor=world.gov, reason="调整")
     message = refused("entry.decision_in_procedure", services.remove_entry, entry=entry, actor=world.gov, reason="x")
     assert "adjustment procedure" in message
-    refused("catalog.nothing_adjusted", services.publish_adjustment, catalog=catalog, actor=world.gov)
+    message = refused(
+        "entry.decision_in_procedure", services.update_entry, entry=entry, actor=world.gov, title="新", reason="x"
+    )
+    assert "planned completion" in message
+    services.update_entry(entry=entry, actor=world.gov, reason="延期", planned_completion=f"{YEAR}Q4")
     refused("catalog.adjusting", services.start_adjustment, catalog=catalog, actor=world.gov, reason="again")
 
 

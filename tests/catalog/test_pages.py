@@ -51,10 +51,29 @@ def test_the_government_office_compiles_through_the_pages(client, world):
     log_in_in_english(client, world.gov)
     response = client.post(reverse("catalog:approval", args=[catalog.pk]), {"meeting_name": "常务会议"})
     assert response.status_code == 400
-    client.post(
-        reverse("catalog:approval", args=[catalog.pk]),
-        {"meeting_name": "常务会议", "held_on": timezone.localdate().isoformat(), "outcome": "adopted"},
-    )
+    meeting = {
+        "meeting_name": "常务会议",
+        "meeting_date": timezone.localdate().isoformat(),
+        "members_total": "5",
+        "head_name": "王市长",
+        "head_statement": "原则同意。",
+        "outcome": "adopted",
+        "members-TOTAL_FORMS": "2",
+        "members-INITIAL_FORMS": "0",
+        "members-0-name": "陈副市长",
+        "members-0-view": "agree",
+        "members-1-name": "王市长",  # the head is not one of the members
+        "members-1-view": "agree",
+    }
+    response = client.post(reverse("catalog:approval", args=[catalog.pk]), meeting)
+    assert response.status_code == 400 and "record 王市长 only as the head" in response.content.decode()
+    catalog.refresh_from_db()
+    assert catalog.status == Catalog.Status.IN_REVIEW and not catalog.meetings.exists()
+    meeting |= {"members-1-name": "刘副市长"}
+    response = client.post(reverse("catalog:approval", args=[catalog.pk]), meeting)
+    assert response.status_code == 302
+    page = client.get(reverse("catalog:detail", args=[catalog.pk])).content.decode()
+    assert "刘副市长" in page and "3 of 5 members present" in page
     client.post(reverse("catalog:act", args=[catalog.pk, "publish"]))
     catalog.refresh_from_db()
     entry.refresh_from_db()

@@ -7,6 +7,7 @@ from decisions.errors import ProcedureError
 from decisions.models import Decision, Step
 from decisions.procedure import StepKind
 from decisions.selectors import current_steps
+from tests.factories import enter_in_catalog
 
 
 def test_decision_edit_is_in_the_field_history_with_its_author(world, decision):
@@ -18,13 +19,13 @@ def test_decision_edit_is_in_the_field_history_with_its_author(world, decision):
 
 
 def test_status_changes_are_in_the_field_history(world, decision):
-    services.catalog_decision(decision=decision, actor=world.gov)
+    enter_in_catalog(world, decision)
     latest = decision.history.first()
     assert latest.status == "cataloged" and latest.history_user == world.gov
 
 
 def test_step_changes_are_in_the_field_history(world, decision):
-    services.catalog_decision(decision=decision, actor=world.gov)
+    enter_in_catalog(world, decision)
     services.start_drafting(decision=decision, actor=world.drafter)
     step = current_steps(decision)[StepKind.PARTY_REPORT]
     services.update_step_details(

@@ -28,7 +28,7 @@ from demo.walkthrough import (
 )
 from evaluation import services as evaluations
 from review import services as legality
-from tests.factories import make_decision
+from tests.factories import enter_in_catalog, make_decision
 from tests.refusals import refused, status_of
 from workdays.calendar import add_working_days, period_end
 
@@ -611,9 +611,16 @@ def test_cannot_start_drafting_a_proposed_decision(world, decision):
 
 
 def test_cannot_catalog_twice(world, decision):
-    services.catalog_decision(decision=decision, actor=world.gov)
+    enter_in_catalog(world, decision)
     with refused("procedure.wrong_state", decision, says="In the catalog"):
         services.catalog_decision(decision=decision, actor=world.gov)
+
+
+def test_a_decision_enters_the_catalog_only_by_the_catalogs_publication(world, decision):
+    with refused("catalog.through_publication", decision, says=("Decree 713 Art. 3", "publishes the catalog")):
+        services.catalog_decision(decision=decision, actor=world.gov)
+    enter_in_catalog(world, decision)
+    assert decision.status == State.CATALOGED and decision.catalog_entry.catalog.versions.count() == 1
 
 
 def test_archived_decision_accepts_no_move(world, decision):

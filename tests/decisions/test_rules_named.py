@@ -82,6 +82,7 @@ def test_a_meeting_without_its_quorum_is_refused(world, decision):
 
 
 def test_the_quorum_comes_from_the_organ_profile(world, decision):
+    drive_to(decision, State.CATALOGED, world.cast)  # (the catalog's meeting, under the default quorum)
     ProcedureProfile.objects.create(organ=world.city, meeting_quorum_percent=66)
     drive_to(decision, State.AWAITING_DISCUSSION, world.cast)
     with refused("rule4.quorum", decision, says="more than 66%"):

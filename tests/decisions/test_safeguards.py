@@ -14,7 +14,7 @@ from decisions.selectors import current_steps, public_decisions
 from demo.walkthrough import drive_to, pdf_file, step_details, step_forward, upload_decision_text
 from evaluation import services as evaluations
 from tests.decisions.test_rules import high_risk, ready_for_review, request_review, run_unit_step, upload_draft
-from tests.factories import make_decision
+from tests.factories import enter_in_catalog, make_decision
 from tests.refusals import refused, status_of
 
 # ---------------------------------------------------------------- confidentiality needs the legal office
@@ -333,7 +333,7 @@ def test_changing_the_year_while_proposed_renumbers_and_later_is_refused(world, 
     services.update_decision(decision=decision, actor=world.drafter, year=2027)
     decision.refresh_from_db()
     assert decision.number == "2027-001"
-    services.catalog_decision(decision=decision, actor=world.gov)
+    enter_in_catalog(world, decision)
     with refused("decision.year_fixed", decision):
         services.update_decision(decision=decision, actor=world.drafter, year=2026)
 

@@ -10,8 +10,8 @@ from decisions.models import Decision, Document
 from decisions.procedure import State, StepKind
 from decisions.selectors import current_steps
 from demo.walkthrough import drive_to, pdf_file
+from tests.factories import enter_in_catalog, make_decision
 from tests.factories import log_in_in_english as login
-from tests.factories import make_decision
 
 pytestmark = pytest.mark.usefixtures("english")
 
@@ -61,7 +61,7 @@ def test_decision_list_query_count_does_not_grow_with_rows(client, world, rows, 
 def test_my_tasks_query_count(client, world, rows, django_assert_max_num_queries):
     for number in range(rows):
         decision = make_decision(world, title=f"事项{number}")
-        services.catalog_decision(decision=decision, actor=world.gov)
+        enter_in_catalog(world, decision)
         services.start_drafting(decision=decision, actor=world.drafter)
     login(client, world.drafter)
     with django_assert_max_num_queries(14):
@@ -89,12 +89,14 @@ def test_detail_shows_what_can_be_done_and_why_not(client, world, decision):
     assert "decision.start_drafting" not in content  # their stored codes only for ledger readers who ask
 
 
-def test_gov_office_catalogs_through_the_page(client, world, decision):
+def test_the_catalog_transition_page_says_the_catalog_is_the_way_in(client, world, decision):
     login(client, world.gov)
+    events = LedgerEvent.objects.count()
     response = client.post(reverse("manage:transition", args=[decision.pk, "catalog"]))
-    assert response.status_code == 302
+    assert response.status_code == 400  # the page shows the refusal beside the disabled action
+    assert "a decision enters the annual catalog only when the organ publishes the catalog" in response.content.decode()
     decision.refresh_from_db()
-    assert decision.status == State.CATALOGED
+    assert decision.status == State.PROPOSED and LedgerEvent.objects.count() == events
 
 
 def test_refused_transition_changes_nothing_and_says_why(client, world, decision):

@@ -18,14 +18,14 @@ from tests.factories import make_decision
 pytestmark = pytest.mark.usefixtures("english")
 
 
-def test_search_terms_are_cjk_bigrams_and_lower_cased_ascii_words():
+def test_search_terms_are_cjk_bigrams_unigrams_and_lower_cased_ascii_words():
     assert search_terms("关于举行听证会", "2026-007", "PM2.5 Control") == (
-        "关于 于举 举行 行听 听证 证会 2026 007 pm2 5 control"
+        "关于 于举 举行 行听 听证 证会 关 于 举 行 听 证 会 2026 007 pm2 5 control"
     )
-    assert search_terms("听证", "", "") == "听证"
+    assert search_terms("听证", "", "") == "听证 听 证"
     assert query_terms("召开听证会 PM2") == (["召开", "开听", "听证", "证会"], ["pm2"])
     assert tsquery("听证 Noise") == "听证 & noise:*"
-    assert tsquery("号") == ""  # one character: the substring search alone
+    assert tsquery("号") == "号"  # one character: its own term, index-backed too
 
 
 def keyword(world, user, value):

@@ -74,12 +74,15 @@ def _check_notices(output):
 
 def _check_catalogs():
     """Two years of catalogs for the city and the district: 2026 published and adjusted (two versions), 2027 being
-    compiled or reviewed; suggestions answered (taken, not taken); the decisions of published entries cataloged."""
+    compiled or reviewed, and the city's 2025 catalog of the decisions of that year; suggestions answered (taken,
+    not taken); the decisions of published entries cataloged (or moved on), each approval a meeting record; every
+    decision past "proposed" entered the catalog by its publication."""
     from catalog.models import Catalog, CatalogEntry, Suggestion
     from catalog.selectors import version_diff, versions
 
     statuses = {(catalog.organ.code, catalog.year): catalog.status for catalog in Catalog.objects.all()}
     assert statuses == {
+        ("sz-gov", 2025): "published",
         ("sz-gov", 2026): "published",
         ("sz-gov", 2027): "compiling",
         ("sz-district", 2026): "published",
@@ -97,6 +100,14 @@ def _check_catalogs():
         assert entry.decision.status == State.CATALOGED
     city = Catalog.objects.get(organ__code="sz-gov", year=2026)
     assert [version.number for version in versions(city)] == [1, 2]
+    for catalog in Catalog.objects.filter(status="published"):
+        approval = catalog.approval_meeting
+        assert approval is not None and approval.step_id is None and approval.speakers.count() >= 3
+    moved_on = Decision.objects.filter(organ__code="sz-gov").exclude(status=State.PROPOSED)
+    assert moved_on.exists()
+    for decision in moved_on:
+        assert CatalogEntry.objects.filter(decision=decision).exists(), decision
+        assert LedgerEvent.objects.filter(decision_id=decision.pk, action="decision.catalog").count() == 1
     assert set(Suggestion.objects.values_list("answer", flat=True)) == {"", "taken", "not_taken"}
 
 

@@ -1,11 +1,8 @@
-"""In Debian chromium, the annual catalog's path (issue 18) through its pages only: the government office compiles the
-catalog of its organ and sends it to review, the legal office returns one entry and approves both, the government
-office records the executive meeting's approval and publishes version 1; a citizen then finds the 养老 entry on the
-portal and follows it by e-mail.
-
-A decision entering the catalog is "in the catalog", not yet published: it has no public page of its own
-(`decisions.selectors.public_decisions`), so the citizen follows it through the organ's catalog
-("Follow this catalog by e-mail"), which tells of the catalog's decisions as they move."""
+"""In Debian chromium, the annual catalog's path through its pages only: the government office compiles the catalog
+of its organ and sends it to review, the legal office returns one entry and approves both, the government office
+records the executive meeting (each member's view, the head last) and publishes version 1; a citizen then finds the
+养老 entry on the portal by the two-character keyword, opens its page (the decision's progress: in the catalog) and
+follows it by e-mail."""
 
 import re
 
@@ -135,8 +132,14 @@ def test_a_catalog_goes_from_compiling_to_a_citizen_following_it(live_server, pa
     page.goto(base + reverse("catalog:detail", args=[catalog.pk]))
     approval = f"form[action$='{reverse('catalog:approval', args=[catalog.pk])}']"
     page.fill(f"{approval} #id_meeting_name", "市政府第12次常务会议")
-    page.fill(f"{approval} #id_held_on", timezone.localdate().isoformat())
+    page.fill(f"{approval} #id_meeting_date", timezone.localdate().isoformat())
+    page.fill(f"{approval} #id_members_total", "5")
+    page.fill(f"{approval} #id_head_name", "王市长")
+    page.fill(f"{approval} #id_head_statement", "原则同意，按程序公布。")
     page.select_option(f"{approval} #id_outcome", "adopted")
+    for number, (member, view) in enumerate([("陈副市长", "agree"), ("刘副市长", "agree")]):
+        page.fill(f"{approval} #id_members-{number}-name", member)
+        page.select_option(f"{approval} #id_members-{number}-view", view)
     page.click(f"{approval} button.primary")
     page.wait_for_url(re.compile(rf"/manage/catalogs/{catalog.pk}/$"))
     assert zh("The meeting's approval is recorded.") in message_shown(page)
@@ -154,7 +157,8 @@ def test_a_catalog_goes_from_compiling_to_a_citizen_following_it(live_server, pa
     assert elderly is not None and elderly.status == State.CATALOGED
     log_out(page)
 
-    # 4. A citizen (no login) finds the catalog on the portal, filters it for 养老, and follows it by e-mail.
+    # 4. A citizen (no login) finds the catalog on the portal, filters it for 养老, opens the entry's page (its
+    # progress) and follows it by e-mail.
     page.goto(base + reverse("portal:catalogs"))
     page.click(f"a[href$='{reverse('portal:catalog', args=[world.city.pk, year])}']")
     page.wait_for_url(re.compile(rf"/catalogs/{world.city.pk}/{year}/$"))
@@ -171,18 +175,19 @@ def test_a_catalog_goes_from_compiling_to_a_citizen_following_it(live_server, pa
     assert ELDERLY in found and BUSES not in found
     assert zh(State.CATALOGED.label) in found  # its decision: in the catalog
 
-    page.click(f"a[href$='{reverse('portal:follow')}?organ={world.city.pk}']")
-    page.wait_for_url(re.compile(rf"/follow/\?organ={world.city.pk}$"))
-    assert page.locator("#id_organ").input_value() == str(world.city.pk)
-    page.fill("#id_email", CITIZEN)
-    page.click(f"form[action$='{reverse('portal:follow')}'] button.primary")
-    page.wait_for_url(re.compile(r"/follow/$"))
+    entries.first.get_by_role("link", name=ELDERLY).click()
+    page.wait_for_url(re.compile(rf"/decisions/{elderly.pk}/$"))
+    assert zh(State.CATALOGED.label) in page.locator("article").inner_text()
+    follow_form = f"form[action$='{reverse('portal:follow_decision', args=[elderly.pk])}']"
+    page.fill(f"{follow_form} #id_email", CITIZEN)
+    page.click(f"{follow_form} button.primary")
+    page.wait_for_url(re.compile(rf"/decisions/{elderly.pk}/#follow$"))
     assert zh(
         "Thank you. If the address can receive mail, a message to confirm is on its way: check your mail (and "
         "its spam folder). Nothing else is sent until you confirm."
     ) in message_shown(page)
 
-    follow = Follow.objects.get(email=CITIZEN, organ=world.city)
+    follow = Follow.objects.get(email=CITIZEN, decision=elderly)
     assert follow.confirmed_at is None and follow.unsubscribed_at is None
     mail = OutgoingMail.objects.get(key=f"follow-confirm:{follow.pk}:1")
     assert mail.to == CITIZEN and mail.sent_at is None

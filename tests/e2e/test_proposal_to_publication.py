@@ -1,5 +1,6 @@
 """In Debian chromium: one decision from proposal to publication, every move of the decision made on its own page
-(the unit's steps are done through the walkthrough: their pages are walked in test_step_approval_flow)."""
+(the unit's steps are done through the walkthrough: their pages are walked in test_step_approval_flow; so is the
+entry into the catalog, whose pages are walked in test_catalog_path)."""
 
 import re
 
@@ -11,7 +12,7 @@ from decisions.models import Decision
 from decisions.procedure import UNIT_RUN_STEPS, State
 from demo.walkthrough import complete_required_steps, pdf_file
 from tests.e2e.test_step_approval_flow import log_in, log_out
-from tests.factories import make_world
+from tests.factories import enter_in_catalog, make_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -57,9 +58,7 @@ def test_a_decision_goes_from_proposal_to_publication_in_the_browser(live_server
     decision = Decision.objects.get(title="关于优化城市公交线网的决定")
     log_out(page)
 
-    log_in(page, base, "gov")
-    assert do(page, base, decision, "catalog") == State.CATALOGED
-    log_out(page)
+    assert enter_in_catalog(world, decision).status == State.CATALOGED  # the organ's catalog published with it
 
     log_in(page, base, "drafter")
     assert do(page, base, decision, "start_drafting") == State.DRAFTING

@@ -5,11 +5,10 @@ import re
 import pytest
 from django.urls import reverse
 
-from decisions import services
 from decisions.models import Decision
 from decisions.procedure import StepKind
 from decisions.selectors import current_steps
-from tests.factories import PASSWORD, make_world
+from tests.factories import PASSWORD, enter_in_catalog, make_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -41,7 +40,7 @@ def test_drafter_submits_and_head_approves(live_server, page):
     assert page.locator("#decision-status").inner_text().strip() != ""
 
     # The government office enters it in the catalog; the drafter then starts the procedure in the browser.
-    services.catalog_decision(decision=decision, actor=world.gov)
+    enter_in_catalog(world, decision)
     page.goto(base + reverse("manage:transition", args=[decision.pk, "start_drafting"]))
     page.click("form button.primary")
     page.wait_for_url(re.compile(rf"/manage/decisions/{decision.pk}/$"))

@@ -4,14 +4,14 @@ from datetime import date
 
 from decisions import services
 from decisions.models import Step
-from tests.factories import make_decision
+from tests.factories import enter_in_catalog, make_decision
 
 TUESDAY = date(2026, 12, 1)  # a working day; 2026's calendar is known (no provisional dates)
 
 
 def drafting_decision(world, **fields):
     decision = make_decision(world, **fields)
-    services.catalog_decision(decision=decision, actor=world.gov)
+    enter_in_catalog(world, decision)
     services.start_drafting(decision=decision, actor=world.drafter)
     return decision
 

@@ -88,7 +88,7 @@ def test_bad_input_is_refused_in_the_common_body_and_changes_nothing(api, decisi
 
 
 def test_an_unpublished_or_confidential_decision_or_a_department_is_404(api, world):
-    drafting = drive_to(make_decision(world, title="起草中"), State.DRAFTING, world.cast)
+    drafting = make_decision(world, title="提议中")  # proposed: in no published catalog yet
     secret = make_decision(world, title="保密决定", is_confidential=True, confidential_reason="涉及国家秘密。")
     secret = drive_to(secret, State.IN_EXECUTION, world.cast)
     before = unchanged()

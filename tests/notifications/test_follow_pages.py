@@ -134,7 +134,7 @@ def test_bad_input_is_a_clear_error_and_changes_nothing(citizen, decision, data,
 
 
 def test_an_unpublished_or_confidential_decision_cannot_be_followed(citizen, world):
-    drafting = drive_to(make_decision(world, title="起草中"), State.DRAFTING, world.cast)
+    drafting = make_decision(world, title="提议中")  # proposed: in no published catalog yet
     secret = make_decision(world, title="保密决定", is_confidential=True, confidential_reason="涉及国家秘密。")
     secret = drive_to(secret, State.IN_EXECUTION, world.cast)
     before = unchanged()
@@ -208,3 +208,21 @@ def test_following_again_after_unsubscribing_works_from_the_page(citizen, decisi
     citizen.post(confirm, {"csrfmiddlewaretoken": citizen.cookies["csrftoken"].value})
     follow.refresh_from_db()
     assert follow.active
+
+
+def test_a_decision_the_published_catalog_lists_has_a_page_and_can_be_followed(citizen, world):
+    """Once the catalog is published its decisions show their progress and can be followed; a proposal the catalog
+    does not list yet, or a decision claimed confidential, has no public page and cannot be followed."""
+    listed = drive_to(make_decision(world, title="关于建设养老驿站的决定"), State.DRAFTING, world.cast)
+    proposed = make_decision(world, title="尚未列入目录的事项")
+    page = citizen.get(reverse("portal:decision", args=[listed.pk]))
+    assert page.status_code == 200 and "Drafting" in page.content.decode()
+    assert reverse("portal:catalog", args=[listed.organ_id, listed.year]) in page.content.decode()
+    response = follow_decision(citizen, listed, email="listed@example.cn")
+    assert response.status_code == 302
+    assert Follow.objects.get(email="listed@example.cn").decision == listed
+
+    before = unchanged()
+    assert citizen.get(reverse("portal:decision", args=[proposed.pk])).status_code == 404
+    assert follow_decision(citizen, proposed).status_code == 404
+    assert unchanged() == before

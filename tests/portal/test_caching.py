@@ -5,6 +5,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from decisions import services
 from decisions.procedure import State
 from demo.walkthrough import drive_to, step_forward
 from tests.factories import make_decision
@@ -61,11 +62,24 @@ def test_a_publication_makes_the_cached_pages_stale(client, world, django_captur
     assert "新公布的养老决定" in client.get(reverse("portal:feed_rss")).content.decode()
 
 
-def test_work_on_an_unpublished_decision_keeps_the_cache(client, world, django_capture_on_commit_callbacks):
+def test_work_on_a_proposal_no_catalog_lists_keeps_the_cache(client, world, django_capture_on_commit_callbacks):
+    proposal = make_decision(world, title="提议中")
     client.get(reverse("portal:home"))
     with django_capture_on_commit_callbacks(execute=True):
-        drive_to(make_decision(world, title="起草中"), State.DRAFTING, world.cast)
+        services.update_decision(decision=proposal, actor=world.drafter, summary="补充说明。")
     assert client.get(reverse("portal:home"))["X-Portal-Cache"] == "hit"
+
+
+def test_work_on_a_listed_decision_refreshes_its_catalog_page(client, world, django_capture_on_commit_callbacks):
+    decision = drive_to(make_decision(world, title="养老驿站建设方案"), State.CATALOGED, world.cast)
+    url = reverse("portal:catalog", args=[decision.organ_id, decision.year])
+    client.get(url)
+    assert client.get(url)["X-Portal-Cache"] == "hit"
+    with django_capture_on_commit_callbacks(execute=True):
+        drive_to(decision, State.DRAFTING, world.cast)  # the catalog page shows its status
+    response = client.get(url)
+    assert response["X-Portal-Cache"] == "miss"
+    assert [entry["status"] for entry in response.context["entries"]] == [State.DRAFTING]
 
 
 def test_logged_in_people_get_private_pages_never_cached(client, world):
@@ -95,3 +109,43 @@ def test_with_the_cache_down_pages_still_serve(settings, world):
     assert "缓存不可用时的决定" in visitor.get(reverse("portal:home")).content.decode()
     assert visitor.get(reverse("portal:decision", args=[decision.pk])).status_code == 200
     assert visitor.get(reverse("portal:open_data_json", args=[2026])).status_code == 200
+
+
+def test_query_parameters_in_another_order_are_the_same_page(db):
+    visitor = Client(HTTP_ACCEPT_LANGUAGE="en")
+    url = reverse("portal:search")
+    assert visitor.get(url + "?q=养老&year=2026")["X-Portal-Cache"] == "miss"
+    assert visitor.get(url + "?year=2026&q=%E5%85%BB%E8%80%81")["X-Portal-Cache"] == "hit"
+
+
+@pytest.mark.parametrize("name", CACHED)
+def test_junk_query_parameters_are_served_but_never_stored(db, name):
+    visitor = Client()
+    for n in range(3):
+        response = visitor.get(reverse(name), {"utm_source": f"crawler{n}"})
+        assert response.status_code == 200 and response["X-Portal-Cache"] == "skip"
+        assert "public" in response["Cache-Control"]
+    assert visitor.get(reverse(name), {"utm_source": "crawler0"})["X-Portal-Cache"] == "skip"  # still not stored
+    assert visitor.get(reverse(name))["X-Portal-Cache"] == "miss"  # the page itself is
+
+
+def test_junk_beside_a_known_parameter_is_not_stored_and_a_normal_query_is(db):
+    visitor = Client()
+    url = reverse("portal:search")
+    assert visitor.get(url, {"q": "养老", "x": "1"})["X-Portal-Cache"] == "skip"
+    assert visitor.get(url, {"q": "养老", "x": "1"})["X-Portal-Cache"] == "skip"
+    assert visitor.get(url, {"q": "养老"})["X-Portal-Cache"] == "miss"
+    assert visitor.get(url, {"q": "养老"})["X-Portal-Cache"] == "hit"
+    assert visitor.get(url, {"q": "养老", "page": "2"})["X-Portal-Cache"] == "miss"  # pagination is known
+
+
+def test_at_most_so_many_queries_are_stored_per_path_and_the_rest_still_served(db, monkeypatch):
+    monkeypatch.setattr("portal.cache.MAX_QUERY_VARIANTS", 3)
+    visitor = Client()
+    url = reverse("portal:search")
+    assert [visitor.get(url, {"q": f"词{n}"})["X-Portal-Cache"] for n in range(5)] == ["miss"] * 3 + ["skip"] * 2
+    assert visitor.get(url, {"q": "词0"})["X-Portal-Cache"] == "hit"  # stored ones stay
+    beyond = visitor.get(url, {"q": "词4"})
+    assert beyond.status_code == 200 and beyond["X-Portal-Cache"] == "skip" and 'value="词4"' in beyond.content.decode()
+    assert visitor.get(url)["X-Portal-Cache"] == "miss"  # the page without a query is always stored
+    assert visitor.get(reverse("portal:sitemap"), {"p": "1"})["X-Portal-Cache"] == "miss"  # another path's budget

@@ -18,7 +18,7 @@ from catalog.models import Catalog, CatalogEntry, Suggestion
 from catalog.search import matching_numbers
 from decisions.procedure import State
 from decisions.search import index_filter
-from tests.catalog.conftest import approve_all, entry_fields
+from tests.catalog.conftest import approve_all, approve_changes, entry_fields
 
 YEAR = timezone.localdate().year
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -82,7 +82,9 @@ def test_the_keyword_finds_two_character_words_in_titles_and_summaries(client, c
     assert titles("养老") == (200, ["关于发展社区养老服务的决定"])
     assert titles("水价听证") == (200, ["关于举行水价听证的决定"])
     assert titles("线网") == (200, ["关于发展社区养老服务的决定", "关于举行水价听证的决定"])  # the summary
-    assert titles("养") == (200, ["关于发展社区养老服务的决定"])  # one character: the substring alone
+    assert titles("养") == (200, ["关于发展社区养老服务的决定"])  # one character: its unigram
+    assert titles("定") == (200, ["关于发展社区养老服务的决定", "关于举行水价听证的决定"])  # the last of a run
+    assert titles("税") == (200, [])
     assert titles("教育") == (200, [])
     assert titles("养老金") == (200, [])
     assert titles("保密事项") == (200, [])  # a confidential entry is never found
@@ -107,6 +109,7 @@ def test_the_keyword_searches_the_published_text_during_an_adjustment(
     assert titles("养老") == ["关于发展社区养老服务的决定"]  # the published version still stands
     assert titles("食堂") == []  # the unpublished text finds nothing
     with django_capture_on_commit_callbacks(execute=True):  # the cached pages are stale
+        approve_changes(world, catalog)
         services.publish_adjustment(catalog=catalog, actor=world.gov)
     assert titles("食堂") == ["关于建设社区食堂的决定"]
     assert titles("养老") == []
@@ -117,8 +120,9 @@ def test_the_keyword_searches_the_published_text_during_an_adjustment(
 def test_the_services_keep_the_search_terms(catalog, world):
     entry = catalog.entries.get(title="关于发展社区养老服务的决定")
     assert {"养老", "线网"} <= set(entry.search_text.split())
-    numbers = matching_numbers(catalog, "养老")
-    assert numbers is None if connection.vendor != "postgresql" else numbers == {entry.number}
+    for keyword in ("养老", "养"):
+        numbers = matching_numbers(catalog, keyword)
+        assert numbers is None if connection.vendor != "postgresql" else numbers == {entry.number}
 
 
 def test_an_unpublished_catalog_or_another_year_is_404(client, world, catalog):
@@ -152,10 +156,12 @@ def test_the_keyword_adds_one_query_whatever_the_entries(client, world, extra, d
 
 
 @pytest.mark.postgres_only
-def test_the_catalog_keyword_uses_the_bigram_gin_index(catalog):
+@pytest.mark.parametrize("keyword", ["养老", "养"])
+def test_the_catalog_keyword_uses_the_gin_index(catalog, keyword):
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
-        sql, params = index_filter(CatalogEntry.objects.all(), "养老").query.sql_with_params()
+        # Unordered, as matching_numbers asks (ordered by number, the planner may walk the unique index instead).
+        sql, params = index_filter(CatalogEntry.objects.all(), keyword).order_by().query.sql_with_params()
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "catalog_entry_search_gin" in plan, plan
@@ -166,6 +172,7 @@ def test_versions_and_a_readable_diff(client, world, catalog):
     services.add_entry(
         catalog=catalog, actor=world.gov, reason="新增事项", **entry_fields(world, title="关于新增公园的决定")
     )
+    approve_changes(world, catalog)
     services.publish_adjustment(catalog=catalog, actor=world.gov)
     response = client.get(url("portal:catalog_versions", catalog))
     body = response.content.decode()
@@ -334,3 +341,18 @@ def test_the_migration_fills_the_search_terms_with_the_published_text_too(catalo
     migration.fill_search_text(apps, None)
     assert {"养老", "食堂", "线网"} <= set(CatalogEntry.objects.get(pk=entry.pk).search_text.split())
     assert "听证" in CatalogEntry.objects.get(title="关于举行水价听证的决定").search_text
+
+
+def test_the_unigram_migration_refills_the_search_terms_with_the_published_text_too(catalog):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("catalog.migrations.0004_search_unigrams")
+    entry = catalog.entries.get(title="关于发展社区养老服务的决定")
+    CatalogEntry.objects.update(search_text="养老")  # the terms before the unigrams
+    CatalogEntry.objects.filter(pk=entry.pk).update(title="关于建设社区食堂的决定")  # changed, not yet published
+    migration.refill_search_text(apps, None)
+    terms = CatalogEntry.objects.get(pk=entry.pk).search_text.split()
+    assert {"养老", "养", "食堂", "食", "线网"} <= set(terms) and len(terms) == len(set(terms))
+    assert {"听证", "听"} <= set(CatalogEntry.objects.get(title="关于举行水价听证的决定").search_text.split())

@@ -68,6 +68,19 @@ def full_decision(world):
     return decision
 
 
+@pytest.fixture
+def listed_decision(world, full_decision):
+    """A decision the published catalog lists, still in the procedure (its page shows its progress), its drafting
+    full of internal data; the catalog approved at a meeting whose speakers are internal too."""
+    walk = Walkthrough(world.cast, WORDING)
+    decision = make_decision(world, title="关于建设养老驿站的决定", summary="公开的事项说明。", is_technical=True)
+    walk.drive_to(decision, State.DRAFTING)
+    walk.upload(decision, Document.Kind.DRAFT, "内部草稿巳十六", "draft.pdf")
+    walk.drive_to(decision, State.LEGALITY_REVIEW)
+    decision.refresh_from_db()
+    return decision
+
+
 def internal_strings(world) -> list[str]:
     staff = [world.drafter, world.head, world.legal_reviewer, world.gov, world.evaluator]
     return [
@@ -108,6 +121,41 @@ def public_urls(decision) -> list[str]:
         reverse("api:open_decisions"),
         reverse("api:open_decision", args=[decision.pk]),
     ]
+
+
+def catalog_urls(decision) -> list[str]:
+    organ, year = decision.organ_id, decision.year
+    return [
+        reverse("portal:decision", args=[decision.pk]),
+        reverse("portal:catalogs"),
+        reverse("portal:catalog", args=[organ, year]),
+        reverse("portal:catalog", args=[organ, year]) + "?q=养老",
+        reverse("portal:catalog_versions", args=[organ, year]),
+        reverse("portal:catalog_csv", args=[organ, year]),
+        reverse("portal:feed_entries_rss"),
+        reverse("portal:feed_entries_atom"),
+        reverse("api:open_catalogs"),
+    ]
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_no_internal_string_on_a_listed_decisions_pages(listed_decision, world, language):
+    assert listed_decision.status == State.LEGALITY_REVIEW
+    strings = internal_strings(world)
+    visitor = Client(HTTP_ACCEPT_LANGUAGE=language)
+    for url in catalog_urls(listed_decision):
+        response = visitor.get(url)
+        assert response.status_code == 200, url
+        body = response.content.decode("utf-8-sig")
+        if url.startswith("/api/"):
+            import json
+
+            body = json.dumps(response.json(), ensure_ascii=False)
+        leaked = [text for text in strings if text in body]
+        assert not leaked, f"{url} shows internal data: {leaked}"
+    page = visitor.get(reverse("portal:decision", args=[listed_decision.pk])).content.decode()
+    assert listed_decision.title in page and "公开的事项说明" in page
+    assert reverse("portal:catalog", args=[listed_decision.organ_id, listed_decision.year]) in page
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
