@@ -31,8 +31,8 @@ run: install  ## set up, load the demo data and run web + Celery worker + beat o
 serve: install  ## production processes without Docker: gunicorn + Celery worker + one beat, DEBUG off, on PostgreSQL and Redis
 	@bash scripts/serve.sh
 
-test: install-test  ## the whole test suite (DATABASE_URL / REDIS_URL select PostgreSQL and Redis)
-	$(PY) -m pytest
+test: install-test  ## the whole test suite (DATABASE_URL / REDIS_URL select PostgreSQL and Redis), a process per core
+	$(PY) -m pytest -n auto --maxprocesses=4 --dist loadfile
 
 bench: install-test  ## benchmarks on PostgreSQL (see docs/benchmarks.md)
 	$(PY) -m bench

@@ -37,11 +37,20 @@ def redis_db_url(url: str, db: int) -> str:
     return urlunsplit(parts._replace(path=f"/{db}", query=urlencode(query)))
 
 
+def worker_databases() -> tuple[int, int]:
+    """The Redis databases of this test process (cache, Celery): 14 and 15, and two lower for each further process
+    of a parallel run (pytest-xdist's worker gw1: 12 and 13), so that processes never clear each other's."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    index = int(worker[2:]) if worker[2:].isdigit() else 0
+    return 14 - 2 * index, 15 - 2 * index
+
+
 # Tests use Redis only on the server REDIS_URL names, and only their own databases there: the cache in 14 (cleared
-# between tests), Celery in 15 (tests/conftest.py). With REDIS_URL unset no test touches any Redis.
+# between tests), Celery in 15 (tests/conftest.py), per test process (`worker_databases`). With REDIS_URL unset no
+# test touches any Redis.
 if REDIS_URL:  # noqa: F405
-    CACHES["default"]["LOCATION"] = redis_db_url(REDIS_URL, 14)  # noqa: F405
-    CELERY_BROKER_URL = CELERY_RESULT_BACKEND = redis_db_url(REDIS_URL, 15)  # noqa: F405
+    CACHES["default"]["LOCATION"] = redis_db_url(REDIS_URL, worker_databases()[0])  # noqa: F405
+    CELERY_BROKER_URL = CELERY_RESULT_BACKEND = redis_db_url(REDIS_URL, worker_databases()[1])  # noqa: F405
 
 # Tests log staff in directly (force_login); the second factor is tested on its own (tests/accounts/test_otp.py).
 OTP_REQUIRED = False

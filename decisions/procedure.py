@@ -511,6 +511,18 @@ EVENT_LABELS = {
     "catalog.approval_recorded": _("Catalog approval at the meeting recorded"),
     "catalog.published": _("Catalog published"),
     "catalog.adjustment_started": _("Catalog adjustment started"),
+    # The participation app's acts (participation/services.py).
+    "consultation.set_up": _("Consultation set up"),
+    "consultation.opened": _("Consultation opened"),
+    "consultation.closed": _("Consultation closed"),
+    "consultation.withdrawn": _("Consultation withdrawn"),
+    "comment.received": _("Opinion on a draft received"),
+    "comment.hidden": _("Opinion hidden"),
+    "comment.answered": _("Opinion answered"),
+    "theme.created": _("Theme of opinions created"),
+    "theme.assigned": _("Opinions put under a theme"),
+    "theme.unassigned": _("Opinions taken out of their theme"),
+    "theme.answered": _("Theme of opinions answered"),
 }
 
 

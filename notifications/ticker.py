@@ -3,6 +3,8 @@ error is logged and reported), so a broken mail server never stops the deadline 
 
 import logging
 
+from participation.services import open_and_close_consultations
+
 from .calendar_check import check_calendar_coverage
 from .follow import purge_stale_follows
 from .mailing import mail_notices, send_digests
@@ -12,9 +14,16 @@ from .scan import scan_deadlines
 log = logging.getLogger(__name__)
 
 
+def _open_and_close_consultations() -> int:
+    """Public consultations open on their first day and close after their last, by the clock (Decree 713 Art. 15)."""
+    done = open_and_close_consultations()
+    return len(done["opened"]) + len(done["closed"])
+
+
 def run_tick() -> dict:
     report: dict = {}
     parts = (
+        ("consultations", _open_and_close_consultations),  # first: opening one sets its step's due date
         ("scan", lambda: scan_deadlines().created),
         ("calendar", check_calendar_coverage),
         ("mail", lambda: mail_notices().queued),

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from decisions.deadlines import target_due
 from decisions.errors import ProcedureError
@@ -15,6 +16,10 @@ from workdays.calendar import on_date, period_end, working_day_on_or_before
 
 from .forms import ConsultationForm, HearingForm
 from .models import Consultation, Hearing
+from .selectors import unanswered_comments
+
+# The fields the consultation's set-up fixes (participation.services): the step's form may not change them after.
+SET_UP_FIELDS = ("comment_start", "comment_end", "short_period_reason", "channels")
 
 
 def consultation_record_refusal(consultation: Consultation) -> ProcedureError | None:
@@ -23,6 +28,20 @@ def consultation_record_refusal(consultation: Consultation) -> ProcedureError | 
         return ProcedureError(
             "step.period_order", _("The comment period must end after it starts."), fields=("comment_end",)
         )
+    if consultation.pk and consultation.status != Consultation.Status.DRAFT:
+        stored = Consultation.objects.filter(pk=consultation.pk).values(*SET_UP_FIELDS).first() or {}
+        changed = tuple(
+            name for name in SET_UP_FIELDS if name in stored and stored[name] != getattr(consultation, name)
+        )
+        if changed:
+            return ProcedureError(
+                "consultation.set_up_fixed",
+                _(
+                    "The consultation was set up: its period and channels are changed by setting it up again, or by "
+                    "withdrawing it."
+                ),
+                fields=changed,
+            )
     return None
 
 
@@ -30,6 +49,11 @@ def consultation_submission_refusal(decision, step, consultation: Consultation) 
     """Rule 3: at least the profile's days (30 under Decree 713), start day not counted, ending on a working day;
     submitted once the period has closed (Art. 18: the opinions are studied and answered afterwards)."""
     start, end = consultation.comment_start, consultation.comment_end
+    if consultation.status == Consultation.Status.WITHDRAWN:
+        return ProcedureError(
+            "participation.withdrawn",
+            _("The consultation was withdrawn; redo the step to hold a new one before submitting it."),
+        )
     if end >= timezone.localdate():
         return ProcedureError(
             "rule3.still_open",
@@ -39,7 +63,8 @@ def consultation_submission_refusal(decision, step, consultation: Consultation) 
     # The minimum in force when the consultation opened (kept with it), else the organ's current one.
     minimum_days = consultation.minimum_comment_days or profile_for(decision.organ).min_comment_days
     earliest_end = period_end(start, minimum_days)
-    if end < earliest_end.value and not consultation.short_period_reason.strip():
+    has_reason = (consultation.urgency_reason or consultation.short_period_reason).strip()
+    if end < earliest_end.value and not has_reason:
         return ProcedureError(
             "rule3.period_too_short",
             _(
@@ -47,6 +72,19 @@ def consultation_submission_refusal(decision, step, consultation: Consultation) 
                 "%(end)s. A shorter period needs a published reason."
             )
             % {"days": minimum_days, "start": start.isoformat(), "end": earliest_end.value.isoformat()},
+        )
+    # Art. 18: every opinion received is studied and answered (alone or by its theme); a hidden one is not answered.
+    unanswered = unanswered_comments(consultation).count()
+    if unanswered:
+        return ProcedureError(
+            "participation.unanswered",
+            ngettext(
+                "%(count)s opinion received has no answer yet; answer it (or its theme) before submitting the step.",
+                "%(count)s opinions received have no answer yet; answer them (or their themes) before submitting the "
+                "step.",
+                unanswered,
+            )
+            % {"count": unanswered},
         )
     return None
 

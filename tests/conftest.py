@@ -7,7 +7,7 @@ from django.test import TransactionTestCase
 from django.utils import translation
 
 from accountability import triggers
-from config.test_settings import redis_db_url
+from config.test_settings import redis_db_url, worker_databases
 
 from .celery_support import celery_app  # noqa: F401 - the fixture, for every test module
 from .factories import make_decision, make_world
@@ -97,7 +97,7 @@ def redis_test_url() -> str | None:
     Tests never guess a Redis (no 127.0.0.1 default): with REDIS_URL unset none of them touches one.
     """
     base = os.environ.get("REDIS_URL", "")
-    return redis_db_url(base, 15) if base else None
+    return redis_db_url(base, worker_databases()[1]) if base else None
 
 
 def require_redis(url: str) -> str:

@@ -1,4 +1,5 @@
-"""Tests use only the Redis REDIS_URL names (databases 14 and 15 there), none without it, and fail if it is down."""
+"""Tests use only the Redis REDIS_URL names (databases 14 and 15 there; two lower for each further process of a
+parallel run), none without it, and fail if it is down."""
 
 import os
 from urllib.parse import urlsplit
@@ -17,7 +18,19 @@ def test_without_redis_url_tests_name_no_redis(monkeypatch):
 
 def test_with_redis_url_tests_use_db_15_on_its_server(monkeypatch):
     monkeypatch.setenv("REDIS_URL", "redis://:secret@cache.example.gov.cn:6380/3")
+    monkeypatch.setenv("PYTEST_XDIST_WORKER", "gw0")
     assert redis_test_url() == "redis://:secret@cache.example.gov.cn:6380/15"
+
+
+def test_each_process_of_a_parallel_run_has_databases_of_its_own(monkeypatch):
+    from config.test_settings import worker_databases
+
+    monkeypatch.setenv("PYTEST_XDIST_WORKER", "gw1")
+    assert worker_databases() == (12, 13)
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
+    assert redis_test_url() == "redis://127.0.0.1:6379/13"
+    monkeypatch.delenv("PYTEST_XDIST_WORKER")
+    assert worker_databases() == (14, 15)
 
 
 @pytest.mark.parametrize(
@@ -49,7 +62,10 @@ def test_this_run_configures_redis_only_where_redis_url_says():
         assert settings.CELERY_BROKER_URL == "filesystem://"
         assert not settings.CELERY_RESULT_BACKEND.startswith("redis")
         return
+    from config.test_settings import worker_databases
+
     server = urlsplit(redis_url).netloc
-    assert (urlsplit(cache["LOCATION"]).netloc, urlsplit(cache["LOCATION"]).path) == (server, "/14")
+    cache_db, celery_db = worker_databases()  # 14 and 15 in the first (or only) test process
+    assert (urlsplit(cache["LOCATION"]).netloc, urlsplit(cache["LOCATION"]).path) == (server, f"/{cache_db}")
     for url in (settings.CELERY_BROKER_URL, settings.CELERY_RESULT_BACKEND):
-        assert (urlsplit(url).netloc, urlsplit(url).path) == (server, "/15")
+        assert (urlsplit(url).netloc, urlsplit(url).path) == (server, f"/{celery_db}")

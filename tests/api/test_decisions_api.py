@@ -18,6 +18,7 @@ from decisions.models import Decision
 from decisions.procedure import State, StepKind
 from decisions.registry import owned_kinds, transition_inputs
 from demo.walkthrough import drive_to
+from participation.forms import PARTICIPATION_FORMS
 from tests.factories import enter_in_catalog, make_decision
 from tests.factories import log_in_in_english as login
 
@@ -328,6 +329,7 @@ def test_every_input_error_a_service_raises_names_fields_of_a_transition_form():
     fields |= {"members"}  # the meeting's formset of members' views
     fields |= {name for form in CATALOG_FORMS for name in form.base_fields}  # the catalog's pages and its API
     fields |= set(SuggestionRequestSerializer().fields)
+    fields |= {name for form in PARTICIPATION_FORMS for name in form.base_fields}  # consultations, opinions
     named = []
     root = Path(services.__file__).parents[2]
     for path in [*root.glob("*/services/*.py"), *root.glob("*/services.py"), *root.glob("*/steps.py")]:

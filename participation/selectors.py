@@ -1,0 +1,119 @@
+"""What the pages read of a consultation and its opinions. Nothing here changes anything.
+
+Staff lists show contacts masked (accounts.privacy); what the public reads (`public_facts`) carries no name and no
+contact at all.
+"""
+
+from django.db.models import Count, Min, Q
+
+from accounts.privacy import mask_contact
+
+from .models import Clause, Comment, Consultation, OpinionAnswer
+
+
+def unanswered_comments(consultation: Consultation):
+    """The visible (not hidden) opinions without an answer, their own or their theme's."""
+    return consultation.comments.filter(is_hidden=False, answer="").filter(Q(theme__isnull=True) | Q(theme__answer=""))
+
+
+def clause_counts(consultation: Consultation, *, visible_only: bool = False) -> list[dict]:
+    """Each clause of the draft in order with the number of opinions on it (one query); opinions on the draft as a
+    whole are counted by `whole_draft_count`."""
+    condition = Q(comments__is_hidden=False) if visible_only else Q()
+    rows = (
+        Clause.objects.filter(consultation=consultation)
+        .annotate(opinions=Count("comments", filter=condition))
+        .order_by("order")
+        .values("pk", "order", "number", "label", "chapter", "opinions")
+    )
+    return list(rows)
+
+
+def whole_draft_count(consultation: Consultation, *, visible_only: bool = False) -> int:
+    comments = consultation.comments.filter(clause__isnull=True)
+    return (comments.filter(is_hidden=False) if visible_only else comments).count()
+
+
+def staff_comments(consultation: Consultation, *, clause: Clause | None = None, include_hidden: bool = True):
+    """The opinions of a consultation in the order received, for the unit's list: each with `masked_contact` (the
+    contact itself is never shown) and `effective_answer` (its own answer, else its theme's)."""
+    comments = consultation.comments.select_related("clause", "theme").order_by("submitted_at", "id")
+    if clause is not None:
+        comments = comments.filter(clause=clause)
+    if not include_hidden:
+        comments = comments.filter(is_hidden=False)
+    rows = list(comments)
+    for comment in rows:
+        comment.masked_contact = mask_contact(comment.contact)
+        comment.effective_answer = effective_answer(comment)
+    return rows
+
+
+def effective_answer(comment: Comment) -> str:
+    """The opinion's own answer, else its theme's ("" when neither answered it)."""
+    if comment.answer:
+        return comment.answer
+    if comment.theme_id and comment.theme.answer:
+        return comment.theme.answer
+    return ""
+
+
+def duplicate_groups(consultation: Consultation, *, least: int = 2) -> list[dict]:
+    """Opinions sent with the same text (normalised), at least `least` times: each group with its count and the
+    first time it was received, largest first. Each opinion of a group is still counted among those received."""
+    return list(
+        consultation.comments.values("duplicate_key")
+        .annotate(count=Count("id"), first_at=Min("submitted_at"), first_id=Min("id"))
+        .filter(count__gte=least)
+        .order_by("-count", "first_at")
+    )
+
+
+def channel_counts(consultation: Consultation) -> dict[str, int]:
+    """How many opinions came in by each channel (every channel listed, 0 when none)."""
+    counts = dict.fromkeys(Comment.Channel.values, 0)
+    for row in consultation.comments.values("channel").annotate(count=Count("id")).order_by():
+        counts[row["channel"]] = row["count"]
+    return counts
+
+
+def answer_counts(consultation: Consultation) -> dict[str, int]:
+    """How the visible opinions were answered, each counted once by its effective answer (its own, else its
+    theme's); "" counts those not answered yet. Two queries-worth of work in one."""
+    counts = dict.fromkeys(OpinionAnswer.values, 0)
+    rows = (
+        consultation.comments.filter(is_hidden=False)
+        .values("answer", "theme__answer")
+        .annotate(count=Count("id"))
+        .order_by()
+    )
+    for row in rows:
+        counts[row["answer"] or row["theme__answer"] or ""] += row["count"]
+    return counts
+
+
+def public_facts(consultation: Consultation) -> dict:
+    """What anyone may read of a consultation: the draft, the period, its status, how many opinions came in and how
+    they were answered. Never a name, never a contact."""
+    visible = consultation.comments.filter(is_hidden=False)
+    received = consultation.comments.count()
+    return {
+        "title": consultation.title,
+        "status": consultation.status,
+        "status_label": str(Consultation.Status(consultation.status).label),
+        "comment_start": consultation.comment_start,
+        "comment_end": consultation.comment_end,
+        "urgency_reason": consultation.urgency_reason,
+        "channels": consultation.channels,
+        "draft_text": consultation.draft_text,
+        "explanation": consultation.explanation,
+        "questions": consultation.questions,
+        "withdrawal_reason": consultation.withdrawal_reason,
+        "withdrawn_at": consultation.withdrawn_at,
+        "opened_at": consultation.opened_at,
+        "closed_at": consultation.closed_at,
+        "comments_received": received,
+        "comments_hidden": received - visible.count(),
+        "answers": answer_counts(consultation),
+        "clauses": clause_counts(consultation, visible_only=True),
+    }
