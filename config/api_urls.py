@@ -8,6 +8,7 @@ from decisions import api as decisions
 from notifications import api as notices
 from notifications import follow_api as follows
 from portal import api as open_data
+from portal import consultation_api as consultations
 
 app_name = "api"
 
@@ -29,6 +30,14 @@ urlpatterns = [
     path("follows/", follows.FollowCreateView.as_view(), name="follows"),
     # Suggestions for a catalog: anyone, no login, rate-limited (catalog/api.py).
     path("catalogs/suggestions/", catalogs.SuggestionCreateView.as_view(), name="catalog_suggestions"),
+    # Public consultations on drafts: anonymous reads; opinions by anyone, rate-limited (portal/consultation_api.py).
+    path("consultations/", consultations.ConsultationListView.as_view(), name="consultations"),
+    path("consultations/<int:pk>/", consultations.ConsultationDetailView.as_view(), name="consultation"),
+    path(
+        "consultations/<int:pk>/comments/",
+        consultations.CommentCreateView.as_view(),
+        name="consultation_comments",
+    ),
     path("notices/", notices.NoticeListView.as_view(), name="notices"),
     path("notices/read-all/", notices.NoticeReadAllView.as_view(), name="notices_read_all"),
     path("notices/<int:pk>/read/", notices.NoticeReadView.as_view(), name="notice_read"),

@@ -117,3 +117,44 @@ def public_facts(consultation: Consultation) -> dict:
         "answers": answer_counts(consultation),
         "clauses": clause_counts(consultation, visible_only=True),
     }
+
+
+# ---------------------------------------------------------------- what the portal and the open API read
+
+# The consultations the public sees: never one being prepared; a withdrawn one with its public reason.
+PUBLIC_STATUSES = (
+    Consultation.Status.SCHEDULED,
+    Consultation.Status.OPEN,
+    Consultation.Status.CLOSED,
+    Consultation.Status.WITHDRAWN,
+)
+
+
+def public_consultations():
+    """The consultations the public may read (not draft, never one of a decision claimed confidential), newest
+    first, with their decision and its organ: one query for a list, whatever its length."""
+    return (
+        Consultation.objects.filter(status__in=PUBLIC_STATUSES)
+        .exclude(step__decision__is_confidential=True)
+        .select_related("step__decision__organ")
+        .order_by("-comment_start", "-pk")
+    )
+
+
+def public_consultation(pk: int) -> Consultation | None:
+    """One consultation the public may read (None: no such one, or still being prepared)."""
+    return public_consultations().filter(pk=min(pk, 2**63 - 1)).first()
+
+
+def public_clauses(consultation: Consultation) -> list[Clause]:
+    """The draft's clauses in order (label, chapter, text): no opinion, no name."""
+    return list(consultation.clauses.order_by("order").only("pk", "order", "number", "label", "chapter", "text"))
+
+
+def effective_answer_reason(comment: Comment) -> str:
+    """The reason that goes with `effective_answer`: the opinion's own, else its theme's."""
+    if comment.answer:
+        return comment.answer_reason
+    if comment.theme_id and comment.theme.answer:
+        return comment.theme.answer_reason
+    return ""

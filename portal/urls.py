@@ -1,7 +1,7 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from . import catalog_views, feeds, follow_views, views
+from . import catalog_views, consultation_views, feeds, follow_views, views
 from .cache import cached_page
 from .sitemaps import SITEMAPS
 
@@ -33,6 +33,10 @@ urlpatterns = [
     ),
     path("suggest/", catalog_views.suggest, name="suggest"),
     path("suggest/receipt/", catalog_views.receipt, name="receipt"),
+    # Public consultations on drafts: the list, one consultation with its opinion form, the receipt lookup.
+    path("consultations/", consultation_views.consultation_list, name="consultations"),
+    path("consultations/<int:pk>/", consultation_views.consultation_detail, name="consultation"),
+    path("consultations/receipt/", consultation_views.opinion_receipt, name="consultation_receipt"),
     # Following by e-mail (no account): the form on a decision's page, an organ's catalog, and the mails' links.
     path("decisions/<int:pk>/follow/", follow_views.follow_decision, name="follow_decision"),
     path("follow/", follow_views.follow_organ, name="follow"),

@@ -207,6 +207,22 @@ MATRIX = [
     Row("portal:receipt", "GET", (),                                  "200 200 200 200 200 200 200 200 200 200 200"),
     Row("portal:receipt", "POST", (),                                 "400 400 400 400 400 400 400 400 400 400 400",
         "no data: form error"),
+    # Public consultations on drafts: everyone alike, no login; the opinion form and API (no data: 400).
+    Row("portal:consultations", "GET", (),                            "200 200 200 200 200 200 200 200 200 200 200"),
+    Row("portal:consultation", "GET", ("consultation",),              "200 200 200 200 200 200 200 200 200 200 200"),
+    Row("portal:consultation", "GET", ("=999999",),                   "404 404 404 404 404 404 404 404 404 404 404"),
+    Row("portal:consultation", "POST", ("consultation",),             "400 400 400 400 400 400 400 400 400 400 400",
+        "no data: form error"),
+    Row("portal:consultation_receipt", "GET", (),                     "200 200 200 200 200 200 200 200 200 200 200"),
+    Row("portal:consultation_receipt", "POST", (),                    "400 400 400 400 400 400 400 400 400 400 400",
+        "no data: form error"),
+    Row("api:consultations", "GET", (),                               "200 200 200 200 200 200 200 200 200 200 200"),
+    Row("api:consultations", "POST", (),                              "405 405 405 405 405 405 405 405 405 405 405"),
+    Row("api:consultation", "GET", ("consultation",),                 "200 200 200 200 200 200 200 200 200 200 200"),
+    Row("api:consultation", "GET", ("=999999",),                      "404 404 404 404 404 404 404 404 404 404 404"),
+    Row("api:consultation_comments", "GET", ("consultation",),        "405 405 405 405 405 405 405 405 405 405 405"),
+    Row("api:consultation_comments", "POST", ("consultation",),       "400 400 400 400 400 400 400 400 400 400 400",
+        "no data: bad input"),
     Row("api:open_catalogs", "GET", (),                               "200 200 200 200 200 200 200 200 200 200 200"),
     Row("api:open_catalog_entries", "GET", ("=999999",),              "404 404 404 404 404 404 404 404 404 404 404"),
     Row("api:open_decision", "GET", ("decision",),                    "404 404 404 404 404 404 404 404 404 404 404",
@@ -369,6 +385,24 @@ def _catalog_objects(world):
     return catalog, entry, window, suggestion, foreign_catalog
 
 
+def _consultation(world, decision):
+    """A consultation open today on the decision's public participation step."""
+    from django.utils import timezone
+
+    from participation import services as participation
+
+    return participation.set_up_consultation(
+        step=current_steps(decision)[StepKind.PUBLIC_PARTICIPATION],
+        actor=world.drafter,
+        title="《示例办法（征求意见稿）》",
+        draft_text="第一条 为了示例，制定本办法。\n第二条 本办法自公布之日起施行。",
+        explanation="起草说明。",
+        questions="",
+        channels="市政府门户网站",
+        comment_start=timezone.localdate(),
+    )
+
+
 @pytest.fixture(scope="module")
 def matrix_world(django_db_setup, django_db_blocker, _matrix_media):
     """One world for the module, built once in a transaction rolled back at the end (each test adds a savepoint)."""
@@ -386,8 +420,10 @@ def matrix_world(django_db_setup, django_db_blocker, _matrix_media):
             decision=foreign, actor=world.outsider, uploaded_file=pdf_file("f.pdf"), kind="draft", title="邻市草案"
         )
         catalog, entry, window, suggestion, foreign_catalog = _catalog_objects(world)
+        consultation = _consultation(world, decision)
         world.objects = {
             "catalog": catalog,
+            "consultation": consultation,
             "entry": entry,
             "window": window,
             "suggestion": suggestion,
