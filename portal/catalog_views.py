@@ -14,7 +14,6 @@ from collections import defaultdict
 
 from django import forms
 from django.contrib.syndication.views import Feed
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse, reverse_lazy
@@ -34,6 +33,7 @@ from decisions.procedure import Requirement, State, StepKind, StepStatus
 
 from .cache import cached_page
 from .filters import Select
+from .honeypot import HoneypotForm
 from .views import decision_url_maker
 
 EXPORT_FIELDS = (
@@ -305,7 +305,7 @@ def _private(response):
     return response
 
 
-class SuggestionForm(forms.Form):
+class SuggestionForm(HoneypotForm):
     window = forms.ModelChoiceField(label=_("Catalog"), queryset=SuggestionWindow.objects.none(), empty_label=None)
     title = forms.CharField(label=_("The matter you suggest"), max_length=200)
     reason = forms.CharField(label=_("Why it should be in the catalog"), widget=forms.Textarea(attrs={"rows": 5}))
@@ -318,12 +318,6 @@ class SuggestionForm(forms.Form):
         max_length=200,
         help_text=_("Used only to answer you; with the receipt number it also finds the answer on this site."),
     )
-    website = forms.CharField(
-        label=_("Leave this field empty"),
-        required=False,
-        max_length=200,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-    )
 
     def __init__(self, *args, windows, **kwargs):
         super().__init__(*args, **kwargs)
@@ -331,15 +325,6 @@ class SuggestionForm(forms.Form):
         self.fields["window"].label_from_instance = lambda w: (
             f"{w.organ.name} · {w.year} ({w.opens_on} – {w.closes_on})"
         )
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("website") or self.data.get("website"):
-            raise ValidationError(
-                _("The form was not sent: a field that must stay empty was filled in. Reload the page and try again."),
-                code="honeypot",
-            )
-        return cleaned
 
 
 @require_http_methods(["GET", "POST"])

@@ -7,7 +7,6 @@ consultation and receipt pages carry a form (a CSRF token): `private, no-store`,
 as the catalog list is (`portal.cache.cached_page`)."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
@@ -22,27 +21,12 @@ from participation.services import ParticipationError, comment_by_receipt, submi
 
 from .cache import cached_page
 from .catalog_views import _private
+from .honeypot import HoneypotForm
 from .views import decision_url_maker, readable_decisions
 
 
-class PublicCommentForm(CommentForm):
+class PublicCommentForm(HoneypotForm, CommentForm):
     """The opinion form of the portal: `CommentForm` with a honeypot field a person leaves empty."""
-
-    website = forms.CharField(
-        label=_("Leave this field empty"),
-        required=False,
-        max_length=200,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-    )
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("website") or self.data.get("website"):
-            raise ValidationError(
-                _("The form was not sent: a field that must stay empty was filled in. Reload the page and try again."),
-                code="honeypot",
-            )
-        return cleaned
 
 
 @require_GET
