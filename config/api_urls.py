@@ -1,6 +1,6 @@
 """The REST API, version 1 (/api/v1/): each app's endpoints. The schema and its docs are /api/schema/ and /api/docs/."""
 
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from catalog import api as catalogs
@@ -38,6 +38,8 @@ urlpatterns = [
         consultations.CommentCreateView.as_view(),
         name="consultation_comments",
     ),
+    # Hearings: the announcements, applications by anyone (portal/hearing_api.py).
+    path("hearings/", include("portal.hearing_api_urls")),
     path("notices/", notices.NoticeListView.as_view(), name="notices"),
     path("notices/read-all/", notices.NoticeReadAllView.as_view(), name="notices_read_all"),
     path("notices/<int:pk>/read/", notices.NoticeReadView.as_view(), name="notice_read"),

@@ -1,5 +1,5 @@
 from django.contrib.sitemaps.views import sitemap
-from django.urls import path
+from django.urls import include, path
 
 from . import catalog_views, consultation_views, feeds, follow_views, views
 from .cache import cached_page
@@ -37,6 +37,8 @@ urlpatterns = [
     path("consultations/", consultation_views.consultation_list, name="consultations"),
     path("consultations/<int:pk>/", consultation_views.consultation_detail, name="consultation"),
     path("consultations/receipt/", consultation_views.opinion_receipt, name="consultation_receipt"),
+    # Hearings: the announcements, applications and their receipts, the confirmed records (portal/hearing_views.py).
+    path("hearings/", include("portal.hearing_urls")),
     # Following by e-mail (no account): the form on a decision's page, an organ's catalog, and the mails' links.
     path("decisions/<int:pk>/follow/", follow_views.follow_decision, name="follow_decision"),
     path("follow/", follow_views.follow_organ, name="follow"),

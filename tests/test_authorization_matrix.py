@@ -223,6 +223,10 @@ MATRIX = [
     Row("api:consultation_comments", "GET", ("consultation",),        "405 405 405 405 405 405 405 405 405 405 405"),
     Row("api:consultation_comments", "POST", ("consultation",),       "400 400 400 400 400 400 400 400 400 400 400",
         "no data: bad input"),
+    # ---- hearings (participation.hearings): the staff workspace, the portal and the API
+    # ---- end of hearings
+    # ---- offline opinions imported (participation.imports)
+    # ---- end of offline opinions imported
     Row("api:open_catalogs", "GET", (),                               "200 200 200 200 200 200 200 200 200 200 200"),
     Row("api:open_catalog_entries", "GET", ("=999999",),              "404 404 404 404 404 404 404 404 404 404 404"),
     Row("api:open_decision", "GET", ("decision",),                    "404 404 404 404 404 404 404 404 404 404 404",
