@@ -32,6 +32,7 @@ urlpatterns = [
     path("manage/holidays/", include("workdays.urls")),
     path("manage/catalogs/", include("catalog.urls")),
     path("manage/participation/", include("participation.urls")),
+    path("manage/review/", include("review.urls")),
     path("manage/", include("decisions.urls")),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SchemaView.as_view(), name="api-schema"),

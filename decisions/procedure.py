@@ -523,6 +523,18 @@ EVENT_LABELS = {
     "theme.assigned": _("Opinions put under a theme"),
     "theme.unassigned": _("Opinions taken out of their theme"),
     "theme.answered": _("Theme of opinions answered"),
+    "comment.contact_revealed": _("Contact of an opinion read"),
+    "feedback_report.generated": _("Feedback report on the opinions generated"),
+    "feedback_report.published": _("Feedback report on the opinions approved and published"),
+    "hearing.announced": _("Hearing announced"),
+    "hearing.changed": _("Hearing announcement changed"),
+    "hearing.cancelled": _("Hearing cancelled"),
+    "hearing.application_received": _("Application to a hearing received"),
+    "hearing.participants_selected": _("Hearing participants selected"),
+    "hearing.materials_sent": _("Hearing materials sent"),
+    "hearing.statement_recorded": _("Statement at the hearing recorded"),
+    "hearing.record_confirmed": _("Hearing record confirmed by a participant"),
+    "hearing.held": _("Hearing record complete"),
 }
 
 

@@ -44,6 +44,9 @@ class StepOwner:
     # None when nothing was recorded yet): e.g. a consultation is due when its comment period ends. None: the
     # organ's target for the kind (decisions/deadlines.py). Computed with the calendar the caller shares.
     due_date: Callable[[Any, Any, Any], Any] | None = None
+    # Where the step's own work is done when it is more than a form (the consultation's workspace, the hearing's):
+    # `(step) -> (label, url)`; the step page links to it.
+    workspace: Callable[[Any], tuple[str, str]] | None = None
 
 
 @dataclass(frozen=True)
@@ -55,9 +58,12 @@ class TransitionInput:
     form_class: type
     perform: Callable  # (decision, actor, cleaned_data) -> object
     form_kwargs: Callable | None = None  # (decision) -> extra keyword arguments of the form
+    initial: Callable | None = None  # (decision) -> the values an empty form starts with
 
     def form(self, decision, data=None):
         extra = self.form_kwargs(decision) if self.form_kwargs else {}
+        if data is None and self.initial is not None:
+            extra["initial"] = self.initial(decision)
         return self.form_class(data, **extra)
 
 
@@ -81,6 +87,18 @@ def transition_inputs() -> dict[str, TransitionInput]:
 
 _SCOPES: dict[str, list[Callable[[Any], Q]]] = {}
 _CATALOG_ADMISSIONS: list[Callable[[Any], bool]] = []
+_EXPLANATION_SOURCES: list[Callable[[Any], str]] = []
+
+
+def register_publication_explanation(source: Callable[[Any], str]) -> None:
+    """`source(decision)` gives what a step app has to say about how opinions were used (the published feedback
+    report of the consultation, the answers to the experts): the publication's explanation starts from it (Art. 32)."""
+    if source not in _EXPLANATION_SOURCES:
+        _EXPLANATION_SOURCES.append(source)
+
+
+def publication_explanation(decision) -> str:
+    return "\n\n".join(text for text in (source(decision) for source in _EXPLANATION_SOURCES) if text)
 
 
 def register_catalog_admission(admits: Callable[[Any], bool]) -> None:

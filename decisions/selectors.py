@@ -112,6 +112,12 @@ def step_rows(step: Step) -> list[tuple[str, object]]:
     return record_rows(step) + procedure_record_rows(step)
 
 
+def step_workspace(step: Step) -> tuple[str, str] | None:
+    """(label, url) of the page where the step app does the step's own work (None: the step is its form)."""
+    owner = registry.owner_of(step.kind)
+    return owner.workspace(step) if owner is not None and owner.workspace is not None else None
+
+
 def procedure_record_rows(step: Step) -> list[tuple[str, object]]:
     """The records `decisions` keeps itself (the meeting, publication, execution) as (label, text) rows."""
     if step.kind == StepKind.COLLECTIVE_DISCUSSION:

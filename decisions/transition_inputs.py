@@ -20,7 +20,7 @@ is a field of a transition's form.
 """
 
 from . import forms, services
-from .registry import TransitionInput, register_transition_input
+from .registry import TransitionInput, publication_explanation, register_transition_input
 from .selectors import organ_units
 
 TRANSITION_INPUTS: dict[str, TransitionInput] = {
@@ -33,7 +33,11 @@ TRANSITION_INPUTS: dict[str, TransitionInput] = {
         forms.CollectiveDecisionForm,
         lambda d, u, c: services.record_collective_decision(decision=d, actor=u, **c),
     ),
-    "publish": TransitionInput(forms.PublishForm, lambda d, u, c: services.publish_decision(decision=d, actor=u, **c)),
+    "publish": TransitionInput(
+        forms.PublishForm,
+        lambda d, u, c: services.publish_decision(decision=d, actor=u, **c),
+        initial=lambda d: {"opinions_explanation": publication_explanation(d)},
+    ),
     "start_execution": TransitionInput(
         forms.StartExecutionForm,
         lambda d, u, c: services.start_execution(decision=d, actor=u, **c),

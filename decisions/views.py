@@ -30,6 +30,7 @@ from .selectors import (
     my_tasks,
     ordered_current_steps,
     step_rows,
+    step_workspace,
     visible_decisions,
 )
 
@@ -359,6 +360,7 @@ def step_detail(
             "reason_form": reason_form or forms.ReasonForm(),
             "detail_rows": step_rows(step),
             "documents": step.documents.all(),
+            "workspace": step_workspace(step),
         },
         status=status,
     )

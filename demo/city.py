@@ -53,6 +53,7 @@ MOVES = frozenset(
     {
         "drive_to",
         "work_on_step",
+        "consult",
         "propose_not_applicable",
         "confirm_not_applicable",
         "return_step",

@@ -17,7 +17,7 @@ are the same moves with the default wording, for tests that only need a decision
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
@@ -31,6 +31,8 @@ from decisions.models import Decision, Document, Step
 from decisions.procedure import UNIT_RUN_STEPS, AdjustmentPurpose, Requirement, State, StepKind, StepStatus
 from decisions.selectors import current_steps
 from evaluation import services as evaluations
+from participation import hearings
+from participation.models import Hearing
 from review import services as legality
 from workdays.calendar import add_working_days, period_end
 
@@ -94,6 +96,17 @@ class Wording:
     opinions_explanation: str = "对公众和专家意见的采纳情况已在起草说明中逐条说明。"
     evaluation_stage_reason: str = "第一阶段评估：实施满半年的阶段性效果"
     evaluation_report_title: str = "《{title}》实施情况第三方评估报告"
+    # The hearing (participation.hearings): announced, two applicants of two interests, both selected, both speak.
+    hearing_place: str = "市政府第一会议室"
+    hearing_how_to_apply: str = "在门户网站“听证”栏目填写报名表，或到承办单位报名。"
+    hearing_selection_method: str = "按利益相关方类别分组，每组报名人数超过名额时公开随机抽取。"
+    hearing_selection_result: str = "经公开随机抽取，选定经营者代表和消费者代表各一名。"
+    hearing_applicants: tuple = (
+        ("王经营", "经营者", "示例公交集团", "建议设置过渡期。"),
+        ("李乘客", "消费者", "", "希望保留老年人优惠。"),
+    )
+    hearing_official: str = "主持人（市司法局）"
+    hearing_opening: str = "宣布听证会开始，介绍听证事项和听证纪律。"
 
 
 def pdf_file(name: str, text: str = "Juece") -> SimpleUploadedFile:
@@ -117,12 +130,10 @@ def step_details(kind: StepKind, today: date) -> dict:
             "comments_received": 126,
             "feedback_summary": "共收到意见126条，采纳41条，部分采纳23条，未采纳62条并说明理由。",
         },
+        # The hearing itself runs through participation.hearings (`Walkthrough.hold_hearing`), which sets these.
         StepKind.HEARING: {
             "hearing_date": today - timedelta(days=20),
             "materials_sent_on": today - timedelta(days=30),
-            "selection_method_published": True,
-            "participants_published": True,
-            "record_signed": True,
         },
         StepKind.EXPERT_REVIEW: {
             "experts": "王建国（示例大学交通学院教授）、李红（市规划设计研究院高级工程师）、张伟（律师）",
@@ -219,18 +230,107 @@ class Walkthrough:
         drafter, wording = self.cast.drafter, self.wording
         values = self.details(kind) | dict(details or {})
         values |= {name: add_working_days(self.today, days).value for name, days in (dates or {}).items()}
-        services.update_step_details(step=step, actor=drafter, details=values)
+        if kind == StepKind.HEARING:  # announced, applied to, selected, held and its record confirmed and filed
+            self.hold_hearing(decision, step)
+        else:
+            services.update_step_details(step=step, actor=drafter, details=values)
         if kind == StepKind.PUBLIC_PARTICIPATION and wording.consultation_draft_title:
             self.upload(decision, Document.Kind.DRAFT, wording.consultation_draft_title, "draft.pdf", is_public=True)
-        document_kind, title = wording.step_documents.get(kind, (Document.Kind.REPORT, f"{kind.label}材料"))
-        self.upload(
-            decision, document_kind, title, f"{kind}.pdf", step=step, is_public=kind == StepKind.PUBLIC_PARTICIPATION
-        )
+        if kind != StepKind.HEARING:  # the hearing's document is its confirmed record
+            document_kind, title = wording.step_documents.get(kind, (Document.Kind.REPORT, f"{kind.label}材料"))
+            self.upload(
+                decision,
+                document_kind,
+                title,
+                f"{kind}.pdf",
+                step=step,
+                is_public=kind == StepKind.PUBLIC_PARTICIPATION,
+            )
         if until in ("submitted", "done"):
             step = services.submit_step(step=step, actor=drafter)
         if until == "done":
             step = services.approve_step(step=step, actor=self.cast.dept_head, comment=wording.approval_comment)
         return step
+
+    def _at(self, days_before: int, hour: int = 9) -> datetime:
+        """A moment `days_before` days before the walkthrough's today (local time)."""
+        return timezone.make_aware(datetime.combine(self.today - timedelta(days=days_before), time(hour)))
+
+    def hold_hearing(self, decision: Decision, step: Step | None = None):
+        """The hearing run through participation.hearings as it happened over the past weeks (each act at its own
+        moment): announced 40 days ago for 20 days ago, applications closing after 5 days, the participants selected
+        (one per interest), the materials sent 10 days ahead, the statements taken, each speaker confirming the record
+        on paper; the drafter's last confirmation files the record among the step's documents."""
+        step = step or current_steps(decision)[StepKind.HEARING]
+        drafter, wording = self.cast.drafter, self.wording
+        held = Hearing.objects.filter(step=step, status=Hearing.Status.HELD).first()
+        if held is not None:  # a step returned after its hearing: the hearing and its record stand
+            return held
+        hearing = hearings.announce_hearing(
+            step=step,
+            actor=drafter,
+            matter=decision.title[:300],
+            starts_at=self._at(20, hour=14),
+            place=wording.hearing_place,
+            how_to_apply=wording.hearing_how_to_apply,
+            applications_close_on=self.today - timedelta(days=35),
+            selection_method=wording.hearing_selection_method,
+            seats=max(len(wording.hearing_applicants), 1),
+            now=self._at(40),
+        )
+        applications = [
+            hearings.apply_to_hearing(
+                hearing=hearing,
+                name=name,
+                contact=f"hearing-{decision.pk}-{number}@example.cn",
+                interest=interest,
+                organization=organization,
+                statement=statement,
+                client_address=f"2001:db8::{decision.pk:x}:{number}",  # documentation addresses: one per applicant
+                now=self._at(38),
+            )
+            for number, (name, interest, organization, statement) in enumerate(wording.hearing_applicants, start=1)
+        ]
+        hearings.select_participants(
+            hearing=hearing,
+            actor=drafter,
+            selected_ids=[application.pk for application in applications],
+            result=wording.hearing_selection_result,
+            now=self._at(34),
+        )
+        hearings.record_materials_sent(
+            hearing=hearing, actor=drafter, sent_on=self.today - timedelta(days=30), now=self._at(30)
+        )
+        hearings.record_statement(
+            hearing=hearing,
+            actor=drafter,
+            participant=None,
+            speaker=wording.hearing_official,
+            text=wording.hearing_opening,
+            now=self._at(20, hour=15),
+        )
+        for application in applications:
+            hearings.record_statement(
+                hearing=hearing,
+                actor=drafter,
+                participant=application,
+                speaker="",
+                text=application.statement or "无补充意见。",
+                now=self._at(20, hour=15),
+            )
+        for application in applications:
+            hearings.confirm_record(application=application, via="paper", actor=drafter, now=self._at(19))
+        hearing.refresh_from_db()
+        return hearing
+
+    def consult(self, decision: Decision, draft: str, until: str = "done") -> Step:
+        """The public consultation `draft` of demo/scenario/consultations.json run through participation's services
+        (set up, opinions, answers; closed with its feedback report published when the scenario says so), then the
+        step's documents attached and, `until` "submitted" or "done", the step submitted and approved."""
+        from demo.consultations import hold_consultation  # demo data, not the walkthrough's own
+
+        hold_consultation(self, decision, draft)
+        return self.work_on_step(decision, StepKind.PUBLIC_PARTICIPATION, until=until)
 
     def complete_required_steps(self, decision: Decision, kinds: Iterable[str] = UNIT_RUN_STEPS) -> None:
         """Every required unit-run step among `kinds`, except those waiting for the legal office to confirm that

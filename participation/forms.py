@@ -22,20 +22,28 @@ class ConsultationForm(StepRecordForm):
             "feedback_summary",
         ]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.status != Consultation.Status.DRAFT:
+            # Set up in the consultation's workspace: the period, the opinions and the feedback report are recorded
+            # there (participation.services, participation.feedback), not typed here.
+            self.fields.clear()
+
 
 class HearingForm(StepRecordForm):
-    # A hearing is recorded around the time it is held: at most a year from today.
+    # A hearing is recorded around the time it is held: at most a year from today. The rest (the announcement, the
+    # selection, the record and its confirmations) is set by participation.hearings on the hearing's page, and once
+    # announced these dates follow from it too (steps.hearing_record_refusal).
     date_bounds = {"hearing_date": recent_date_bounds, "materials_sent_on": recent_date_bounds}
 
     class Meta:
         model = Hearing
-        fields = [
-            "hearing_date",
-            "materials_sent_on",
-            "selection_method_published",
-            "participants_published",
-            "record_signed",
-        ]
+        fields = ["hearing_date", "materials_sent_on"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():  # set by the hearing's services; required again when submitted
+            field.required = False
 
 
 # ---------------------------------------------------------------- the consultation and its opinions
@@ -45,7 +53,13 @@ class HearingForm(StepRecordForm):
 
 class ConsultationSetUpForm(forms.Form):
     title = forms.CharField(label=_("Title of the draft"), max_length=300)
-    draft_text = forms.CharField(label=_("Text of the draft"), widget=forms.Textarea(attrs={"rows": 16}))
+    draft_text = forms.CharField(
+        label=_("Text of the draft"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 16}),
+        help_text=_("Paste the text (章, 条 and 款 are recognised), or give it as a .docx file below."),
+    )
+    draft_file = forms.FileField(label=_("Or the draft as a .docx file"), required=False)
     explanation = forms.CharField(label=_("Explanation of the draft"), widget=forms.Textarea(attrs={"rows": 6}))
     questions = forms.CharField(label=_("Questions asked"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     channels = forms.CharField(label=_("Where the draft and its explanation were published"), max_length=500)
@@ -60,6 +74,12 @@ class ConsultationSetUpForm(forms.Form):
     urgency_reason = forms.CharField(
         label=_("Public reason for a shorter period"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("draft_text") and not cleaned.get("draft_file") and "draft_text" not in self.errors:
+            self.add_error("draft_text", _("Give the text of the draft, or its .docx file."))
+        return cleaned
 
 
 class _OpinionForm(forms.Form):
@@ -80,6 +100,12 @@ class _OpinionForm(forms.Form):
 
 class CommentForm(_OpinionForm):
     contact = forms.CharField(label=_("Contact"), max_length=100, help_text=_("Not published."))
+    # Checked by type, content and size by the service (participation.services._checked_attachment).
+    attachment = forms.FileField(
+        label=_("Attachment (optional)"),
+        required=False,
+        help_text=_("PDF, OFD, Word, Excel or an image, at most 10 MB. Not published."),
+    )
 
 
 class OfflineOpinionForm(_OpinionForm):

@@ -5,10 +5,12 @@ contact at all.
 """
 
 from django.db.models import Count, Min, Q
+from django.db.models.functions import TruncDate
+from django.utils.translation import gettext
 
 from accounts.privacy import mask_contact
 
-from .models import Clause, Comment, Consultation, OpinionAnswer
+from .models import Clause, Comment, Consultation, FeedbackReport, OpinionAnswer, Theme
 
 
 def unanswered_comments(consultation: Consultation):
@@ -158,3 +160,88 @@ def effective_answer_reason(comment: Comment) -> str:
     if comment.theme_id and comment.theme.answer:
         return comment.theme.answer_reason
     return ""
+
+
+# ---------------------------------------------------------------- the staff workspace
+
+
+def staff_opinions(consultation: Consultation, *, clause: str = "", only_unanswered: bool = False):
+    """The opinions of the workspace's list, in the order received: all, those on one clause (`clause`: a clause's
+    pk, or "whole" for the draft as a whole), or only those still waiting for an answer. A queryset, to page."""
+    comments = consultation.comments.select_related("clause", "theme").order_by("submitted_at", "id")
+    if clause == "whole":
+        comments = comments.filter(clause__isnull=True)
+    elif clause.isdigit():
+        comments = comments.filter(clause_id=int(clause))
+    if only_unanswered:
+        comments = comments.filter(pk__in=unanswered_comments(consultation).values("pk"))
+    return comments
+
+
+def annotate_for_staff(comments) -> None:
+    """Each opinion of a page with `masked_contact` (138****1234), `effective_answer` and its reason."""
+    for comment in comments:
+        comment.masked_contact = mask_contact(comment.contact)
+        comment.effective_answer = effective_answer(comment)
+        comment.effective_answer_label = (
+            OpinionAnswer(comment.effective_answer).label if comment.effective_answer else ""
+        )
+        comment.effective_reason = effective_answer_reason(comment)
+
+
+def clauses_with_counts(consultation: Consultation) -> list[Clause]:
+    """The draft's clauses in order, each with its text and `opinions` (all received on it, hidden ones included):
+    what the workspace shows beside the text. One query."""
+    return list(Clause.objects.filter(consultation=consultation).annotate(opinions=Count("comments")).order_by("order"))
+
+
+def themes_with_counts(consultation: Consultation) -> list[Theme]:
+    return list(
+        Theme.objects.filter(consultation=consultation)
+        .annotate(opinions=Count("comments"))
+        .select_related("answered_by")
+        .order_by("id")
+    )
+
+
+def consultation_stats(consultation: Consultation) -> dict:
+    """The figures the workspace charts: opinions per day received, per clause, per channel and per answer (every
+    opinion received; the answers of the visible ones). Four queries."""
+    per_day = [
+        {"day": row["day"].isoformat(), "count": row["count"]}
+        for row in consultation.comments.annotate(day=TruncDate("submitted_at"))
+        .values("day")
+        .annotate(count=Count("id"))
+        .order_by("day")
+    ]
+    channel_labels = dict(Comment.Channel.choices)
+    answer_labels = dict(OpinionAnswer.choices)
+    per_clause = [{"label": str(_whole_draft_label()), "count": whole_draft_count(consultation)}] + [
+        {"label": row["label"], "count": row["opinions"]} for row in clause_counts(consultation)
+    ]
+    return {
+        "per_day": per_day,
+        "per_clause": per_clause,
+        "per_channel": [
+            {"label": str(channel_labels[key]), "count": count} for key, count in channel_counts(consultation).items()
+        ],
+        "per_answer": [
+            {"label": str(answer_labels[key]), "count": count} for key, count in answer_counts(consultation).items()
+        ],
+    }
+
+
+def _whole_draft_label():
+    return gettext("The draft as a whole")
+
+
+def published_report(consultation: Consultation):
+    """The consultation's published feedback report (None: not published yet), its themes and opinions labelled in
+    the reader's language. It carries receipt numbers, never names or contacts."""
+    report = FeedbackReport.objects.filter(consultation=consultation, status=FeedbackReport.Status.PUBLISHED).first()
+    if report is None:
+        return None
+    labels = dict(OpinionAnswer.choices)
+    for row in report.facts.get("themes", []) + report.facts.get("opinions", []):
+        row["answer_label"] = str(labels.get(row.get("answer", ""), ""))
+    return report

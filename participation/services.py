@@ -18,6 +18,7 @@ from datetime import date, datetime
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -40,6 +41,7 @@ from decisions.services.base import (
     require_text,
     save_record,
 )
+from decisions.uploads import CheckedUpload, check_upload
 from workdays.calendar import period_end
 
 from .clauses import DraftTextError, split_clauses
@@ -314,15 +316,17 @@ def _open(consultation: Consultation, now: datetime) -> None:
 
 def _close(consultation: Consultation, now: datetime) -> None:
     consultation.status, consultation.closed_at = Consultation.Status.CLOSED, now
+    # What the step's record shows; opinions entered afterwards (offline) are counted by the feedback report.
+    consultation.comments_received = consultation.comments.count()
     consultation._history_user = None
-    consultation.save(update_fields=["status", "closed_at"])
+    consultation.save(update_fields=["status", "closed_at", "comments_received"])
     _event(
         None,
         consultation,
         consultation,
         action="consultation.closed",
         before={"status": Consultation.Status.OPEN},
-        after={"status": consultation.status, "comments": consultation.comments.count()},
+        after={"status": consultation.status, "comments": consultation.comments_received},
     )
 
 
@@ -443,6 +447,34 @@ def _clean_opinion(
     return name, contact, text, organization
 
 
+def _checked_attachment(attachment) -> CheckedUpload | None:
+    """An opinion's attachment checked as every document is (type by content, size), within the opinion's own,
+    smaller limit (COMMENT_ATTACHMENT_MAX_BYTES, 10 MiB)."""
+    if not attachment:
+        return None
+    limit = int(getattr(settings, "COMMENT_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024))
+    if attachment.size > limit:
+        raise ParticipationError(
+            "comment.attachment_size",
+            _("The attachment is %(size)s; an opinion's attachment may be at most %(limit)s.")
+            % {"size": filesizeformat(attachment.size), "limit": filesizeformat(limit)},
+            fields=("attachment",),
+        )
+    try:
+        return check_upload(attachment)
+    except ProcedureError as problem:
+        raise ParticipationError(problem.code, problem.message, fields=("attachment",)) from problem
+
+
+def _attach(comment: Comment, attachment, checked: CheckedUpload | None) -> None:
+    if checked is None:
+        return
+    comment.attachment_name = (attachment.name or "")[:255]
+    comment.attachment_type, comment.attachment_size = checked.content_type, checked.size
+    comment.attachment_sha256 = checked.sha256
+    comment.attachment.save(f"opinion.{checked.extension}", attachment, save=False)
+
+
 def _save_with_receipt(comment: Comment) -> Comment:
     year = timezone.localdate().year
     for _attempt in range(RECEIPT_ATTEMPTS):
@@ -508,6 +540,7 @@ def submit_comment(
     organization: str = "",
     clause: Clause | None = None,
     client_address: str = "",
+    attachment=None,
 ) -> Comment:
     """Anyone sends an opinion on the draft, or on one clause of it, while the consultation is open (no login: the
     portal's form and the API call this). Rate-limited per client address and per contact. Returns the opinion,
@@ -519,6 +552,7 @@ def submit_comment(
     name, contact, text, organization = _clean_opinion(
         current, name=name, contact=contact, text=text, organization=organization, clause=clause, contact_required=True
     )
+    checked = _checked_attachment(attachment)
     check_comment_rate(client_address=client_address, contact=contact)
     comment = Comment(
         consultation=current,
@@ -530,6 +564,7 @@ def submit_comment(
         channel=Comment.Channel.ONLINE,
         duplicate_key=duplicate_key(text),
     )
+    _attach(comment, attachment, checked)
     _save_with_receipt(comment)
     _received(comment, current, None, client_address)
     return comment
@@ -550,6 +585,40 @@ def comment_by_receipt(receipt_number: str, contact: str) -> Comment | None:
     return comment if comment is not None and matches else None
 
 
+def check_offline_entry(consultation: Consultation, actor: User) -> Action:
+    """May the actor enter offline opinions on the consultation now (the unit, while it is open or after it
+    closed)? Returns the action they act by; refuses otherwise. `participation.imports` asks before reading a file."""
+    decision = consultation.step.decision
+    action = _unit_role(actor, decision)
+    ensure_not_ended(decision)
+    if consultation.status not in (Consultation.Status.OPEN, Consultation.Status.CLOSED):
+        raise ParticipationError(
+            "comment.not_open",
+            _("The consultation is “%(status)s”: opinions are entered while it is open or after it closed.")
+            % {"status": Consultation.Status(consultation.status).label},
+            status=409,
+        )
+    return action
+
+
+def clean_offline_opinion(
+    consultation: Consultation, *, channel: str, name: str, contact: str, text: str, organization: str, clause
+) -> tuple[str, str, str, str]:
+    """An offline opinion's values checked as `enter_offline_opinion` checks them, storing nothing: (name, contact,
+    text, organization) cleaned, or the first refusal. `participation.imports` checks each row with it."""
+    if channel not in OFFLINE_CHANNELS:
+        raise ParticipationError("comment.channel", _("Choose where the opinion was gathered."), fields=("channel",))
+    return _clean_opinion(
+        consultation,
+        name=name,
+        contact=contact,
+        text=text,
+        organization=organization,
+        clause=clause,
+        contact_required=False,
+    )
+
+
 @transaction.atomic
 def enter_offline_opinion(
     *,
@@ -566,25 +635,15 @@ def enter_offline_opinion(
     consultation is open or after it closed; the contact may be unknown."""
     consultation = _lock(consultation)
     decision = consultation.step.decision
-    action = _unit_role(actor, decision)
-    ensure_not_ended(decision)
-    if consultation.status not in (Consultation.Status.OPEN, Consultation.Status.CLOSED):
-        raise ParticipationError(
-            "comment.not_open",
-            _("The consultation is “%(status)s”: opinions are entered while it is open or after it closed.")
-            % {"status": Consultation.Status(consultation.status).label},
-            status=409,
-        )
-    if channel not in OFFLINE_CHANNELS:
-        raise ParticipationError("comment.channel", _("Choose where the opinion was gathered."), fields=("channel",))
-    name, contact, text, organization = _clean_opinion(
+    action = check_offline_entry(consultation, actor)
+    name, contact, text, organization = clean_offline_opinion(
         consultation,
+        channel=channel,
         name=name,
         contact=contact,
         text=text,
         organization=organization,
         clause=clause,
-        contact_required=False,
     )
     comment = Comment(
         consultation=consultation,
@@ -751,3 +810,23 @@ def answer_theme(*, theme: Theme, actor: User, answer: str, reason: str = "") ->
         after={"answer": answer, "answer_reason": reason, "comments": theme.comments.count()},
     )
     return theme
+
+
+@transaction.atomic
+def reveal_contact(*, comment: Comment, actor: User) -> str:
+    """The unit's drafter or head reads an opinion's full contact (to call the person back); staff lists show it
+    masked. Each reveal is a ledger event naming the opinion's receipt number, never the contact."""
+    comment = Comment.objects.select_related("consultation__step__decision").get(pk=comment.pk)
+    consultation = comment.consultation
+    action = _unit_role(actor, consultation.step.decision)
+    if not comment.contact:
+        raise ParticipationError("comment.no_contact", _("This opinion was given without a contact."), status=409)
+    _event(
+        actor,
+        comment,
+        consultation,
+        action="comment.contact_revealed",
+        role=acting_role(actor, action, consultation.step.decision),
+        after={"receipt_number": comment.receipt_number},
+    )
+    return comment.contact

@@ -3,6 +3,7 @@ hearing records, and what each needs before the unit may submit it (Decree 713 A
 
 from datetime import timedelta
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -10,12 +11,12 @@ from django.utils.translation import ngettext
 from decisions.deadlines import target_due
 from decisions.errors import ProcedureError
 from decisions.procedure import StepKind
-from decisions.registry import StepOwner, register_step
+from decisions.registry import StepOwner, register_publication_explanation, register_step
 from decisions.services import profile_for
 from workdays.calendar import on_date, period_end, working_day_on_or_before
 
 from .forms import ConsultationForm, HearingForm
-from .models import Consultation, Hearing
+from .models import Consultation, FeedbackReport, Hearing
 from .selectors import unanswered_comments
 
 # The fields the consultation's set-up fixes (participation.services): the step's form may not change them after.
@@ -86,12 +87,30 @@ def consultation_submission_refusal(decision, step, consultation: Consultation) 
             )
             % {"count": unanswered},
         )
+    # Art. 18: a consultation run here answers its opinions in a published feedback report.
+    if (
+        consultation.status == Consultation.Status.CLOSED
+        and not FeedbackReport.objects.filter(
+            consultation=consultation, status=FeedbackReport.Status.PUBLISHED
+        ).exists()
+    ):
+        return ProcedureError(
+            "participation.no_feedback_report",
+            _(
+                "Decree 713 Art. 18: the feedback report on how the opinions were answered is approved by the unit's "
+                "head and published before the step is submitted."
+            ),
+        )
     return None
 
 
 def keep_the_minimum_in_force(step, profile) -> None:
     """When the consultation opens, the organ's minimum then in force is kept with it."""
     Consultation.objects.update_or_create(step=step, defaults={"minimum_comment_days": profile.min_comment_days})
+
+
+# The fields the hearing's services set (participation.hearings): the step's form may not change them once announced.
+HEARING_FIXED_FIELDS = ("hearing_date", "materials_sent_on")
 
 
 def hearing_record_refusal(hearing: Hearing) -> ProcedureError | None:
@@ -101,12 +120,31 @@ def hearing_record_refusal(hearing: Hearing) -> ProcedureError | None:
             _("The hearing materials are sent before the hearing, not after it."),
             fields=("materials_sent_on",),
         )
+    if hearing.pk and hearing.status != Hearing.Status.DRAFT:
+        stored = Hearing.objects.filter(pk=hearing.pk).values(*HEARING_FIXED_FIELDS).first() or {}
+        changed = tuple(
+            name for name in HEARING_FIXED_FIELDS if name in stored and stored[name] != getattr(hearing, name)
+        )
+        if changed:
+            return ProcedureError(
+                "hearing.set_up_fixed",
+                _(
+                    "The hearing was announced: its date changes by announcing it again, and the materials are "
+                    "recorded on the hearing's page."
+                ),
+                fields=changed,
+            )
     return None
 
 
 def hearing_submission_refusal(decision, step, hearing: Hearing) -> ProcedureError | None:
-    """Art. 16–17: held before its record is submitted, materials sent the profile's days ahead (7), the selection
-    method and the participants published in advance, the record signed."""
+    """Art. 16–17: announced on the portal with the selection method, the participants selected and the result
+    published, the materials sent the profile's days ahead (7), held, and the record confirmed by every participant
+    who spoke and filed among the step's documents (participation.hearings does each)."""
+    if hearing.status == Hearing.Status.CANCELLED:
+        return ProcedureError(
+            "hearing.cancelled", _("The hearing was cancelled; redo the step to hold a new one before submitting it.")
+        )
     if hearing.hearing_date > timezone.localdate():
         return ProcedureError(
             "hearing.not_held",
@@ -124,11 +162,42 @@ def hearing_submission_refusal(decision, step, hearing: Hearing) -> ProcedureErr
             )
             % {"days": notice_days, "date": latest.isoformat()},
         )
-    conditions = ("selection_method_published", "participants_published", "record_signed")
-    unmet = [str(Hearing._meta.get_field(name).verbose_name) for name in conditions if not getattr(hearing, name)]
-    if unmet:
+    if hearing.status == Hearing.Status.DRAFT or not hearing.selection_method_published:
         return ProcedureError(
-            "hearing.incomplete", _("Decree 713 Art. 16–17: not yet done: %(items)s.") % {"items": "、".join(unmet)}
+            "hearing.not_announced",
+            _(
+                "Decree 713 Art. 16: the hearing is announced on the portal (matter, time, place, how to apply and "
+                "how the participants are selected) before it is held."
+            ),
+        )
+    if not hearing.participants_published:
+        return ProcedureError(
+            "hearing.not_selected",
+            _("Decree 713 Art. 16: the participants are selected and the result published before the hearing."),
+        )
+    if not hearing.record_signed or hearing.status != Hearing.Status.HELD:
+        waiting = hearing.applications.filter(outcome="selected", statements__isnull=False).filter(
+            record_confirmed_at__isnull=True
+        )
+        count = waiting.distinct().count()
+        return ProcedureError(
+            "hearing.record_unconfirmed",
+            ngettext(
+                "Decree 713 Art. 17: the record of the hearing is confirmed by the participants; %(count)s who spoke "
+                "has not confirmed it yet.",
+                "Decree 713 Art. 17: the record of the hearing is confirmed by the participants; %(count)s who spoke "
+                "have not confirmed it yet.",
+                count,
+            )
+            % {"count": count}
+            if count
+            else _(
+                "Decree 713 Art. 17: the record of the hearing is taken and confirmed by the participants who spoke."
+            ),
+        )
+    if not step.documents.filter(kind="record").exists():
+        return ProcedureError(
+            "hearing.record_not_filed", _("File the confirmed record of the hearing among the step's documents.")
         )
     return None
 
@@ -153,7 +222,27 @@ def hearing_due(step, hearing: Hearing | None, profile):
     return working_day_on_or_before(materials_by)
 
 
+def published_feedback(decision) -> str:
+    """The summary of the decision's latest published feedback report: the start of the publication's explanation."""
+    report = (
+        FeedbackReport.objects.filter(consultation__step__decision=decision, status=FeedbackReport.Status.PUBLISHED)
+        .order_by("-published_at")
+        .only("summary")
+        .first()
+    )
+    return report.summary if report else ""
+
+
+def consultation_workspace(step) -> tuple[str, str]:
+    return _("Open the consultation's workspace"), reverse("participation:consultation", args=[step.pk])
+
+
+def hearing_workspace(step) -> tuple[str, str]:
+    return _("Open the hearing's page"), reverse("participation:hearing", args=[step.pk])
+
+
 def register() -> None:
+    register_publication_explanation(published_feedback)
     register_step(
         StepOwner(
             kind=StepKind.PUBLIC_PARTICIPATION,
@@ -164,6 +253,7 @@ def register() -> None:
             on_open=keep_the_minimum_in_force,
             needs_document=True,
             due_date=consultation_due,
+            workspace=consultation_workspace,
         )
     )
     register_step(
@@ -175,5 +265,6 @@ def register() -> None:
             submission_refusal=hearing_submission_refusal,
             needs_document=True,
             due_date=hearing_due,
+            workspace=hearing_workspace,
         )
     )

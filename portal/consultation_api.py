@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -167,6 +168,9 @@ class ConsultationDetailView(PublicView):
 
 
 class CommentCreateView(PublicView):
+    # JSON, or a multipart form when the opinion carries an attachment (field `attachment`).
+    parser_classes = [JSONParser, MultiPartParser]
+
     @extend_schema(
         tags=["consultations"],
         auth=[],
@@ -196,7 +200,8 @@ class CommentCreateView(PublicView):
                     400, "comment.clause", _("The draft has no clause with this label."), missing=["clause"]
                 )
             data["clause"] = str(clause.pk)
-        form = PublicCommentForm(data, consultation=consultation)
+        files = {"attachment": request.FILES["attachment"]} if "attachment" in request.FILES else None
+        form = PublicCommentForm(data, files, consultation=consultation)
         if not form.is_valid():
             errors = {name: [str(m) for m in messages] for name, messages in form.errors.items()}
             raise ApiRefusal(
@@ -216,6 +221,7 @@ class CommentCreateView(PublicView):
                 organization=cleaned["organization"],
                 clause=cleaned["clause"],
                 client_address=client_ip(request),
+                attachment=cleaned.get("attachment"),
             )
         except ParticipationError as refusal:
             error = ApiRefusal(refusal.status or 400, refusal.code, refusal.message, missing=refusal.fields or ())

@@ -53,6 +53,7 @@ def _detail(request, consultation: Consultation, form, status: int = 200, refusa
         "clauses": selectors.public_clauses(consultation),
         "form": form,
         "is_open": consultation.status == Consultation.Status.OPEN and consultation.comment_end >= today,
+        "report": selectors.published_report(consultation),
         "refusal": refusal,
     }
     return render(request, "portal/consultation_detail.html", context, status=status)
@@ -72,7 +73,7 @@ def consultation_detail(request, pk: int):
             initial["clause"] = consultation.clauses.filter(pk=int(clause)).first()
         form = PublicCommentForm(initial=initial, consultation=consultation)
         return _private(_detail(request, consultation, form))
-    form = PublicCommentForm(request.POST, consultation=consultation)
+    form = PublicCommentForm(request.POST, request.FILES, consultation=consultation)
     if not form.is_valid():
         return _private(_detail(request, consultation, form, status=400))
     data = form.cleaned_data
@@ -85,6 +86,7 @@ def consultation_detail(request, pk: int):
             organization=data["organization"],
             clause=data["clause"],
             client_address=client_ip(request),
+            attachment=data.get("attachment"),
         )
     except ParticipationError as refusal:
         fields = [name for name in refusal.fields or () if name in form.fields]

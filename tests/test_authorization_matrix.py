@@ -223,9 +223,97 @@ MATRIX = [
     Row("api:consultation_comments", "GET", ("consultation",),        "405 405 405 405 405 405 405 405 405 405 405"),
     Row("api:consultation_comments", "POST", ("consultation",),       "400 400 400 400 400 400 400 400 400 400 400",
         "no data: bad input"),
+    # ---- the consultation's workspace (participation.views): those who see the decision read it; the unit acts
+    Row("participation:consultation", "GET", ("consultation_step",),  "302 200 200 200 200 404 404 200 404 404 200"),
+    Row("participation:consultation", "GET", ("step",),               "302 404 404 404 404 404 404 404 404 404 404",
+        "not a participation step"),
+    Row("participation:consultation", "GET", ("foreign_step",),       "302 404 404 404 404 404 404 404 404 404 404"),
+    Row("participation:consultation_set_up", "GET", ("consultation_step",),
+                                                                      "302 405 405 405 405 405 405 405 405 405 405"),
+    Row("participation:consultation_set_up", "POST", ("consultation_step",),
+                                                                      "302 400 400 400 400 404 404 400 404 404 400",
+        "no data: form error"),
+    Row("participation:consultation_withdraw", "POST", ("consultation",),
+                                                                      "302 302 302 302 302 404 404 302 404 404 302",
+        "no reason: refused, back to the workspace"),
+    Row("participation:opinion_add", "POST", ("consultation",),       "302 400 400 400 400 404 404 400 404 404 400",
+        "no data: form error"),
+    Row("participation:theme_create", "POST", ("consultation",),      "302 302 302 302 302 404 404 302 404 404 302",
+        "no title: refused, back to the workspace"),
+    Row("participation:theme_assign", "POST", ("consultation",),      "302 302 302 302 302 404 404 302 404 404 302",
+        "no opinion: refused"),
+    Row("participation:report_generate", "POST", ("consultation",),   "302 302 302 302 302 404 404 302 404 404 302",
+        "still open: refused"),
+    Row("participation:report_approve", "POST", ("consultation",),    "302 302 302 302 302 404 404 302 404 404 302",
+        "no report: refused"),
+    Row("participation:opinion_answer", "POST", ("opinion",),         "302 302 302 302 302 404 404 302 404 404 302",
+        "no answer: refused"),
+    Row("participation:opinion_hide", "POST", ("opinion",),           "302 302 302 302 302 404 404 302 404 404 302",
+        "no reason: refused"),
+    Row("participation:opinion_reveal", "GET", ("opinion",),          "302 405 405 405 405 405 405 405 405 405 405"),
+    Row("participation:opinion_reveal", "POST", ("opinion",),         "302 200 200 403 403 404 404 403 404 404 403",
+        "the unit's drafter and head read the contact (recorded)"),
+    Row("participation:opinion_attachment", "GET", ("opinion",),      "302 200 200 403 403 404 404 403 404 404 403",
+        "the unit opens attachments"),
+    Row("participation:theme_answer", "POST", ("theme",),             "302 302 302 302 302 404 404 302 404 404 302",
+        "no answer: refused"),
+    # ---- end of the consultation's workspace
+    # ---- experts (review.experts)
+    # ---- end of experts
+    # ---- risk assessment and fair-competition review (review.risk, review.checklist)
+    # ---- end of risk assessment and fair-competition review
+    # ---- co-signing (review.cosigning)
+    # ---- end of co-signing
     # ---- hearings (participation.hearings): the staff workspace, the portal and the API
+    # The hearing page of a step: whoever sees the decision reads it (a GET creates nothing); only the unit's drafter
+    # announces, the drafter and the head run the rest (POST with no data: 400 for them, 403 for other readers).
+    Row("participation:hearing", "GET", ("hearing_step",),            "302 200 200 200 200 404 404 200 404 404 200"),
+    Row("participation:hearing", "GET", ("step",),                    "302 404 404 404 404 404 404 404 404 404 404",
+        "not a hearing step"),
+    Row("participation:hearing", "GET", ("foreign_step",),            "302 404 404 404 404 404 404 404 404 404 404"),
+    Row("participation:hearing_announce", "GET", ("hearing_step",),   "302 405 405 405 405 405 405 405 405 405 405"),
+    Row("participation:hearing_announce", "POST", ("hearing_step",),  "302 400 403 403 403 404 404 403 404 404 403",
+        "no data: form error for the drafter"),
+    Row("participation:hearing_select", "POST", ("hearing",),         "302 400 400 403 403 404 404 403 404 404 403",
+        "no data: form error"),
+    Row("participation:hearing_materials", "POST", ("hearing",),      "302 400 400 403 403 404 404 403 404 404 403",
+        "no data: form error"),
+    Row("participation:hearing_statement", "POST", ("hearing",),      "302 400 400 403 403 404 404 403 404 404 403",
+        "no data: form error"),
+    Row("participation:hearing_cancel", "POST", ("hearing",),         "302 400 400 403 403 404 404 403 404 404 403",
+        "no reason: form error"),
+    Row("participation:hearing_file_record", "POST", ("hearing",),    "302 400 400 403 403 404 404 403 404 404 403",
+        "no record confirmed: refused"),
+    Row("participation:hearing_confirm", "POST", ("hearing_application",),
+        "302 400 400 403 403 404 404 403 404 404 403", "no record taken: refused"),
+    Row("participation:hearing_select", "POST", ("=999999",),         "302 404 404 404 404 404 404 404 404 404 404"),
+    # The portal and the API: everyone alike, no login; the application form and API (no data: 400).
+    Row("portal:hearings", "GET", (),                                 "200 200 200 200 200 200 200 200 200 200 200"),
+    Row("portal:hearing", "GET", ("hearing",),                        "200 200 200 200 200 200 200 200 200 200 200"),
+    Row("portal:hearing", "GET", ("=999999",),                        "404 404 404 404 404 404 404 404 404 404 404"),
+    Row("portal:hearing", "POST", ("hearing",),                       "400 400 400 400 400 400 400 400 400 400 400",
+        "no data: form error"),
+    Row("portal:hearing_record", "GET", ("hearing",),                 "404 404 404 404 404 404 404 404 404 404 404",
+        "not held yet"),
+    Row("portal:hearing_receipt", "GET", (),                          "200 200 200 200 200 200 200 200 200 200 200"),
+    Row("portal:hearing_receipt", "POST", (),                         "400 400 400 400 400 400 400 400 400 400 400",
+        "no data: form error"),
+    Row("api:hearings", "GET", (),                                    "200 200 200 200 200 200 200 200 200 200 200"),
+    Row("api:hearings", "POST", (),                                   "405 405 405 405 405 405 405 405 405 405 405"),
+    Row("api:hearing", "GET", ("hearing",),                           "200 200 200 200 200 200 200 200 200 200 200"),
+    Row("api:hearing", "GET", ("=999999",),                           "404 404 404 404 404 404 404 404 404 404 404"),
+    Row("api:hearing_applications", "GET", ("hearing",),              "405 405 405 405 405 405 405 405 405 405 405"),
+    Row("api:hearing_applications", "POST", ("hearing",),             "400 400 400 400 400 400 400 400 400 400 400",
+        "no data: bad input"),
     # ---- end of hearings
     # ---- offline opinions imported (participation.imports)
+    # The undertaking unit (drafter, head) imports; others who see the decision 403, those who do not 404.
+    Row("participation:import_opinions", "GET", ("consultation",),    "302 200 200 403 403 404 404 403 404 404 403"),
+    Row("participation:import_opinions", "GET", ("=999999",),         "302 404 404 404 404 404 404 404 404 404 404"),
+    Row("participation:import_opinions", "POST", ("consultation",),   "302 400 400 403 403 404 404 403 404 404 403",
+        "no file: form error"),
+    Row("participation:import_template", "GET", ("consultation",),    "302 200 200 403 403 404 404 403 404 404 403"),
+    Row("participation:import_template", "POST", ("consultation",),   "302 405 405 405 405 405 405 405 405 405 405"),
     # ---- end of offline opinions imported
     Row("api:open_catalogs", "GET", (),                               "200 200 200 200 200 200 200 200 200 200 200"),
     Row("api:open_catalog_entries", "GET", ("=999999",),              "404 404 404 404 404 404 404 404 404 404 404"),
@@ -407,6 +495,49 @@ def _consultation(world, decision):
     )
 
 
+def _opinion_objects(world, consultation):
+    """An opinion with an attachment and a theme on the consultation: `opinion`, `theme`, `consultation_step`."""
+    from participation import services as participation
+
+    opinion = participation.submit_comment(
+        consultation=consultation,
+        name="王五",
+        contact="13812341234",
+        text="建议补充过渡期的规定。",
+        client_address="192.0.2.1",
+        attachment=pdf_file("意见.pdf"),
+    )
+    theme = participation.create_theme(consultation=consultation, actor=world.drafter, title="过渡期")
+    return {"opinion": opinion, "theme": theme, "consultation_step": consultation.step}
+
+
+def _hearing(world, decision):
+    """A hearing announced on the decision's (optional) hearing step, taking applications, with one application: the
+    objects `hearing`, `hearing_step` and `hearing_application`."""
+    from datetime import datetime, time, timedelta
+
+    from django.utils import timezone
+
+    from participation import hearings
+
+    today = timezone.localdate()
+    hearing = hearings.announce_hearing(
+        step=current_steps(decision)[StepKind.HEARING],
+        actor=world.drafter,
+        matter="示例听证会",
+        starts_at=timezone.make_aware(datetime.combine(today + timedelta(days=20), time(14))),
+        place="市政府第一会议室",
+        how_to_apply="网上报名。",
+        applications_close_on=today + timedelta(days=5),
+        selection_method="随机抽取。",
+        seats=3,
+    )
+    application = hearings.apply_to_hearing(
+        hearing=hearing, name="王五", contact="13812341234", interest="居民", client_address="192.0.2.1"
+    )
+    return {"hearing": hearing, "hearing_step": hearing.step, "hearing_application": application}
+
+
 @pytest.fixture(scope="module")
 def matrix_world(django_db_setup, django_db_blocker, _matrix_media):
     """One world for the module, built once in a transaction rolled back at the end (each test adds a savepoint)."""
@@ -428,6 +559,8 @@ def matrix_world(django_db_setup, django_db_blocker, _matrix_media):
         world.objects = {
             "catalog": catalog,
             "consultation": consultation,
+            **_opinion_objects(world, consultation),
+            **_hearing(world, decision),
             "entry": entry,
             "window": window,
             "suggestion": suggestion,

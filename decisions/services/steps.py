@@ -121,11 +121,15 @@ def update_step_details(*, step: Step, actor: User, details) -> Step:
     return step
 
 
-def _missing_fields(record) -> list[str]:
-    """The record's required fields left empty (a yes/no field is an answer either way)."""
+def _missing_fields(record, owner) -> list[str]:
+    """The record's required fields left empty (a yes/no field is an answer either way) among those its form asks
+    for now (a consultation set up in its workspace asks none: the step app fills them)."""
+    asked = set(owner.form_class(instance=record).fields) if owner.form_class is not None else None
     missing = []
     for model_field in record._meta.concrete_fields:
         if model_field.name in ("id", "step") or not model_field.editable or model_field.blank:
+            continue
+        if asked is not None and model_field.name not in asked:
             continue
         if isinstance(model_field, BooleanField):
             continue
@@ -142,7 +146,7 @@ def _submission_refusal(decision: Decision, step: Step) -> ProcedureError | None
     if record is None:
         fields = [str(field.label) for field in owner.form_class().fields.values() if field.required]
         return ProcedureError("step.incomplete", _("Fill in: %(fields)s.") % {"fields": "、".join(fields)})
-    missing = _missing_fields(record)
+    missing = _missing_fields(record, owner)
     if missing:
         return ProcedureError("step.incomplete", _("Fill in: %(fields)s.") % {"fields": "、".join(missing)})
     if owner.needs_document and not step.documents.exists():

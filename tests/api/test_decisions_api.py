@@ -19,6 +19,7 @@ from decisions.procedure import State, StepKind
 from decisions.registry import owned_kinds, transition_inputs
 from demo.walkthrough import drive_to
 from participation.forms import PARTICIPATION_FORMS
+from participation.hearing_forms import HEARING_FORMS
 from tests.factories import enter_in_catalog, make_decision
 from tests.factories import log_in_in_english as login
 
@@ -330,9 +331,11 @@ def test_every_input_error_a_service_raises_names_fields_of_a_transition_form():
     fields |= {name for form in CATALOG_FORMS for name in form.base_fields}  # the catalog's pages and its API
     fields |= set(SuggestionRequestSerializer().fields)
     fields |= {name for form in PARTICIPATION_FORMS for name in form.base_fields}  # consultations, opinions
+    fields |= {name for form in HEARING_FORMS for name in form.base_fields}  # hearings
     named = []
     root = Path(services.__file__).parents[2]
-    for path in [*root.glob("*/services/*.py"), *root.glob("*/services.py"), *root.glob("*/steps.py")]:
+    step_apps = [root / "participation" / "hearings.py", root / "participation" / "feedback.py"]
+    for path in [*root.glob("*/services/*.py"), *root.glob("*/services.py"), *root.glob("*/steps.py"), *step_apps]:
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.keyword) and node.arg == "fields" and isinstance(node.value, ast.Tuple):
                 names = {element.value for element in node.value.elts if isinstance(element, ast.Constant)}

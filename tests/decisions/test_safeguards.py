@@ -11,7 +11,7 @@ from decisions import services
 from decisions.models import Decision, Document
 from decisions.procedure import State, StepKind, StepStatus
 from decisions.selectors import current_steps, public_decisions
-from demo.walkthrough import drive_to, pdf_file, step_details, step_forward, upload_decision_text
+from demo.walkthrough import Walkthrough, drive_to, pdf_file, step_details, step_forward, upload_decision_text
 from evaluation import services as evaluations
 from tests.decisions.test_rules import high_risk, ready_for_review, request_review, run_unit_step, upload_draft
 from tests.factories import enter_in_catalog, make_decision
@@ -126,17 +126,7 @@ def test_legality_review_waits_for_steps_the_head_has_not_decided(world, decisio
     drive_to(decision, State.DRAFTING, world.cast)
     ready_for_review(world, decision)
     hearing = current_steps(decision)[StepKind.HEARING]
-    services.update_step_details(
-        step=hearing, actor=world.drafter, details=step_details(StepKind.HEARING, timezone.localdate())
-    )
-    services.add_document(
-        decision=decision,
-        actor=world.drafter,
-        uploaded_file=pdf_file("h.pdf"),
-        kind="record",
-        title="笔录",
-        step=hearing,
-    )
+    Walkthrough(world.cast).hold_hearing(decision, hearing)  # its record confirmed and filed among its documents
     services.submit_step(step=hearing, actor=world.drafter)
     with refused("rule1.steps_awaiting_approval", decision, says="Hearing"):
         request_review(world, decision)

@@ -7,9 +7,11 @@ from datetime import timedelta
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
+from decisions import services as decision_services
+from decisions.models import Document
 from decisions.procedure import State, StepKind
 from decisions.selectors import current_steps
-from demo.walkthrough import drive_to
+from demo.walkthrough import drive_to, pdf_file
 from participation import services
 from participation.models import Clause, Comment, Consultation, Theme
 from tests.factories import make_decision
@@ -74,6 +76,19 @@ def close_it(consultation: Consultation) -> Consultation:
     consultation.refresh_from_db()
     assert consultation.status == Consultation.Status.CLOSED
     return consultation
+
+
+def attach_the_draft(world, step) -> None:
+    """The step's document: the draft as published for comment."""
+    decision_services.add_document(
+        decision=step.decision,
+        actor=world.drafter,
+        uploaded_file=pdf_file("consultation.pdf"),
+        kind=Document.Kind.DRAFT,
+        title="征求意见稿",
+        step=step,
+        is_public=True,
+    )
 
 
 def participation_snapshot() -> dict:

@@ -5,13 +5,12 @@ import pytest
 
 from accountability.models import LedgerEvent
 from decisions import services as decision_services
-from decisions.models import Document, Step
+from decisions.models import Step
 from decisions.procedure import StepStatus
-from demo.walkthrough import pdf_file
-from participation import selectors, services
+from participation import feedback, selectors, services
 from participation.models import Comment, Consultation
 
-from .helpers import close_it, open_consultation, opinion, refused_here
+from .helpers import attach_the_draft, close_it, open_consultation, opinion, refused_here
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -28,15 +27,7 @@ def ready_to_submit(world, consultation: Consultation) -> Step:
     close_it(consultation)
     Consultation.objects.filter(pk=consultation.pk).update(comments_received=2, feedback_summary="已逐条反馈。")
     step = consultation.step
-    decision_services.add_document(
-        decision=step.decision,
-        actor=world.drafter,
-        uploaded_file=pdf_file("consultation.pdf"),
-        kind=Document.Kind.DRAFT,
-        title="征求意见稿",
-        step=step,
-        is_public=True,
-    )
+    attach_the_draft(world, step)
     return step
 
 
@@ -143,6 +134,10 @@ def test_the_step_is_not_submitted_while_a_visible_opinion_lacks_an_answer(world
     with refused_here("participation.unanswered", decision, says="1 opinion received has no answer"):
         decision_services.submit_step(step=step, actor=world.drafter)
     services.hide_comment(comment=second, actor=world.drafter, reason="广告内容")  # a hidden one is not answered
+    with refused_here("participation.no_feedback_report", decision, says="feedback report"):
+        decision_services.submit_step(step=step, actor=world.drafter)
+    feedback.generate_feedback_report(consultation=consultation, actor=world.drafter)
+    feedback.approve_feedback_report(consultation=consultation, actor=world.head)
     decision_services.submit_step(step=step, actor=world.drafter)
     assert Step.objects.get(pk=step.pk).status == StepStatus.SUBMITTED
     # Once submitted, the answers are fixed with it.
@@ -155,14 +150,6 @@ def test_a_withdrawn_consultation_is_not_submitted(world):
     step = consultation.step
     services.withdraw_consultation(consultation=consultation, actor=world.drafter, reason="撤回")
     Consultation.objects.filter(pk=consultation.pk).update(comments_received=0, feedback_summary="无")
-    decision_services.add_document(
-        decision=step.decision,
-        actor=world.drafter,
-        uploaded_file=pdf_file("consultation.pdf"),
-        kind=Document.Kind.DRAFT,
-        title="征求意见稿",
-        step=step,
-        is_public=True,
-    )
+    attach_the_draft(world, step)
     with refused_here("participation.withdrawn", step.decision, says="withdrawn"):
         decision_services.submit_step(step=step, actor=world.drafter)

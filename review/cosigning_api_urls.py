@@ -1,0 +1,3 @@
+"""cosigning endpoints of the review app on /api/v1/review/."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""expert endpoints of the review app on /api/v1/review/."""
+
+urlpatterns = []

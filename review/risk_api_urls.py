@@ -1,0 +1,3 @@
+"""risk endpoints of the review app on /api/v1/review/."""
+
+urlpatterns = []

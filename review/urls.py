@@ -1,0 +1,12 @@
+"""The reviews in the staff workspace (/manage/review/): the expert pool and reviews, the risk assessment and the
+fair-competition checklist, department co-signing."""
+
+from django.urls import include, path
+
+app_name = "review"
+
+urlpatterns = [
+    path("experts/", include("review.expert_urls")),
+    path("risk/", include("review.risk_urls")),
+    path("co-signing/", include("review.cosigning_urls")),
+]
