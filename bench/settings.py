@@ -1,5 +1,5 @@
-"""The settings gunicorn serves the portal benchmark with: production's, plus the minimal views of bench/urls.py,
-plain HTTP on 127.0.0.1, and the cache the run asks for (its own key prefix on Redis, or none at all)."""
+"""The settings gunicorn serves the portal and comments benchmarks with: production's, plus the minimal views of
+bench/urls.py, plain HTTP on 127.0.0.1, and the cache the run asks for (its own key prefix on Redis, or none at all)."""
 
 import os
 
@@ -19,3 +19,8 @@ if os.environ.get("BENCH_CACHE") == "none":
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 elif os.environ.get("BENCH_CACHE_PREFIX") and REDIS_URL:  # noqa: F405
     CACHES["default"]["KEY_PREFIX"] = os.environ["BENCH_CACHE_PREFIX"]
+
+# The comments benchmark sends every opinion from 127.0.0.1: it raises the per-address limit of opinions for its run
+# (production's default, 20 an hour, applies otherwise; the per-contact limit is left as it is).
+if os.environ.get("BENCH_COMMENT_RATE_PER_ADDRESS"):
+    COMMENT_RATE_PER_ADDRESS = int(os.environ["BENCH_COMMENT_RATE_PER_ADDRESS"])
