@@ -60,6 +60,22 @@ def test_the_catalog_page_lists_public_entries_with_status_and_progress(client, 
     assert entry["status"] == State.CATALOGED and entry["steps_total"] > 0
 
 
+def test_the_catalog_rows_escape_what_they_show(client, world):
+    """The rows are written in Python (portal.catalog_views.entry_rows_html): each value escaped as the template's
+    autoescape would."""
+    catalog = services.create_catalog(actor=world.gov, organ=world.city, year=YEAR)
+    services.add_entry(
+        catalog=catalog,
+        actor=world.gov,
+        **entry_fields(world, title='关于<script>alert(1)</script>和"引号"的决定'),
+    )
+    approve_all(world, catalog)
+    services.publish_catalog(catalog=catalog, actor=world.gov)
+    body = client.get(url("portal:catalog", catalog)).content.decode()
+    assert "<script>alert(1)</script>" not in body and "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+    assert "和&quot;引号&quot;的决定" in body
+
+
 def test_filters_and_keyword_on_the_catalog(client, catalog, world):
     def titles(**query):
         return [e["title"] for e in client.get(url("portal:catalog", catalog, **query)).context["entries"]]
