@@ -210,6 +210,7 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or VAR_DIR / "media")
 
 # Uploaded documents: what a government file may be, and how big.
 DOCUMENT_MAX_BYTES = int(os.environ.get("DOCUMENT_MAX_BYTES", str(20 * 1024 * 1024)))
+EXPERT_RECENT_LIMIT = int(os.environ.get("EXPERT_RECENT_LIMIT", "3"))  # an expert with as many in 12 months: not drawn
 # A request body other than files is at most 5 MiB (Django refuses more with 400); a file above 2.5 MiB is streamed to
 # a temporary file, never held in memory; a multipart request larger than a document and 1 MiB is refused (400)
 # before its body is read (decisions/uploads.py). In production the web server bounds every body first (README).

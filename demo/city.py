@@ -38,6 +38,7 @@ from catalog.models import CatalogEntry
 from decisions import services
 from decisions.models import Decision, ProcedureProfile
 from decisions.procedure import MeetingOutcome, State, StepKind
+from demo.reviews import expert_pool
 from notifications.calendar_check import check_calendar_coverage
 from notifications.models import Notice, NoticePreference
 from notifications.scan import scan_deadlines
@@ -54,6 +55,9 @@ MOVES = frozenset(
         "drive_to",
         "work_on_step",
         "consult",
+        "assess_risks",
+        "co_sign",
+        "review_by_experts",
         "propose_not_applicable",
         "confirm_not_applicable",
         "return_step",
@@ -164,6 +168,7 @@ class DemoCity:
                     (spec, self.propose(spec)) for spec in self.data["decisions"] if spec["title"] not in existing
                 ]
                 self.catalogs([decision for spec, decision in proposed if self.data["scenarios"][spec["scenario"]]])
+                expert_pool(self)  # the legal office's pool, before the expert reviews draw from it
                 for spec, decision in proposed:
                     self.walk(spec, decision)
                     result.created.append(decision)

@@ -33,6 +33,7 @@ from decisions.selectors import current_steps
 from evaluation import services as evaluations
 from participation import hearings
 from participation.models import Hearing
+from review import checklist, fair_competition
 from review import services as legality
 from workdays.calendar import add_working_days, period_end
 
@@ -234,6 +235,9 @@ class Walkthrough:
             self.hold_hearing(decision, step)
         else:
             services.update_step_details(step=step, actor=drafter, details=values)
+        if kind == StepKind.FAIR_COMPETITION_REVIEW:  # Art. 29: every question of the checklist answered
+            answers = dict.fromkeys(checklist.QUESTIONS, "no")
+            fair_competition.answer_questions(step=step, actor=drafter, answers=answers)
         if kind == StepKind.PUBLIC_PARTICIPATION and wording.consultation_draft_title:
             self.upload(decision, Document.Kind.DRAFT, wording.consultation_draft_title, "draft.pdf", is_public=True)
         if kind != StepKind.HEARING:  # the hearing's document is its confirmed record
@@ -322,6 +326,26 @@ class Walkthrough:
             hearings.confirm_record(application=application, via="paper", actor=drafter, now=self._at(19))
         hearing.refresh_from_db()
         return hearing
+
+    def assess_risks(self, decision: Decision, name: str, until: str = "done") -> Step:
+        """The risk assessment `name` of demo/scenario/reviews.json run in the review app's workspace (who and how,
+        the risks by dimension, the level), then the step's document attached and submitted and approved."""
+        from demo.reviews import assess_risks  # demo data, not the walkthrough's own
+
+        assess_risks(self, decision, name)
+        return self.work_on_step(decision, StepKind.RISK_ASSESSMENT, until=until)
+
+    def co_sign(self, decision: Decision, name: str) -> None:
+        """The draft sent for co-signing as demo/scenario/reviews.json's `name` says, and the answers given so far."""
+        from demo.reviews import co_sign  # demo data, not the walkthrough's own
+
+        co_sign(self, decision, name)
+
+    def review_by_experts(self, decision: Decision, name: str) -> None:
+        """The expert review `name` of demo/scenario/reviews.json: drawn or chosen, opinions signed and answered."""
+        from demo.reviews import review_by_experts  # demo data, not the walkthrough's own
+
+        review_by_experts(self, decision, name)
 
     def consult(self, decision: Decision, draft: str, until: str = "done") -> Step:
         """The public consultation `draft` of demo/scenario/consultations.json run through participation's services

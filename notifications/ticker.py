@@ -4,6 +4,7 @@ error is logged and reported), so a broken mail server never stops the deadline 
 import logging
 
 from participation.services import open_and_close_consultations
+from review.cosigning import record_silence, remind_departments
 
 from .calendar_check import check_calendar_coverage
 from .follow import purge_stale_follows
@@ -24,6 +25,8 @@ def run_tick() -> dict:
     report: dict = {}
     parts = (
         ("consultations", _open_and_close_consultations),  # first: opening one sets its step's due date
+        # Decree 713 Art. 13: silence by the deadline is no objection; the departments still to answer are reminded.
+        ("co-signing", lambda: len(record_silence()) + remind_departments()),
         ("scan", lambda: scan_deadlines().created),
         ("calendar", check_calendar_coverage),
         ("mail", lambda: mail_notices().queued),

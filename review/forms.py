@@ -5,7 +5,15 @@ from decisions.bounds import recent_date_bounds
 from decisions.forms import StepRecordForm
 from decisions.procedure import LegalityOpinion
 
-from .models import DepartmentConsultation, ExpertReview, FairCompetitionReview, RiskAssessment
+from .models import (
+    CoSigningRequest,
+    DepartmentConsultation,
+    ExpertAssignment,
+    ExpertReview,
+    FairCompetitionReview,
+    RiskAssessment,
+)
+from .risk import run_in_workspace
 from .services import MAX_REVIEW_WORKING_DAYS
 
 
@@ -14,17 +22,40 @@ class ExpertReviewForm(StepRecordForm):
         model = ExpertReview
         fields = ["experts", "assessing_org", "conflicts_declared", "opinion_summary"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        step_id = self.instance.step_id
+        if step_id and ExpertAssignment.objects.filter(step_id=step_id).exists():
+            # Experts drawn or chosen in the expert workspace: who they are and their declarations follow from the
+            # assignments (review.experts.sync_record), not typed here.
+            for name in ("experts", "conflicts_declared"):
+                self.fields.pop(name, None)
+
 
 class RiskAssessmentForm(StepRecordForm):
     class Meta:
         model = RiskAssessment
         fields = ["risk_level", "controllable", "assessing_org", "measures"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if run_in_workspace(self.instance):
+            # Run in the risk workspace: who assessed, the level and whether it is controllable are recorded there
+            # (review.risk); the form keeps the summary of the measures and the response plan.
+            for name in ("risk_level", "controllable", "assessing_org"):
+                self.fields.pop(name, None)
+
 
 class FairCompetitionReviewForm(StepRecordForm):
     class Meta:
         model = FairCompetitionReview
         fields = ["conclusion"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.answers.exists():
+            # Answered in the checklist workspace: the conclusion is kept there (review.fair_competition).
+            self.fields.clear()
 
 
 class DepartmentConsultationForm(StepRecordForm):
@@ -34,6 +65,14 @@ class DepartmentConsultationForm(StepRecordForm):
     class Meta:
         model = DepartmentConsultation
         fields = ["units_consulted", "reply_due_on", "disagreements"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        step_id = self.instance.step_id
+        if step_id and CoSigningRequest.objects.filter(step_id=step_id).exists():
+            # Sent for co-signing in the workspace: who was asked, the answers, the disagreements and the deadline
+            # follow from the requests (review.cosigning), not typed here.
+            self.fields.clear()
 
 
 class RequestLegalityReviewForm(forms.Form):

@@ -259,10 +259,132 @@ MATRIX = [
         "no answer: refused"),
     # ---- end of the consultation's workspace
     # ---- experts (review.experts)
+    # The pool: its organ's legal office only.
+    Row("review:expert_pool", "GET", (),                              "302 403 403 403 200 403 403 403 403 403 403"),
+    Row("review:expert_add", "GET", (),                               "302 403 403 403 200 403 403 403 403 403 403"),
+    Row("review:expert_add", "POST", (),                              "302 403 403 403 400 403 403 403 403 403 403",
+        "no data: form error"),
+    Row("review:expert_import", "GET", (),                            "302 403 403 403 200 403 403 403 403 403 403"),
+    Row("review:expert_import", "POST", (),                           "302 403 403 403 400 403 403 403 403 403 403",
+        "no file: form error"),
+    Row("review:expert_edit", "GET", ("pool_expert",),                "302 403 403 403 200 403 403 403 403 403 403"),
+    Row("review:expert_edit", "POST", ("pool_expert",),               "302 403 403 403 400 403 403 403 403 403 403",
+        "no data: form error"),
+    Row("review:expert_status", "GET", ("pool_expert",),              "302 405 405 405 405 405 405 405 405 405 405"),
+    Row("review:expert_status", "POST", ("pool_expert",),             "302 403 403 403 302 403 403 403 403 403 403",
+        "no status: refused, back to the pool"),
+    # The round's workspace: those who see the decision (its expert, not yet declared, does not); the unit acts.
+    Row("review:expert_workspace", "GET", ("expert_step",),           "302 200 200 200 200 404 404 200 404 404 200"),
+    Row("review:expert_workspace", "GET", ("step",),                  "302 404 404 404 404 404 404 404 404 404 404",
+        "not an expert-review step"),
+    Row("review:expert_workspace", "GET", ("foreign_step",),          "302 404 404 404 404 404 404 404 404 404 404"),
+    Row("review:expert_draw", "GET", ("expert_step",),                "302 405 405 405 405 405 405 405 405 405 405"),
+    Row("review:expert_draw", "POST", ("expert_step",),               "302 400 400 400 400 404 404 400 404 404 400",
+        "no data: form error"),
+    Row("review:expert_choose", "POST", ("expert_step",),             "302 400 400 400 400 404 404 400 404 404 400",
+        "no data: form error"),
+    Row("review:expert_answer", "POST", ("expert_assignment",),       "302 302 302 302 302 404 404 302 404 404 302",
+        "no answer: refused, back to the workspace"),
+    # The expert's own pages: their assignments only.
+    Row("review:expert_assignments", "GET", (),                       "302 403 403 403 403 200 403 403 403 403 403"),
+    Row("review:expert_assignment", "GET", ("expert_assignment",),    "302 403 403 403 403 200 403 403 403 403 403"),
+    Row("review:expert_declare", "POST", ("expert_assignment",),      "302 403 403 403 403 400 403 403 403 403 403",
+        "no data: form error"),
+    Row("review:expert_opinion", "POST", ("expert_assignment",),      "302 403 403 403 403 400 403 403 403 403 403",
+        "no data: form error"),
+    Row("api:expert_pool", "GET", (),                                 "403 403 403 403 200 403 403 403 403 403 403"),
+    Row("api:expert_step_assignments", "GET", ("expert_step",),       "403 200 200 200 200 404 404 200 404 404 200"),
+    Row("api:expert_step_assignments", "GET", ("foreign_step",),      "403 404 404 404 404 404 404 404 404 404 404"),
+    Row("api:expert_assignments_mine", "GET", (),                     "403 403 403 403 403 200 403 403 403 403 403"),
+    Row("api:expert_declaration", "POST", ("expert_assignment",),     "403 403 403 403 403 409 403 403 403 403 403",
+        "no data (a form's missing box: no_conflict false): the round is not open yet, refused"),
+    Row("api:expert_opinion", "POST", ("expert_assignment",),         "403 403 403 403 403 400 403 403 403 403 403",
+        "no data: bad input"),
+    Row("api:expert_usage", "POST", ("expert_assignment",),           "403 400 400 400 400 404 404 400 404 404 400",
+        "no data: bad input"),
     # ---- end of experts
     # ---- risk assessment and fair-competition review (review.risk, review.checklist)
+    # The workspaces of a step: whoever sees the decision reads them; the unit's drafter acts (POST with no data: a
+    # form error, or the service's refusal shown in the form, 400; removing a risk of a closed step: refused, 302).
+    Row("review:risk_workspace", "GET", ("risk_step",),               "302 200 200 200 200 404 404 200 404 404 200"),
+    Row("review:risk_workspace", "GET", ("step",),                    "302 404 404 404 404 404 404 404 404 404 404",
+        "not a risk assessment step"),
+    Row("review:risk_workspace", "GET", ("foreign_step",),            "302 404 404 404 404 404 404 404 404 404 404"),
+    Row("review:risk_method", "GET", ("risk_step",),                  "302 405 405 405 405 405 405 405 405 405 405"),
+    Row("review:risk_method", "POST", ("risk_step",),                 "302 400 400 400 400 404 404 400 404 404 400",
+        "no data: form error"),
+    Row("review:risk_method", "POST", ("foreign_step",),              "302 404 404 404 404 404 404 404 404 404 404"),
+    Row("review:risk_item_add", "GET", ("risk_step",),                "302 405 405 405 405 405 405 405 405 405 405"),
+    Row("review:risk_item_add", "POST", ("risk_step",),               "302 400 400 400 400 404 404 400 404 404 400",
+        "no data: form error"),
+    Row("review:risk_item_edit", "GET", ("risk_item_step", "risk_item"),
+                                                                      "302 200 200 200 200 404 404 200 404 404 200"),
+    Row("review:risk_item_edit", "GET", ("risk_step", "risk_item"),   "302 404 404 404 404 404 404 404 404 404 404",
+        "the risk of another step"),
+    Row("review:risk_item_edit", "POST", ("risk_item_step", "risk_item"),
+                                                                      "302 400 400 400 400 404 404 400 404 404 400",
+        "no data: form error"),
+    Row("review:risk_item_remove", "GET", ("risk_item_step", "risk_item"),
+                                                                      "302 405 405 405 405 405 405 405 405 405 405"),
+    Row("review:risk_item_remove", "POST", ("risk_item_step", "risk_item"),
+                                                                      "302 302 302 302 302 404 404 302 404 404 302",
+        "the step is closed: refused, back to the workspace"),
+    Row("review:risk_level", "GET", ("risk_step",),                   "302 405 405 405 405 405 405 405 405 405 405"),
+    Row("review:risk_level", "POST", ("risk_step",),                  "302 400 400 400 400 404 404 400 404 404 400",
+        "no data: form error"),
+    Row("review:fair_competition_workspace", "GET", ("fc_step",),     "302 200 200 200 200 404 404 200 404 404 200"),
+    Row("review:fair_competition_workspace", "GET", ("risk_step",),   "302 404 404 404 404 404 404 404 404 404 404",
+        "not a fair-competition step"),
+    Row("review:fair_competition_workspace", "GET", ("foreign_step",),
+                                                                      "302 404 404 404 404 404 404 404 404 404 404"),
+    Row("review:fair_competition_answers", "GET", ("fc_step",),       "302 405 405 405 405 405 405 405 405 405 405"),
+    Row("review:fair_competition_answers", "POST", ("fc_step",),      "302 400 400 400 400 404 404 400 404 404 400",
+        "no answer: refused"),
+    Row("review:fair_competition_restriction", "GET", ("fc_step",),   "302 405 405 405 405 405 405 405 405 405 405"),
+    Row("review:fair_competition_restriction", "POST", ("fc_step",),  "302 400 400 400 400 404 404 400 404 404 400",
+        "no data: form error"),
+    Row("review:fair_competition_conclusion", "GET", ("fc_step",),    "302 405 405 405 405 405 405 405 405 405 405"),
+    Row("review:fair_competition_conclusion", "POST", ("fc_step",),   "302 400 400 400 400 404 404 400 404 404 400",
+        "no conclusion: refused"),
+    # The API: read by whoever sees the decision; POST with no data is bad input (400).
+    Row("api:risk_assessment", "GET", ("risk_step",),                 "403 200 200 200 200 404 404 200 404 404 200"),
+    Row("api:risk_assessment", "GET", ("fc_step",),                   "403 404 404 404 404 404 404 404 404 404 404",
+        "not a risk assessment step"),
+    Row("api:risk_assessment", "GET", ("foreign_step",),              "403 404 404 404 404 404 404 404 404 404 404"),
+    Row("api:risk_items", "GET", ("risk_step",),                      "403 405 405 405 405 405 405 405 405 405 405"),
+    Row("api:risk_items", "POST", ("risk_step",),                     "403 400 400 400 400 404 404 400 404 404 400",
+        "no data: bad input"),
+    Row("api:risk_items", "POST", ("foreign_step",),                  "403 404 404 404 404 404 404 404 404 404 404"),
+    Row("api:fair_competition_checklist", "GET", ("fc_step",),        "403 200 200 200 200 404 404 200 404 404 200"),
+    Row("api:fair_competition_checklist", "GET", ("foreign_step",),   "403 404 404 404 404 404 404 404 404 404 404"),
+    Row("api:fair_competition_answers", "GET", ("fc_step",),          "403 405 405 405 405 405 405 405 405 405 405"),
+    Row("api:fair_competition_answers", "POST", ("fc_step",),         "403 400 400 400 400 404 404 400 404 404 400",
+        "no data: bad input"),
     # ---- end of risk assessment and fair-competition review
     # ---- co-signing (review.cosigning)
+    # The inbox: every member of staff has one (empty unless their organization was asked).
+    Row("review:co_signing_inbox", "GET", (),                         "302 200 200 200 200 200 200 200 200 200 200"),
+    # The unit's workspace: those who see the decision; the unit's drafter sends (no data: form error).
+    Row("review:co_signing_workspace", "GET", ("cosign_step",),       "302 200 200 200 200 404 404 200 404 404 200"),
+    Row("review:co_signing_workspace", "GET", ("step",),              "302 404 404 404 404 404 404 404 404 404 404",
+        "not a department consultation step"),
+    Row("review:co_signing_workspace", "GET", ("foreign_step",),      "302 404 404 404 404 404 404 404 404 404 404"),
+    Row("review:co_signing_send", "GET", ("cosign_step",),            "302 405 405 405 405 405 405 405 405 405 405"),
+    Row("review:co_signing_send", "POST", ("cosign_step",),           "302 400 400 400 400 404 404 400 404 404 400",
+        "no data: form error"),
+    Row("review:co_signing_send", "POST", ("foreign_step",),          "302 404 404 404 404 404 404 404 404 404 404"),
+    # The answer: the requested organization's drafter or head only (none of these personas): not found for others.
+    Row("review:co_signing_answer", "GET", ("cosign_request",),       "302 404 404 404 404 404 404 404 404 404 404"),
+    Row("review:co_signing_answer", "POST", ("cosign_request",),      "302 404 404 404 404 404 404 404 404 404 404"),
+    Row("review:co_signing_unit_view", "GET", ("cosign_request",),    "302 405 405 405 405 405 405 405 405 405 405"),
+    Row("review:co_signing_unit_view", "POST", ("cosign_request",),   "302 302 302 302 302 404 404 302 404 404 302",
+        "not a disagreement, or not the unit: refused, back to the workspace"),
+    Row("api:co_signing_requests", "GET", (),                         "403 200 200 200 200 200 200 200 200 200 200"),
+    Row("api:co_signing_step_requests", "GET", ("cosign_step",),      "403 200 200 200 200 404 404 200 404 404 200"),
+    Row("api:co_signing_step_requests", "GET", ("foreign_step",),     "403 404 404 404 404 404 404 404 404 404 404"),
+    Row("api:co_signing_answer", "GET", ("cosign_request",),          "403 405 405 405 405 405 405 405 405 405 405"),
+    Row("api:co_signing_answer", "POST", ("cosign_request",),         "403 400 400 400 400 404 404 400 404 404 400",
+        "no answer: input.invalid"),
     # ---- end of co-signing
     # ---- hearings (participation.hearings): the staff workspace, the portal and the API
     # The hearing page of a step: whoever sees the decision reads it (a GET creates nothing); only the unit's drafter
@@ -511,6 +633,68 @@ def _opinion_objects(world, consultation):
     return {"opinion": opinion, "theme": theme, "consultation_step": consultation.step}
 
 
+def _experts_objects(world, decision):
+    """The expert persona in the city's pool, assigned (not yet declared) to the decision's expert-review step:
+    `pool_expert`, `expert_step`, `expert_assignment` (the decision stays out of the expert's sight)."""
+    from review.models import Expert, ExpertAssignment
+
+    step = current_steps(decision)[StepKind.EXPERT_REVIEW]
+    expert = Expert.objects.create(
+        organ=world.city,
+        name="钱专家",
+        fields="交通规划",
+        institution="示例大学",
+        contact="13812349999",
+        user=world.expert,
+    )
+    assignment = ExpertAssignment.objects.create(step=step, expert=expert)
+    return {"pool_expert": expert, "expert_step": step, "expert_assignment": assignment}
+
+
+def _cosigning_objects(world, decision):
+    """The decision's department consultation step (`cosign_step`) with a request to the environment bureau
+    (`cosign_request`), made directly: no persona here belongs to the bureau."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from review.models import CoSigningRequest
+
+    step = current_steps(decision)[StepKind.DEPARTMENT_CONSULTATION]
+    request = CoSigningRequest.objects.create(
+        step=step, organization=world.environment, due_on=timezone.localdate() + timedelta(days=10)
+    )
+    return {"cosign_step": step, "cosign_request": request}
+
+
+def _risk_objects(world, decision):
+    """The decision's risk assessment and fair-competition steps (`risk_step`, `fc_step`), and an identified risk
+    (`risk_item`) of the published decision's assessment, made directly: its step is closed, so removing it is
+    refused for everyone."""
+    from decisions.models import Decision
+    from review.models import RiskAssessment, RiskItem
+
+    published = Decision.objects.get(title="关于公布的决定")
+    assessment, _created = RiskAssessment.objects.get_or_create(
+        step=current_steps(published)[StepKind.RISK_ASSESSMENT], defaults={"measures": "预案。"}
+    )
+    item = RiskItem.objects.create(
+        assessment=assessment,
+        order=1,
+        dimension="legality",
+        description="风险",
+        likelihood="low",
+        impact="low",
+        measures="措施",
+    )
+    return {
+        "risk_step": current_steps(decision)[StepKind.RISK_ASSESSMENT],
+        "fc_step": current_steps(decision)[StepKind.FAIR_COMPETITION_REVIEW],
+        "risk_item_step": assessment.step,
+        "risk_item": item,
+    }
+
+
 def _hearing(world, decision):
     """A hearing announced on the decision's (optional) hearing step, taking applications, with one application: the
     objects `hearing`, `hearing_step` and `hearing_application`."""
@@ -561,6 +745,9 @@ def matrix_world(django_db_setup, django_db_blocker, _matrix_media):
             "consultation": consultation,
             **_opinion_objects(world, consultation),
             **_hearing(world, decision),
+            **_experts_objects(world, decision),
+            **_cosigning_objects(world, decision),
+            **_risk_objects(world, decision),
             "entry": entry,
             "window": window,
             "suggestion": suggestion,

@@ -164,7 +164,7 @@ def _check_due_dates():
     assert any(step.due_on == today for step in waiting)
     assert any(-5 <= days <= -1 for days in left.values()), left
     assert left[("示例市传染病定点医院应急扩容建设方案", StepKind.LEGALITY_REVIEW)] == 3
-    assert left[("示例市新能源汽车充电基础设施建设实施方案（2026—2028年）", StepKind.DEPARTMENT_CONSULTATION)] == 2
+    assert left[("示例市新能源汽车充电基础设施建设实施方案（2026—2028年）", StepKind.DEPARTMENT_CONSULTATION)] == 3
     assert -3 <= left[("示例市中小学课后服务收费标准", StepKind.PUBLIC_PARTICIPATION)] <= -2
 
 

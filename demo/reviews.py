@@ -1,0 +1,96 @@
+"""The demo's reviews run through the review app's services (data in demo/scenario/reviews.json): a risk
+assessment with its identified risks in the four dimensions, and a draft sent to departments for co-signing with
+an agreement, a disagreement (the unit's view beside it, for the meeting) and a department still to answer."""
+
+import json
+from functools import cache
+from pathlib import Path
+
+from accounts.models import Organization
+from accounts.roles import Role
+from decisions.procedure import StepKind
+from decisions.selectors import current_steps
+from review import cosigning, risk
+from review.models import CoSigningRequest
+from workdays.calendar import add_working_days
+
+SCENARIO = Path(__file__).resolve().parent / "scenario" / "reviews.json"
+
+
+@cache
+def review_specs() -> dict:
+    return json.loads(SCENARIO.read_text(encoding="utf-8"))
+
+
+def assess_risks(walk, decision, name: str) -> None:
+    """The unit's risk assessment `name`: who and how, each identified risk, the level."""
+    spec = review_specs()["risks"][name]
+    drafter = walk.cast.drafter
+    step = current_steps(decision)[StepKind.RISK_ASSESSMENT]
+    risk.set_method(step=step, actor=drafter, assessor=spec["assessor"], methods=spec["methods"])
+    for item in spec["items"]:
+        risk.add_item(step=step, actor=drafter, **item)
+    risk.set_level(
+        step=step,
+        actor=drafter,
+        risk_level=spec["risk_level"],
+        controllable=spec["controllable"],
+        reason=spec.get("level_reason", ""),
+    )
+
+
+def co_sign(walk, decision, name: str) -> None:
+    """The draft sent to the departments of `name`, due in some working days; the answers the scenario gives, from
+    a drafter of each department answering, and the unit's view on a disagreement."""
+    spec = review_specs()["co_signing"][name]
+    drafter = walk.cast.drafter
+    step = current_steps(decision)[StepKind.DEPARTMENT_CONSULTATION]
+    organizations = list(Organization.objects.filter(code__in=spec["organizations"]))
+    due_on = add_working_days(walk.today, spec["due_in_working_days"]).value
+    cosigning.send_for_co_signing(step=step, actor=drafter, organizations=organizations, due_on=due_on)
+    for code, answer in spec["answers"].items():
+        request = CoSigningRequest.objects.get(step=step, organization__code=code)
+        person = request.organization.members.filter(groups__name=Role.DRAFTER).first()
+        cosigning.answer_co_signing(request=request, actor=person, answer=answer["answer"], text=answer["text"])
+        if answer.get("unit_view"):
+            cosigning.record_unit_view(request=request, actor=drafter, view=answer["unit_view"])
+
+
+def expert_pool(city) -> None:
+    """The city's expert pool, kept by its legal office (one expert holds the demo's expert account)."""
+    from review import experts
+    from review.models import Expert
+
+    legal = city.users["legal"]
+    organ = city.city
+    if Expert.objects.filter(organ=organ).exists():
+        return
+    for spec in review_specs()["expert_pool"]:
+        values = {key: value for key, value in spec.items() if key != "account"}
+        account = city.users.get(spec["account"]) if spec.get("account") else None
+        experts.add_expert(organ=organ, actor=legal, user=account, **values)
+
+
+def review_by_experts(walk, decision, name: str) -> None:
+    """The expert review `name`: experts drawn (the seed kept) or chosen with a reason; the opinions the scenario
+    gives, signed by the expert's own account, and the unit's answer on how each was used."""
+    from review import experts
+    from review.models import Expert, ExpertAssignment
+
+    spec = review_specs()["expert_reviews"][name]
+    drafter = walk.cast.drafter
+    step = current_steps(decision)[StepKind.EXPERT_REVIEW]
+    pool = Expert.objects.filter(organ=decision.organ)
+    if "draw" in spec:
+        experts.draw_experts(step=step, actor=drafter, field=spec["draw"]["field"], number=spec["draw"]["number"])
+        return
+    chosen = [pool.get(name=expert_name).pk for expert_name in spec["manual"]]
+    experts.choose_experts_manually(step=step, actor=drafter, expert_ids=chosen, reason=spec["reason"])
+    for expert_name, opinion in spec.get("opinions", {}).items():
+        assignment = ExpertAssignment.objects.get(step=step, expert__name=expert_name)
+        account = assignment.expert.user
+        experts.declare(assignment=assignment, actor=account, no_conflict=True)
+        experts.submit_opinion(assignment=assignment, actor=account, opinion=opinion["opinion"], text=opinion["text"])
+        experts.answer_opinion(
+            assignment=assignment, actor=drafter, usage=opinion["usage"], reason=opinion.get("reason", "")
+        )
