@@ -287,6 +287,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "DecisionStatusEnum": "decisions.procedure.State",
         "StepStatusEnum": "decisions.procedure.StepStatus",
+        # A risk's level, likelihood and impact are one choice set: high / medium / low.
+        "RiskLevelEnum": "decisions.procedure.RiskLevel",
     },
 }
 

@@ -193,7 +193,7 @@ def test_the_api_refuses_as_the_form_does(world, settings):
 
 
 def test_the_api_shows_the_selection_and_the_record_without_names(world):
-    client = Client()
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
     step = hearing_step(world)
     hearing = Walkthrough(world.cast).hold_hearing(step.decision, step)
     body = client.get(reverse("api:hearing", args=[hearing.pk])).json()
