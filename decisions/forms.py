@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Organization
 
 from .bounds import DateBounds, date_bounds, past_date_bounds, validate_year, year_bounds
-from .models import Decision, Document, Execution, SuperiorReport
+from .models import Decision, Document, Execution, MeetingSession, SuperiorReport
 from .procedure import (
     AdjustmentPurpose,
     MeetingOutcome,
@@ -201,3 +201,54 @@ class AdjustmentForm(forms.Form):
 
 class ExecutionReportForm(forms.Form):
     progress = forms.CharField(label=_("Progress report"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+# ---------------------------------------------------------------- an executive meeting with its agenda
+
+
+class MeetingSessionForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=MeetingSession.Kind.choices)
+    name = forms.CharField(label=_("Meeting"), max_length=200, help_text=_("e.g. 市人民政府第12次常务会议"))
+    held_on = forms.DateField(label=_("Meeting date"), widget=DATE_INPUT, validators=[DateBounds(past_date_bounds)])
+    members_total = forms.IntegerField(
+        label=_("Number of the meeting's members"), min_value=1, max_value=MAX_MEETING_MEMBERS
+    )
+    head_name = forms.CharField(label=_("Head (presiding, speaks last)"), max_length=100)
+    attendance = forms.CharField(
+        label=_("Members present"), widget=forms.Textarea(attrs={"rows": 4}), help_text=_("One name a line.")
+    )
+    absent = forms.CharField(
+        label=_("Members absent and why"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    observers = forms.CharField(
+        label=_("Observers (legal office, public observers)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One a line, with their capacity."),
+    )
+
+
+class AgendaItemRecordForm(forms.Form):
+    """One item's discussion: the members' views in order (a formset, as for a single discussion), the head's
+    statement and decision; the meeting gives its name, date, members and head."""
+
+    head_statement = forms.CharField(label=_("Head's concluding view"), widget=forms.Textarea(attrs={"rows": 2}))
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=MeetingOutcome.choices)
+    head_departure_reason = forms.CharField(
+        label=_("Reason, if the head's decision differs from the majority"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)  # prefix: one form per agenda item on the page
+        self.members = MemberViewFormSet(data, prefix=f"{self.prefix}-members" if self.prefix else "members")
+
+    def is_valid(self) -> bool:
+        return all([super().is_valid(), self.members.is_valid()])
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.members.is_valid():
+            cleaned["members"] = [row.cleaned_data for row in self.members.forms if row.cleaned_data]
+        return cleaned

@@ -498,6 +498,75 @@ class Meeting(StepRecord):
         return [speaker.name for speaker in self.speakers.all() if speaker.view == MemberView.DISAGREE]
 
 
+class MeetingSession(models.Model):
+    """One executive (or plenary) meeting of an organ with an agenda of several decisions (Art. 30): who attended,
+    who observed (the legal office, public observers), and for each item the decision's own meeting record (its
+    members' views, the head's decision) once it was discussed. The minutes are printed from it."""
+
+    class Kind(models.TextChoices):
+        EXECUTIVE = "executive", _("Executive meeting (常务会议)")
+        PLENARY = "plenary", _("Plenary meeting (全体会议)")
+
+    organ = models.ForeignKey(
+        "accounts.Organization", verbose_name=_("organ"), on_delete=models.PROTECT, related_name="meeting_sessions"
+    )
+    kind = models.CharField(_("Kind"), max_length=20, choices=Kind.choices, default=Kind.EXECUTIVE)
+    name = models.CharField(_("Meeting"), max_length=200)
+    held_on = models.DateField(_("Meeting date"))
+    members_total = models.PositiveSmallIntegerField(_("Number of the meeting's members"))
+    head_name = models.CharField(_("Head (presiding, speaks last)"), max_length=100)
+    # One name a line: the members present, those absent (with the reason), the observers with their capacity.
+    attendance = models.TextField(_("Members present"))
+    absent = models.TextField(_("Members absent and why"), blank=True)
+    observers = models.TextField(_("Observers (legal office, public observers)"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("executive meeting")
+        verbose_name_plural = _("executive meetings")
+        ordering = ["-held_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.held_on:%Y-%m-%d})"
+
+    @property
+    def present_names(self) -> list[str]:
+        return [line.strip() for line in self.attendance.splitlines() if line.strip()]
+
+
+class AgendaItem(models.Model):
+    """A decision on a meeting's agenda, in order; `record` is its meeting record once it was discussed."""
+
+    session = models.ForeignKey(
+        MeetingSession, verbose_name=_("executive meeting"), on_delete=models.PROTECT, related_name="agenda"
+    )
+    order = models.PositiveSmallIntegerField(_("Order"))
+    decision = models.ForeignKey(Decision, verbose_name=_("decision"), on_delete=models.PROTECT, related_name="+")
+    record = models.OneToOneField(
+        "Meeting",
+        verbose_name=_("meeting record"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="agenda_item",
+    )
+
+    class Meta:
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+        ordering = ["session", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "order"], name="agenda_item_unique_order"),
+            models.UniqueConstraint(fields=["session", "decision"], name="agenda_item_once_per_meeting"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.decision_id}"
+
+
 class MeetingSpeaker(models.Model):
     """One member's view at the meeting, in the order spoken (the head's is the meeting's own record)."""
 

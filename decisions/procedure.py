@@ -547,6 +547,8 @@ EVENT_LABELS = {
     "fair_competition.answered": _("Fair-competition checklist answered"),
     "fair_competition.restriction_set": _("Restriction of competition settled"),
     "fair_competition.concluded": _("Fair-competition review conclusion recorded"),
+    "meeting_session.planned": _("Executive meeting recorded"),
+    "meeting_session.item_added": _("Decision put on a meeting's agenda"),
     "expert.added": _("Expert added to the pool"),
     "expert.updated": _("Expert's entry edited"),
     "expert.status_changed": _("Expert's status changed"),

@@ -97,6 +97,20 @@ def register_publication_explanation(source: Callable[[Any], str]) -> None:
         _EXPLANATION_SOURCES.append(source)
 
 
+_MEETING_MATERIALS: list[Callable[[Any], list[dict]]] = []
+
+
+def register_meeting_material(source: Callable[[Any], list[dict]]) -> None:
+    """`source(decision)` gives what a step app adds to the meeting's materials for a decision, each a dict
+    {"label", "ok", "detail"} (e.g. the disagreements of the departments still open, with each side's view)."""
+    if source not in _MEETING_MATERIALS:
+        _MEETING_MATERIALS.append(source)
+
+
+def meeting_materials(decision) -> list[dict]:
+    return [row for source in _MEETING_MATERIALS for row in source(decision)]
+
+
 def publication_explanation(decision) -> str:
     return "\n\n".join(text for text in (source(decision) for source in _EXPLANATION_SOURCES) if text)
 

@@ -19,10 +19,13 @@ from .procedure import (
     ACTIVE_STATES,
     ALL_STEPS,
     NOT_APPLICABLE_STATUSES,
+    PRE_DISCUSSION_STEPS,
     PUBLIC_STATES,
     UNIT_RUN_STEPS,
+    Requirement,
     State,
     StepKind,
+    StepStatus,
 )
 
 UNIT_STEP_KINDS = [kind.value for kind in UNIT_RUN_STEPS]
@@ -116,6 +119,58 @@ def step_workspace(step: Step) -> tuple[str, str] | None:
     """(label, url) of the page where the step app does the step's own work (None: the step is its form)."""
     owner = registry.owner_of(step.kind)
     return owner.workspace(step) if owner is not None and owner.workspace is not None else None
+
+
+def materials_pack(decision: Decision) -> list[dict]:
+    """What the meeting reads for a decision (Art. 30): the draft and its explanation, the legality review's
+    opinion, each pre-discussion step that applies with its documents, and what the step apps add (registered);
+    each row {"label", "ok", "detail", "documents"} — `ok` False names what is missing."""
+    documents = list(decision.documents.order_by("kind", "-version"))
+    latest = {}
+    for document in documents:
+        latest.setdefault(document.kind, document)
+    rows = [
+        {
+            "label": str(Document.Kind(kind).label),
+            "ok": kind in latest,
+            "detail": latest[kind].title if kind in latest else _("missing"),
+            "documents": [latest[kind]] if kind in latest else [],
+        }
+        for kind in (Document.Kind.DRAFT, Document.Kind.EXPLANATION)
+    ]
+    steps = current_steps(decision)
+    legality = steps.get(StepKind.LEGALITY_REVIEW)
+    review = registry.record_of(legality) if legality is not None else None
+    opinion = review.get_opinion_display() if review is not None and getattr(review, "opinion", "") else ""
+    rows.append(
+        {
+            "label": str(StepKind.LEGALITY_REVIEW.label),
+            "ok": legality is not None and legality.status == StepStatus.DONE,
+            "detail": " · ".join(
+                part for part in (opinion, getattr(review, "legal_risk", "") if review else "") if part
+            )
+            or _("missing"),
+            "documents": [],
+        }
+    )
+    by_step: dict[int, list] = {}
+    for document in documents:
+        if document.step_id:
+            by_step.setdefault(document.step_id, []).append(document)
+    for kind in PRE_DISCUSSION_STEPS:
+        step = steps.get(kind)
+        if step is None or step.requirement == Requirement.NOT_APPLICABLE:
+            continue
+        done = step.status == StepStatus.DONE
+        rows.append(
+            {
+                "label": str(StepKind(kind).label),
+                "ok": done or step.requirement != Requirement.REQUIRED,
+                "detail": str(StepStatus(step.status).label),
+                "documents": by_step.get(step.pk, []),
+            }
+        )
+    return rows + registry.meeting_materials(decision)
 
 
 def procedure_record_rows(step: Step) -> list[tuple[str, object]]:

@@ -2,7 +2,7 @@ from django.urls import path
 
 from accounts import workspace_views
 
-from . import views
+from . import session_views, views
 
 app_name = "manage"
 
@@ -30,6 +30,13 @@ urlpatterns = [
     path("organizations/new/", workspace_views.organization_create, name="organization_create"),
     path("organizations/<int:pk>/", workspace_views.organization_edit, name="organization_edit"),
     path("organizations/<int:pk>/move/", workspace_views.organization_move, name="organization_move"),
+    # Executive meetings with their agendas and minutes (session_views.py).
+    path("meetings/", session_views.meeting_list, name="meetings"),
+    path("meetings/new/", session_views.meeting_create, name="meeting_create"),
+    path("meetings/<int:pk>/", session_views.meeting_detail, name="meeting"),
+    path("meetings/<int:pk>/agenda/", session_views.meeting_agenda_add, name="meeting_agenda_add"),
+    path("meetings/<int:pk>/minutes/", session_views.meeting_minutes, name="meeting_minutes"),
+    path("meetings/items/<int:pk>/record/", session_views.meeting_item_record, name="meeting_item_record"),
     path("rules/", views.rule_index, name="rules"),
     path("rules/<int:number>/", views.rule_detail, name="rule"),
 ]

@@ -38,7 +38,7 @@ from catalog.models import CatalogEntry
 from decisions import services
 from decisions.models import Decision, ProcedureProfile
 from decisions.procedure import MeetingOutcome, State, StepKind
-from demo.reviews import expert_pool
+from demo.reviews import expert_pool, next_meeting
 from notifications.calendar_check import check_calendar_coverage
 from notifications.models import Notice, NoticePreference
 from notifications.scan import scan_deadlines
@@ -174,6 +174,7 @@ class DemoCity:
                     result.created.append(decision)
                     if on_created:
                         on_created(decision)
+                next_meeting(self)  # the agenda of the decisions now awaiting discussion
             if result.created:
                 self.notices()
             result.seconds = time.monotonic() - started

@@ -94,3 +94,40 @@ def review_by_experts(walk, decision, name: str) -> None:
         experts.answer_opinion(
             assignment=assignment, actor=drafter, usage=opinion["usage"], reason=opinion.get("reason", "")
         )
+
+
+def next_meeting(city) -> None:
+    """The city's next executive meeting, recorded by the government office, with the decisions awaiting
+    discussion on its agenda (not discussed yet: the scenario's states stay as they are)."""
+    from django.utils import timezone
+
+    from decisions import services as decision_services
+    from decisions.models import Decision, MeetingSession
+    from decisions.procedure import State
+
+    organ, gov = city.city, city.users["gov"]
+    if MeetingSession.objects.filter(organ=organ).exists():
+        return
+    session = decision_services.plan_meeting(
+        organ=organ,
+        actor=gov,
+        kind=MeetingSession.Kind.EXECUTIVE,
+        name="示例市人民政府第15次常务会议",
+        held_on=timezone.localdate(),
+        members_total=9,
+        head_name="陈建华（市长）",
+        attendance="\n".join(
+            [
+                "王志刚（常务副市长）",
+                "李红（副市长）",
+                "张伟（副市长）",
+                "刘洋（副市长）",
+                "赵敏（秘书长）",
+                "陈建华（市长）",
+            ]
+        ),
+        absent="孙立（副市长）：出差\n周平（副市长）：参加省政府会议\n吴刚（副市长）：病假",
+        observers="市司法局 林海燕（列席）\n市民代表 2 名（旁听）",
+    )
+    for decision in Decision.objects.filter(organ=organ, status=State.AWAITING_DISCUSSION).order_by("number"):
+        decision_services.add_agenda_item(session=session, actor=gov, decision=decision)

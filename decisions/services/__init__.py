@@ -36,6 +36,7 @@ from .lifecycle import (
 )
 from .meetings import checked_meeting, clean_member_views, record_collective_decision, save_meeting
 from .profiles import update_procedure_profile
+from .sessions import add_agenda_item, may_plan_meetings, plan_meeting, record_agenda_item
 from .steps import (
     approve_step,
     confirm_not_applicable,
@@ -53,6 +54,7 @@ __all__ = [
     "DECISION_FIELDS",
     "PUBLIC_LIST_CACHE_KEY",
     "abandon_adjustment",
+    "add_agenda_item",
     "add_document",
     "approve_step",
     "archive_decision",
@@ -65,10 +67,13 @@ __all__ = [
     "create_decision",
     "decision_edit_refusal",
     "execution_report_refusal",
+    "may_plan_meetings",
+    "plan_meeting",
     "profile_for",
     "propose_not_applicable",
     "publish_decision",
     "recompute_due_dates",
+    "record_agenda_item",
     "record_collective_decision",
     "reopen_step",
     "report_execution",
