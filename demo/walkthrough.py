@@ -416,6 +416,9 @@ class Walkthrough:
             self.upload_draft(decision, title)
             if wording.explanation_title:
                 self.upload(decision, Document.Kind.EXPLANATION, wording.explanation_title, "explanation.pdf")
+        if not decision.documents.filter(kind=Document.Kind.EXPLANATION).exists():
+            # Art. 26: the drafting explanation goes with every request for legality review.
+            self.upload(decision, Document.Kind.EXPLANATION, wording.explanation_title or "起草说明", "explanation.pdf")
         return legality.request_legality_review(
             decision=decision,
             actor=self.cast.drafter,

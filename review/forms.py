@@ -1,11 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from decisions.bounds import recent_date_bounds
-from decisions.forms import StepRecordForm
+from decisions.bounds import date_message, recent_date_bounds
+from decisions.forms import DATE_INPUT, StepRecordForm
 from decisions.procedure import LegalityOpinion
 
 from .models import (
+    AdviserOpinion,
     CoSigningRequest,
     DepartmentConsultation,
     ExpertAssignment,
@@ -108,3 +109,31 @@ class LegalityOpinionForm(forms.Form):
     advisers_consulted = forms.CharField(
         label=_("Legal advisers and public lawyers consulted"), required=False, max_length=500
     )
+
+
+# ---------------------------------------------------------------- legality review workspace (review.legality)
+
+
+class AdviserOpinionForm(forms.Form):
+    """Art. 27: the opinion of a legal adviser or public lawyer the legal office consulted."""
+
+    adviser = forms.CharField(label=_("Adviser"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=AdviserOpinion.Kind.choices)
+    asked_on = forms.DateField(label=_("Asked on"), widget=DATE_INPUT)
+    opinion = forms.CharField(label=_("Opinion"), max_length=20000, widget=forms.Textarea(attrs={"rows": 4}))
+    answered_on = forms.DateField(label=_("Answered on"), widget=DATE_INPUT)
+
+    def clean(self):
+        cleaned = super().clean()
+        earliest, latest = recent_date_bounds()
+        for name in ("asked_on", "answered_on"):
+            value = cleaned.get(name)
+            if value is not None and not earliest <= value <= latest:
+                self.add_error(name, date_message(earliest, latest))
+        return cleaned
+
+
+class ChangeNoteForm(forms.Form):
+    """Art. 28: what the undertaking unit changed in the draft for one required change."""
+
+    note = forms.CharField(label=_("What was changed"), max_length=20000, widget=forms.Textarea(attrs={"rows": 2}))

@@ -380,3 +380,68 @@ class CoSigningRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization} · {self.step_id}"
+
+
+# ---------------------------------------------------------------- legality review workspace (Art. 25–28)
+
+
+class AdviserOpinion(models.Model):
+    """The opinion of a legal adviser or public lawyer the legal office consulted during one round of the legality
+    review (Art. 27): summarised into the round's `advisers_consulted` when the opinion is given."""
+
+    class Kind(models.TextChoices):
+        LEGAL_ADVISER = "legal_adviser", _("Legal adviser")
+        PUBLIC_LAWYER = "public_lawyer", _("Public lawyer")
+
+    review = models.ForeignKey(
+        LegalityReview, verbose_name=_("legality review"), on_delete=models.PROTECT, related_name="adviser_opinions"
+    )
+    adviser = models.CharField(_("Adviser"), max_length=200)
+    kind = models.CharField(_("Kind"), max_length=20, choices=Kind.choices)
+    asked_on = models.DateField(_("Asked on"))
+    opinion = models.TextField(_("Opinion"))
+    answered_on = models.DateField(_("Answered on"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("adviser opinion")
+        verbose_name_plural = _("adviser opinions")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.adviser} · {self.review_id}"
+
+
+class RequiredChange(models.Model):
+    """One change a "lawful with changes" opinion requires (Art. 28), listed one by one: the undertaking unit's
+    drafter says what was changed in the draft; the review's confirmation confirms every item."""
+
+    review = models.ForeignKey(
+        LegalityReview, verbose_name=_("legality review"), on_delete=models.PROTECT, related_name="change_items"
+    )
+    order = models.PositiveSmallIntegerField(_("No."))
+    text = models.TextField(_("Change required"))
+    change_note = models.TextField(_("What was changed"), blank=True)
+    noted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("noted by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField(_("Change recorded"), null=True, blank=True)
+    confirmed = models.BooleanField(_("Confirmed"), default=False)
+    confirmed_at = models.DateTimeField(_("Confirmed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("required change")
+        verbose_name_plural = _("required changes")
+        ordering = ["order"]
+        constraints = [models.UniqueConstraint(fields=["review", "order"], name="required_change_order_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.review_id} · {self.order}"

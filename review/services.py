@@ -34,6 +34,7 @@ from decisions.services.inbound import (
     set_due_date,
 )
 
+from .legality import advisers_summary, changes_refusal, confirm_change_items, materials_refusal
 from .models import LegalityReview
 
 # The longest review period a request may give (the form's bound too).
@@ -66,6 +67,9 @@ def request_legality_review(
         _("Decree 713 Art. 26: the request must state the procedures followed."),
         fields=("procedure_statement",),
     )
+    refusal = materials_refusal(decision, legal_basis=legal_basis, procedure_statement=procedure_statement)
+    if refusal is not None:  # Art. 26: every material the law lists goes with the request
+        raise refusal
     minimum = profile_for(decision.organ).min_review_working_days
     days = review_working_days or minimum
     if days < 1:
@@ -161,6 +165,8 @@ def give_legality_opinion(
     if opinion == LegalityOpinion.LAWFUL_WITH_CHANGES and not required_changes:
         raise ProcedureError("legality.changes", _("State the changes the draft needs."), fields=("required_changes",))
     record = LegalityReview.objects.get(step=step)
+    if not advisers_consulted:  # Art. 27: the advisers' opinions recorded in the workspace, summarised
+        advisers_consulted = advisers_summary(record)
     record.opinion, record.opinion_text = opinion, opinion_text
     record.legal_risk, record.required_changes = legal_risk, required_changes
     record.advisers_consulted = advisers_consulted
@@ -219,6 +225,10 @@ def confirm_legality_changes(*, decision: Decision, actor: User, comment: str = 
         )
     now = timezone.now()
     record = LegalityReview.objects.get(step=step)
+    refusal = changes_refusal(record)
+    if refusal is not None:  # listed one by one: each says what was changed (Art. 28)
+        raise refusal
+    confirmed_items = confirm_change_items(record, now)
     record.changes_confirmed_at, record.confirmation_comment = now, comment
     record.confirmed_draft = latest_draft(decision)
     save_record(record, actor)
@@ -227,12 +237,15 @@ def confirm_legality_changes(*, decision: Decision, actor: User, comment: str = 
     save_step(step, actor)
     moves: list = []  # due dates this transition moves, recorded in its one event
     open_step(current_steps(decision)[StepKind.COLLECTIVE_DISCUSSION], actor, moves=moves)
+    after = due_moves_after(moves)
+    if confirmed_items:
+        after["required_changes_confirmed"] = confirmed_items
     move_to(
         decision,
         State.AWAITING_DISCUSSION,
         actor=actor,
         transition=transition,
         reason=comment,
-        after=due_moves_after(moves),
+        after=after,
     )
     return step

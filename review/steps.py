@@ -10,7 +10,13 @@ from decisions.deadlines import opened_on, target_due
 from decisions.errors import ProcedureError
 from decisions.forms import CommentForm
 from decisions.procedure import RiskFinding, StepKind
-from decisions.registry import StepOwner, TransitionInput, register_step, register_transition_input
+from decisions.registry import (
+    StepOwner,
+    TransitionInput,
+    register_meeting_material,
+    register_step,
+    register_transition_input,
+)
 from workdays.calendar import add_working_days, on_date
 
 from . import services
@@ -30,6 +36,7 @@ from .models import (
     LegalityReview,
     RiskAssessment,
 )
+from .selectors import open_disagreements
 
 
 def expert_review_submission_refusal(decision, step, review: ExpertReview) -> ProcedureError | None:
@@ -112,6 +119,10 @@ def legality_review_due(step, review: LegalityReview | None, profile):
     return add_working_days(requested, days)
 
 
+def legality_workspace(step) -> tuple[str, str]:
+    return _("Legality review: materials, advisers' opinions"), reverse("review:legality_workspace", args=[step.pk])
+
+
 def department_consultation_due(step, consultation: DepartmentConsultation | None, profile):
     """Art. 13: the date the units consulted were asked to answer by, when the record gives one; else the organ's
     target for the step. Once the draft was sent for co-signing in the system, the record's date is the latest
@@ -135,8 +146,30 @@ def department_consultation_workspace(step) -> tuple[str, str]:
     )
 
 
+def disagreements_for_the_meeting(decision) -> list[dict]:
+    """Art. 13, 30: each department's disagreement still open goes to the meeting with both sides' views."""
+    return [
+        {
+            "label": _("Open disagreement: %(organization)s") % {"organization": row.organization},
+            "ok": True,
+            "detail": _("Department: %(department)s — Undertaking unit: %(unit)s")
+            % {"department": row.department_view, "unit": row.unit_view or _("(no view recorded yet)")},
+            "documents": [],
+        }
+        for row in open_disagreements(decision)
+    ]
+
+
 def register() -> None:
-    register_step(StepOwner(kind=StepKind.LEGALITY_REVIEW, record_model=LegalityReview, due_date=legality_review_due))
+    register_meeting_material(disagreements_for_the_meeting)
+    register_step(
+        StepOwner(
+            kind=StepKind.LEGALITY_REVIEW,
+            record_model=LegalityReview,
+            due_date=legality_review_due,
+            workspace=legality_workspace,
+        )
+    )
     register_transition_input(
         "request_legality_review",
         TransitionInput(

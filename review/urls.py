@@ -9,4 +9,5 @@ urlpatterns = [
     path("experts/", include("review.expert_urls")),
     path("risk/", include("review.risk_urls")),
     path("co-signing/", include("review.cosigning_urls")),
+    path("legality/", include("review.legality_urls")),
 ]

@@ -386,6 +386,53 @@ MATRIX = [
     Row("api:co_signing_answer", "POST", ("cosign_request",),         "403 400 400 400 400 404 404 400 404 404 400",
         "no answer: input.invalid"),
     # ---- end of co-signing
+    # ---- legality review workspace (review.legality)
+    # The workspace of the legality review step: whoever sees the decision reads it; the legal office's reviewer
+    # records the advisers' opinions (POST with no data: a form error, 400). The coverage report: the organ's legal
+    # office, government office and supervisor (403 for the other roles).
+    Row("review:legality_workspace", "GET", ("legality_step",),       "302 200 200 200 200 404 404 200 404 404 200"),
+    Row("review:legality_workspace", "GET", ("step",),                "302 404 404 404 404 404 404 404 404 404 404",
+        "not a legality review step"),
+    Row("review:legality_workspace", "GET", ("foreign_step",),        "302 404 404 404 404 404 404 404 404 404 404"),
+    Row("review:legality_adviser_add", "GET", ("legality_step",),     "302 405 405 405 405 405 405 405 405 405 405"),
+    Row("review:legality_adviser_add", "POST", ("legality_step",),    "302 400 400 400 400 404 404 400 404 404 400",
+        "no data: form error"),
+    Row("review:legality_adviser_add", "POST", ("foreign_step",),     "302 404 404 404 404 404 404 404 404 404 404"),
+    Row("review:legality_changes_list", "GET", ("legality_step",),    "302 405 405 405 405 405 405 405 405 405 405"),
+    Row("review:legality_changes_list", "POST", ("legality_step",),   "302 302 302 302 302 404 404 302 404 404 302",
+        "no opinion awaiting changes: refused, back to the workspace"),
+    Row("review:legality_change_note", "GET", ("legality_step", "=999999"),
+                                                                      "302 405 405 405 405 405 405 405 405 405 405"),
+    Row("review:legality_change_note", "POST", ("legality_step", "=999999"),
+                                                                      "302 404 404 404 404 404 404 404 404 404 404",
+        "no such required change"),
+    Row("review:legality_coverage", "GET", (),                        "302 403 403 200 200 403 403 200 403 403 403"),
+    Row("api:legality_workspace", "GET", ("legality_step",),          "403 200 200 200 200 404 404 200 404 404 200"),
+    Row("api:legality_workspace", "GET", ("step",),                   "403 404 404 404 404 404 404 404 404 404 404",
+        "not a legality review step"),
+    Row("api:legality_workspace", "GET", ("foreign_step",),           "403 404 404 404 404 404 404 404 404 404 404"),
+    Row("api:legality_adviser_opinions", "GET", ("legality_step",),   "403 405 405 405 405 405 405 405 405 405 405"),
+    Row("api:legality_adviser_opinions", "POST", ("legality_step",),  "403 400 400 400 400 404 404 400 404 404 400",
+        "no data: bad input"),
+    Row("api:legality_adviser_opinions", "POST", ("foreign_step",),   "403 404 404 404 404 404 404 404 404 404 404"),
+    Row("api:legality_change_note", "GET", ("legality_step", "=999999"),
+                                                                      "403 405 405 405 405 405 405 405 405 405 405"),
+    Row("api:legality_change_note", "POST", ("legality_step", "=999999"),
+                                                                      "403 404 404 404 404 404 404 404 404 404 404",
+        "no such required change"),
+    # ---- end of legality review workspace
+    # ---- executive meetings (decisions.session_views): the organ-wide roles read them, the government office acts
+    Row("manage:meetings", "GET", (),                                 "302 404 404 200 200 404 404 200 404 404 200"),
+    Row("manage:meeting_create", "GET", (),                           "302 405 405 405 405 405 405 405 405 405 405"),
+    Row("manage:meeting_create", "POST", (),                          "302 404 404 400 400 404 404 400 404 404 400",
+        "no data: form error"),
+    Row("manage:meeting", "GET", ("meeting",),                        "302 404 404 200 200 404 404 200 404 404 200"),
+    Row("manage:meeting", "GET", ("=999999",),                        "302 404 404 404 404 404 404 404 404 404 404"),
+    Row("manage:meeting_agenda_add", "POST", ("meeting",),            "302 404 404 302 302 404 404 302 404 404 302",
+        "no decision: refused, back to the meeting"),
+    Row("manage:meeting_minutes", "GET", ("meeting",),                "302 404 404 200 200 404 404 200 404 404 200"),
+    Row("manage:meeting_item_record", "POST", ("=999999",),           "302 404 404 404 404 404 404 404 404 404 404"),
+    # ---- end of executive meetings
     # ---- hearings (participation.hearings): the staff workspace, the portal and the API
     # The hearing page of a step: whoever sees the decision reads it (a GET creates nothing); only the unit's drafter
     # announces, the drafter and the head run the rest (POST with no data: 400 for them, 403 for other readers).
@@ -695,6 +742,28 @@ def _risk_objects(world, decision):
     }
 
 
+def _meeting_objects(world):
+    """An executive meeting of the city with nothing on its agenda: `meeting`."""
+    from django.utils import timezone
+
+    meeting = services.plan_meeting(
+        organ=world.city,
+        actor=world.gov,
+        kind="executive",
+        name="市人民政府第1次常务会议",
+        held_on=timezone.localdate(),
+        members_total=5,
+        head_name="陈市长",
+        attendance="张副市长\n李副市长\n陈市长",
+    )
+    return {"meeting": meeting}
+
+
+def _legality_objects(world, decision):
+    """The decision's legality review step (not requested yet: the workspace shows its materials)."""
+    return {"legality_step": current_steps(decision)[StepKind.LEGALITY_REVIEW]}
+
+
 def _hearing(world, decision):
     """A hearing announced on the decision's (optional) hearing step, taking applications, with one application: the
     objects `hearing`, `hearing_step` and `hearing_application`."""
@@ -744,10 +813,12 @@ def matrix_world(django_db_setup, django_db_blocker, _matrix_media):
             "catalog": catalog,
             "consultation": consultation,
             **_opinion_objects(world, consultation),
+            **_meeting_objects(world),
             **_hearing(world, decision),
             **_experts_objects(world, decision),
             **_cosigning_objects(world, decision),
             **_risk_objects(world, decision),
+            **_legality_objects(world, decision),
             "entry": entry,
             "window": window,
             "suggestion": suggestion,

@@ -14,6 +14,7 @@ from accountability.models import LedgerEvent
 from catalog import forms as catalog_forms
 from catalog.api import SuggestionRequestSerializer
 from decisions import services
+from decisions.forms import AgendaItemRecordForm, MeetingSessionForm
 from decisions.models import Decision
 from decisions.procedure import State, StepKind
 from decisions.registry import owned_kinds, transition_inputs
@@ -332,6 +333,7 @@ def test_every_input_error_a_service_raises_names_fields_of_a_transition_form():
     fields |= set(SuggestionRequestSerializer().fields)
     fields |= {name for form in PARTICIPATION_FORMS for name in form.base_fields}  # consultations, opinions
     fields |= {name for form in HEARING_FORMS for name in form.base_fields}  # hearings
+    fields |= {name for form in (MeetingSessionForm, AgendaItemRecordForm) for name in form.base_fields}  # meetings
     named = []
     root = Path(services.__file__).parents[2]
     step_apps = [root / "participation" / "hearings.py", root / "participation" / "feedback.py"]

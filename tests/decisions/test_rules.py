@@ -60,7 +60,19 @@ def ready_for_review(world, decision, kinds=UNIT_RUN_STEPS):
     drive_to(decision, State.DRAFTING, world.cast)
     complete_required_steps(decision, world.cast, kinds)
     upload_draft(world, decision)
+    upload_explanation(world, decision)
     return decision
+
+
+def upload_explanation(world, decision):
+    """Art. 26: the drafting explanation goes with the request for legality review."""
+    return services.add_document(
+        decision=decision,
+        actor=world.drafter,
+        uploaded_file=pdf_file("explanation.pdf"),
+        kind=Document.Kind.EXPLANATION,
+        title="起草说明",
+    )
 
 
 def give_opinion(world, decision, opinion="lawful", **kwargs):

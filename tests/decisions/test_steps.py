@@ -65,6 +65,13 @@ def ready_except(world, decision, skip):
         kind=Document.Kind.DRAFT,
         title="草案",
     )
+    services.add_document(  # Art. 26: the drafting explanation goes with the request for legality review
+        decision=decision,
+        actor=world.drafter,
+        uploaded_file=pdf_file("explanation.pdf"),
+        kind=Document.Kind.EXPLANATION,
+        title="起草说明",
+    )
 
 
 # ---------------------------------------------------------------- submit, approve, return

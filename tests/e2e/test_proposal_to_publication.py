@@ -66,6 +66,9 @@ def test_a_decision_goes_from_proposal_to_publication_in_the_browser(live_server
     draft = tmp_path / "draft.pdf"
     draft.write_bytes(pdf_file("draft.pdf", "送审稿").read())
     upload(page, base, decision, draft, "决策草案（送审稿）", "draft")
+    explanation = tmp_path / "explanation.pdf"  # Art. 26: the drafting explanation goes with the request
+    explanation.write_bytes(pdf_file("explanation.pdf", "起草说明").read())
+    upload(page, base, decision, explanation, "起草说明", "explanation")
     status = do(
         page,
         base,

@@ -370,6 +370,13 @@ def test_legality_review_waits_for_the_required_consultation(world):
         kind=Document.Kind.DRAFT,
         title="决策草案（送审稿）",
     )
+    decision_services.add_document(  # Art. 26: the drafting explanation goes with the request
+        decision=decision,
+        actor=world.drafter,
+        uploaded_file=pdf_file("explanation.pdf"),
+        kind=Document.Kind.EXPLANATION,
+        title="起草说明",
+    )
     step = current_steps(decision)[StepKind.DEPARTMENT_CONSULTATION]
     assert step.requirement == Requirement.REQUIRED
     request = send(world, step)[0]
