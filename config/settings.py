@@ -289,6 +289,7 @@ SPECTACULAR_SETTINGS = {
         "StepStatusEnum": "decisions.procedure.StepStatus",
         # A risk's level, likelihood and impact are one choice set: high / medium / low.
         "RiskLevelEnum": "decisions.procedure.RiskLevel",
+        "AdviserKindEnum": "review.models.AdviserOpinion.Kind",
     },
 }
 
