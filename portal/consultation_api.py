@@ -104,8 +104,29 @@ def consultation_row(consultation: Consultation) -> dict:
     }
 
 
-def _not_found():
+def not_found() -> Response:
     return Response({"code": "not_found", "message": _("Not found."), "missing": []}, status=404)
+
+
+def public_page(request, queryset, row, serializer_class) -> Response:
+    """One page (`?page=`, from 1; PAGE_SIZE a page) of an anonymous list: each object through `row` and
+    `serializer_class`, the count and the next page's address; public, cached for a minute."""
+    value = request.query_params.get("page", "1")
+    page = int(value) if value.isascii() and value.isdigit() and len(value) <= 5 else 0
+    if not 1 <= page <= MAX_PAGE:
+        raise ApiRefusal(400, "input.invalid", _("Enter a page number from 1."), missing=["page"])
+    start = (page - 1) * PAGE_SIZE
+    rows = [row(item) for item in queryset[start : start + PAGE_SIZE + 1]]
+    more = len(rows) > PAGE_SIZE
+    body = {
+        "count": queryset.count(),
+        "page": page,
+        "next": request.build_absolute_uri(f"{request.path}?page={page + 1}") if more else None,
+        "results": serializer_class(rows[:PAGE_SIZE], many=True).data,
+    }
+    response = Response(body)
+    patch_cache_control(response, public=True, max_age=60)
+    return response
 
 
 class PublicView(APIView):
@@ -123,23 +144,7 @@ class ConsultationListView(PublicView):
         responses={200: ConsultationPageSerializer, 400: OpenApiResponse(ErrorSerializer)},
     )
     def get(self, request):
-        value = request.query_params.get("page", "1")
-        page = int(value) if value.isascii() and value.isdigit() and len(value) <= 5 else 0
-        if not 1 <= page <= MAX_PAGE:
-            raise ApiRefusal(400, "input.invalid", _("Enter a page number from 1."), missing=["page"])
-        queryset = selectors.public_consultations()
-        start = (page - 1) * PAGE_SIZE
-        rows = [consultation_row(c) for c in queryset[start : start + PAGE_SIZE + 1]]
-        more = len(rows) > PAGE_SIZE
-        body = {
-            "count": queryset.count(),
-            "page": page,
-            "next": request.build_absolute_uri(f"{request.path}?page={page + 1}") if more else None,
-            "results": ConsultationSerializer(rows[:PAGE_SIZE], many=True).data,
-        }
-        response = Response(body)
-        patch_cache_control(response, public=True, max_age=60)
-        return response
+        return public_page(request, selectors.public_consultations(), consultation_row, ConsultationSerializer)
 
 
 class ConsultationDetailView(PublicView):
@@ -153,7 +158,7 @@ class ConsultationDetailView(PublicView):
     def get(self, request, pk: int):
         consultation = selectors.public_consultation(pk)
         if consultation is None:
-            return _not_found()
+            return not_found()
         body = consultation_row(consultation) | {
             "explanation": consultation.explanation,
             "questions": consultation.questions,
@@ -188,7 +193,7 @@ class CommentCreateView(PublicView):
     def post(self, request, pk: int):
         consultation = selectors.public_consultation(pk)
         if consultation is None:
-            return _not_found()
+            return not_found()
         sent = request.data if hasattr(request.data, "get") else {}
         data = {name: sent.get(name, "") for name in ("name", "contact", "organization", "text")}
         data = {name: value if isinstance(value, str) else "" for name, value in data.items()}

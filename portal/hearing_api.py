@@ -25,7 +25,7 @@ from participation import hearings
 from participation.models import Hearing
 from participation.services import ParticipationError
 
-from .consultation_api import MAX_PAGE, PAGE_SIZE, PublicView
+from .consultation_api import PublicView, not_found, public_page
 from .hearing_views import PublicApplicationForm
 
 
@@ -106,10 +106,6 @@ def hearing_row(hearing: Hearing) -> dict:
     }
 
 
-def _not_found():
-    return Response({"code": "not_found", "message": _("Not found."), "missing": []}, status=404)
-
-
 class HearingListView(PublicView):
     @extend_schema(
         tags=["hearings"],
@@ -120,23 +116,7 @@ class HearingListView(PublicView):
         responses={200: HearingPageSerializer, 400: OpenApiResponse(ErrorSerializer)},
     )
     def get(self, request):
-        value = request.query_params.get("page", "1")
-        page = int(value) if value.isascii() and value.isdigit() and len(value) <= 5 else 0
-        if not 1 <= page <= MAX_PAGE:
-            raise ApiRefusal(400, "input.invalid", _("Enter a page number from 1."), missing=["page"])
-        queryset = hearings.public_hearings()
-        start = (page - 1) * PAGE_SIZE
-        rows = [hearing_row(h) for h in queryset[start : start + PAGE_SIZE + 1]]
-        more = len(rows) > PAGE_SIZE
-        body = {
-            "count": queryset.count(),
-            "page": page,
-            "next": request.build_absolute_uri(f"{request.path}?page={page + 1}") if more else None,
-            "results": HearingSerializer(rows[:PAGE_SIZE], many=True).data,
-        }
-        response = Response(body)
-        patch_cache_control(response, public=True, max_age=60)
-        return response
+        return public_page(request, hearings.public_hearings(), hearing_row, HearingSerializer)
 
 
 class HearingDetailView(PublicView):
@@ -150,7 +130,7 @@ class HearingDetailView(PublicView):
     def get(self, request, pk: int):
         hearing = hearings.public_hearing(pk)
         if hearing is None:
-            return _not_found()
+            return not_found()
         selected = hearing.status in (Hearing.Status.SELECTED, Hearing.Status.HELD)
         counts = hearings.application_counts(hearing) if selected else {"applied": None, "selected": None}
         held = hearing.status == Hearing.Status.HELD and hearing.record_signed
@@ -189,7 +169,7 @@ class ApplicationCreateView(PublicView):
     def post(self, request, pk: int):
         hearing = hearings.public_hearing(pk)
         if hearing is None:
-            return _not_found()
+            return not_found()
         sent = request.data if hasattr(request.data, "get") else {}
         names = ("name", "contact", "organization", "interest", "statement")
         data = {name: sent.get(name, "") for name in names}
