@@ -23,7 +23,7 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -48,7 +48,7 @@ from decisions.services.base import (
 )
 
 from .models import Hearing, HearingApplication, HearingStatement
-from .services import RECEIPT_ATTEMPTS, ParticipationError, _unit_role, new_receipt_number
+from .services import ParticipationError, _unit_role, save_with_receipt
 
 RECEIPT_PREFIX = "TZ"
 NAME_MAX = 50
@@ -130,11 +130,6 @@ def materials_due_on(hearing: Hearing, notice_days: int | None = None) -> date |
     if notice_days is None:
         notice_days = decision_services.profile_for(hearing.step.decision.organ).min_hearing_notice_days
     return hearing.hearing_date - timedelta(days=notice_days)
-
-
-def new_hearing_receipt(year: int) -> str:
-    """A receipt like the opinions' (unguessable, no look-alike characters), with the hearing's prefix: TZ-2026-…"""
-    return RECEIPT_PREFIX + "-" + new_receipt_number(year).split("-", 1)[1]
 
 
 def _interest_key(interest: str) -> str:
@@ -386,17 +381,13 @@ def apply_to_hearing(
         statement=statement,
         submitted_at=_now(now),
     )
-    year = _today(now).year
-    for _attempt in range(RECEIPT_ATTEMPTS):
-        application.receipt_number = new_hearing_receipt(year)
-        try:
-            with transaction.atomic():
-                application.save(force_insert=True)
-            break
-        except IntegrityError:
-            application.pk = None
-    else:  # pragma: no cover - five collisions among 8.5e11 numbers
-        raise ParticipationError("hearing.receipt", _("Could not number the application; try again."), status=503)
+    # A receipt like the opinions' (unguessable, no look-alike characters), with the hearing's prefix: TZ-2026-…
+    save_with_receipt(
+        application,
+        year=_today(now).year,
+        prefix=RECEIPT_PREFIX,
+        refusal=ParticipationError("hearing.receipt", _("Could not number the application; try again."), status=503),
+    )
     _event(
         None,
         application,

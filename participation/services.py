@@ -133,8 +133,8 @@ def duplicate_key(text: str) -> str:
     return hashlib.sha256(kept.encode("utf-8")).hexdigest()
 
 
-def new_receipt_number(year: int) -> str:
-    return f"YJ-{year}-" + "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_LENGTH))
+def new_receipt_number(year: int, prefix: str = "YJ") -> str:
+    return f"{prefix}-{year}-" + "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_LENGTH))
 
 
 def _local_today(now: datetime | None) -> date:
@@ -475,18 +475,26 @@ def _attach(comment: Comment, attachment, checked: CheckedUpload | None) -> None
     comment.attachment.save(f"opinion.{checked.extension}", attachment, save=False)
 
 
-def _save_with_receipt(comment: Comment) -> Comment:
-    year = timezone.localdate().year
+def save_with_receipt(obj, *, year: int, prefix: str, refusal: ParticipationError):
+    """Insert `obj` with a new receipt number (`prefix`-`year`-…), drawing again on the rare collision; `refusal`
+    (503) after RECEIPT_ATTEMPTS collisions. Runs in the caller's transaction (a savepoint per attempt)."""
     for _attempt in range(RECEIPT_ATTEMPTS):
-        comment.receipt_number = new_receipt_number(year)
+        obj.receipt_number = new_receipt_number(year, prefix)
         try:
             with transaction.atomic():
-                comment.save(force_insert=True)
-            return comment
+                obj.save(force_insert=True)
+            return obj
         except IntegrityError:
-            comment.pk = None
-    raise ParticipationError(  # pragma: no cover - five collisions among 8.5e11 numbers
-        "comment.receipt", _("Could not number the opinion; try again."), status=503
+            obj.pk = None
+    raise refusal  # pragma: no cover - five collisions among 8.5e11 numbers
+
+
+def _save_with_receipt(comment: Comment) -> Comment:
+    return save_with_receipt(
+        comment,
+        year=timezone.localdate().year,
+        prefix="YJ",
+        refusal=ParticipationError("comment.receipt", _("Could not number the opinion; try again."), status=503),
     )
 
 
