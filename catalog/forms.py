@@ -7,7 +7,7 @@ from accounts.models import Organization
 from decisions.bounds import DateBounds, validate_year
 from decisions.forms import CollectiveDecisionForm
 from decisions.models import Decision
-from decisions.procedure import ENDED_STATES
+from decisions.procedure import ENDED_STATES, MeetingOutcome
 
 from .models import Catalog, CatalogEntry, Suggestion, SuggestionWindow
 from .services import ENTRY_FIELDS
@@ -96,7 +96,15 @@ class ReviewForm(forms.Form):
 
 class ApprovalForm(CollectiveDecisionForm):
     """The executive meeting that approves the catalog: the same record, and checks, as a decision's collective
-    discussion (each member's view in the order spoken, the head last)."""
+    discussion (each member's view in the order spoken, the head last). A catalog is approved as it stands or sent
+    back: no "adopted with changes" (catalog.services.record_approval)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["required_changes"]
+        self.fields["outcome"].choices = [
+            choice for choice in MeetingOutcome.choices if choice[0] != MeetingOutcome.ADOPTED_WITH_CHANGES
+        ]
 
 
 class WindowForm(forms.ModelForm):

@@ -691,6 +691,15 @@ def record_approval(*, catalog: Catalog, actor: User, **meeting_record) -> Catal
     _require_role(actor, Role.GOV_OFFICE, catalog.organ)
     if catalog.status != Catalog.Status.IN_REVIEW:
         raise _wrong_state(catalog, _("Record the approval"))
+    if meeting_record.get("outcome") == MeetingOutcome.ADOPTED_WITH_CHANGES:
+        raise CatalogError(
+            "catalog.approval_with_changes",
+            _(
+                "A catalog is approved as it stands: when the meeting asks for changes, record it as deferred (the "
+                "changes in the head's view); the catalog goes back to compiling."
+            ),
+            fields=("outcome",),
+        )
     not_approved = list(
         _active_entries(catalog).exclude(review_status=CatalogEntry.Review.APPROVED).values_list("number", flat=True)
     )

@@ -60,14 +60,23 @@ class StepRecordForm(forms.ModelForm):
 
 
 class SuperiorReportForm(StepRecordForm):
+    """The report as sent (to whom, when; the report itself is the step's document) and the response received."""
+
     class Meta:
         model = SuperiorReport
-        fields = ["reported_on", "summary"]
+        fields = ["recipient", "reported_on", "response_received_on", "summary"]
+        help_texts = {"recipient": _("E.g. the municipal party committee's standing committee.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("reported_on", "response_received_on"):
+            self.fields[name].required = True
 
 
 class CongressReportForm(SuperiorReportForm):
     class Meta(SuperiorReportForm.Meta):
         labels = {"summary": _("Standing committee's response")}
+        help_texts = {"recipient": _("E.g. the standing committee of the municipal people's congress.")}
 
 
 class DocumentForm(forms.Form):
@@ -126,6 +135,12 @@ class CollectiveDecisionForm(forms.Form):
         label=_("Reason, if the head's decision differs from the majority"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    required_changes = forms.CharField(
+        label=_("Changes required, if adopted with changes"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("What must change in the text before it is published; one change a line."),
     )
 
     def __init__(self, data=None, *args, **kwargs):
@@ -238,6 +253,12 @@ class AgendaItemRecordForm(forms.Form):
         label=_("Reason, if the head's decision differs from the majority"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    required_changes = forms.CharField(
+        label=_("Changes required, if adopted with changes"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("What must change in the text before it is published; one change a line."),
     )
 
     def __init__(self, data=None, *args, **kwargs):

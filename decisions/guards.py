@@ -15,6 +15,7 @@ from .procedure import (
     LAWFUL_OPINIONS,
     PRE_DISCUSSION_STEPS,
     LegalityOpinion,
+    MeetingOutcome,
     Requirement,
     RiskFinding,
     State,
@@ -238,6 +239,17 @@ def decision_text_uploaded(decision: Decision, steps: dict[str, Step]) -> Proced
     texts = decision.documents.filter(kind="decision_text")
     if decision.is_adjustment:
         texts = texts.filter(uploaded_at__gt=decision.adjustment.started_at)  # the adjusted text, not the old one
+    discussion = steps.get(StepKind.COLLECTIVE_DISCUSSION)
+    if discussion is not None and discussion.outcome == MeetingOutcome.ADOPTED_WITH_CHANGES and discussion.completed_at:
+        if not texts.filter(uploaded_at__gt=discussion.completed_at).exists():
+            return ProcedureError(
+                "rule5.changes_not_in_text",
+                _(
+                    "Rule 5 (Decree 713 Art. 30, 32): the meeting of %(date)s adopted the decision with changes; "
+                    "upload the decision text with those changes made before it is published."
+                )
+                % {"date": timezone.localdate(discussion.completed_at).isoformat()},
+            )
     if not texts.exists():
         return ProcedureError(
             "rule5.no_decision_text",

@@ -20,6 +20,7 @@ from .procedure import (
     State,
     StepKind,
     StepStatus,
+    adopting,
 )
 
 
@@ -445,8 +446,10 @@ class StepRecord(models.Model):
 class SuperiorReport(StepRecord):
     """The report to the party committee (Art. 31) or to the people's congress standing committee (Art. 8)."""
 
+    recipient = models.CharField(_("Reported to"), max_length=200, default="")
     reported_on = models.DateField(_("Reported on"), null=True)
-    summary = models.TextField(_("Instructions received"))
+    response_received_on = models.DateField(_("Response received on"), null=True)
+    summary = models.TextField(_("Response received"))
 
     class Meta:
         verbose_name = _("report to a superior body")
@@ -471,6 +474,8 @@ class Meeting(StepRecord):
     outcome = models.CharField(_("Outcome"), max_length=20, choices=MeetingOutcome.choices)
     majority = models.CharField(_("Majority of members"), max_length=20, choices=MeetingOutcome.choices, blank=True)
     head_departure_reason = models.TextField(_("Head's reason"), blank=True)
+    # Adopted with changes: what the meeting requires changed in the text before it is published (Art. 30).
+    required_changes = models.TextField(_("Changes the meeting requires"), blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
     )
@@ -489,8 +494,8 @@ class Meeting(StepRecord):
     def head_departed_from_majority(self) -> bool:
         return (
             bool(self.majority)
-            and self.outcome in (MeetingOutcome.ADOPTED, MeetingOutcome.REJECTED)
-            and (self.outcome != self.majority)
+            and self.outcome in (MeetingOutcome.ADOPTED, MeetingOutcome.ADOPTED_WITH_CHANGES, MeetingOutcome.REJECTED)
+            and adopting(self.outcome) != self.majority
         )
 
     @property

@@ -196,8 +196,14 @@ LAWFUL_OPINIONS = (LegalityOpinion.LAWFUL, LegalityOpinion.LAWFUL_WITH_CHANGES, 
 
 class MeetingOutcome(models.TextChoices):
     ADOPTED = "adopted", _("Adopted")
+    ADOPTED_WITH_CHANGES = "adopted_with_changes", _("Adopted with changes")
     REJECTED = "rejected", _("Rejected")
     DEFERRED = "deferred", _("Deferred (back to drafting)")
+
+
+def adopting(outcome: str) -> str:
+    """The outcome as the majority rule reads it: adopting with changes is adopting."""
+    return MeetingOutcome.ADOPTED if outcome == MeetingOutcome.ADOPTED_WITH_CHANGES else outcome
 
 
 class MemberView(models.TextChoices):

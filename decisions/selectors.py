@@ -170,7 +170,36 @@ def materials_pack(decision: Decision) -> list[dict]:
                 "documents": by_step.get(step.pk, []),
             }
         )
+    rows.extend(_superior_report_rows(steps, by_step))
     return rows + registry.meeting_materials(decision)
+
+
+def _superior_report_rows(steps: dict, by_step: dict) -> list[dict]:
+    """The reports to the party committee and the congress (Art. 31, Art. 8) that apply: to whom and when, the
+    response, the report sent (the step's documents)."""
+    rows = []
+    for kind in (StepKind.PARTY_REPORT, StepKind.CONGRESS_REPORT):
+        step = steps.get(kind)
+        if step is None or step.requirement == Requirement.NOT_APPLICABLE:
+            continue
+        report = registry.record_of(step)
+        facts = [str(StepStatus(step.status).label)]
+        if report is not None and report.recipient:
+            facts.append(
+                _("to %(recipient)s on %(date)s")
+                % {"recipient": report.recipient, "date": report.reported_on.isoformat() if report.reported_on else "—"}
+            )
+        if report is not None and report.summary:
+            facts.append(_("response: %(response)s") % {"response": report.summary})
+        rows.append(
+            {
+                "label": str(StepKind(kind).label),
+                "ok": step.status == StepStatus.DONE or step.requirement != Requirement.REQUIRED,
+                "detail": " · ".join(facts),
+                "documents": by_step.get(step.pk, []),
+            }
+        )
+    return rows
 
 
 def procedure_record_rows(step: Step) -> list[tuple[str, object]]:

@@ -152,11 +152,15 @@ def step_details(kind: StepKind, today: date) -> dict:
             "disagreements": "",
         },
         StepKind.PARTY_REPORT: {
+            "recipient": "中共示例市委常委会",
             "reported_on": today - timedelta(days=5),
+            "response_received_on": today - timedelta(days=2),
             "summary": "市委原则同意，按程序推进。",
         },
         StepKind.CONGRESS_REPORT: {
+            "recipient": "示例市人大常委会",
             "reported_on": today - timedelta(days=3),
+            "response_received_on": today - timedelta(days=1),
             "summary": "市人大常委会主任会议听取报告。",
         },
     }[kind]
@@ -449,8 +453,10 @@ class Walkthrough:
         outcome: str = "adopted",
         head_statement: str = "",
         members: list[dict] | None = None,
+        required_changes: str = "",
     ) -> Step:
-        """The executive meeting, recorded by the government office: each member's view, the head last."""
+        """The executive meeting, recorded by the government office: each member's view, the head last (and, adopted
+        with changes, the changes it requires)."""
         wording = self.wording
         if not head_statement:
             adjustment = decision.adjustment if decision.is_adjustment else None
@@ -467,12 +473,13 @@ class Walkthrough:
             head_name=wording.head_name,
             head_statement=head_statement,
             outcome=outcome,
+            required_changes=required_changes,
         )
 
     def publish(self, decision: Decision) -> Step:
         """The government office uploads the decision text (unless there is one) and publishes it."""
         wording = self.wording
-        if decision_text_uploaded(decision, {}) is not None:
+        if decision_text_uploaded(decision, current_steps(decision)) is not None:
             upload_decision_text(decision, self.cast.gov_office, wording.decision_text_title)
         return services.publish_decision(
             decision=decision,

@@ -20,6 +20,7 @@ from ..procedure import (
     State,
     StepKind,
     StepStatus,
+    adopting,
 )
 from ..selectors import current_steps
 from .base import (
@@ -98,13 +99,14 @@ def checked_meeting(
     outcome: str,
     members_total: int | None = None,
     head_departure_reason: str = "",
+    required_changes: str = "",
     check_date=None,
 ) -> tuple[Meeting, list[dict]]:
     """Rule 4, Art. 30, for any executive meeting (a decision's collective discussion, a catalog's approval): every
     member's view in order, the head speaks last and decides; a decision against the majority carries the head's
     reason; the quorum is more than the organ profile's share (half, by default) of the members present, the head
-    included. Returns the meeting (not saved yet) and the members' views; `check_date(meeting_date)` adds the
-    caller's own rule about the date."""
+    included; adopting with changes lists the changes. Returns the meeting (not saved yet) and the members' views;
+    `check_date(meeting_date)` adds the caller's own rule about the date."""
     meeting_name = require_text(
         meeting_name, "meeting.name", _("Name the meeting (e.g. the executive meeting)."), fields=("meeting_name",)
     )
@@ -115,6 +117,7 @@ def checked_meeting(
         head_statement, "meeting.head_statement", _("Record the head's concluding view."), fields=("head_statement",)
     )
     head_departure_reason = optional_text(head_departure_reason, ("head_departure_reason",))
+    required_changes = optional_text(required_changes, ("required_changes",))
     if meeting_date is None or meeting_date > timezone.localdate():
         raise ProcedureError(
             "meeting.date", _("The meeting date must be given and cannot be in the future."), fields=("meeting_date",)
@@ -154,12 +157,28 @@ def checked_meeting(
         )
     if outcome not in MeetingOutcome.values:
         raise ProcedureError(
-            "meeting.outcome", _("Choose the outcome: adopted, rejected or deferred."), fields=("outcome",)
+            "meeting.outcome",
+            _("Choose the outcome: adopted, adopted with changes, rejected or deferred."),
+            fields=("outcome",),
+        )
+    with_changes = outcome == MeetingOutcome.ADOPTED_WITH_CHANGES
+    if with_changes and not required_changes:
+        raise ProcedureError(
+            "meeting.required_changes",
+            _("The meeting adopted the draft with changes: list the changes it requires."),
+            fields=("required_changes",),
+        )
+    if required_changes and not with_changes:
+        raise ProcedureError(
+            "meeting.changes_without_outcome",
+            _("Changes are recorded only when the meeting adopts the draft with changes; choose that outcome."),
+            fields=("outcome", "required_changes"),
         )
     agree = sum(1 for member in members if member["view"] == "agree")
     disagree = sum(1 for member in members if member["view"] == "disagree")
     majority = "adopted" if agree > disagree else ("rejected" if disagree > agree else "")
-    departs = outcome in ("adopted", "rejected") and majority and outcome != majority
+    decided = adopting(outcome)
+    departs = decided in ("adopted", "rejected") and majority and decided != majority
     if departs and not head_departure_reason:
         raise ProcedureError(
             "meeting.departure_reason",
@@ -178,6 +197,7 @@ def checked_meeting(
         outcome=outcome,
         majority=majority,
         head_departure_reason=head_departure_reason,
+        required_changes=required_changes,
         recorded_by=actor,
     )
     return meeting, members
@@ -205,9 +225,11 @@ def record_collective_decision(
     outcome: str,
     members_total: int | None = None,
     head_departure_reason: str = "",
+    required_changes: str = "",
 ) -> Step:
     """Rule 4, Art. 30 (`checked_meeting`); dissent is kept (it reduces liability under Art. 38). The meeting
-    cannot predate the legality review opinion (Rule 1)."""
+    cannot predate the legality review opinion (Rule 1). Adopted with changes, the decision is decided and its text
+    is published only once uploaded again after the meeting (guards.decision_text_uploaded)."""
     decision = lock_decision(decision)
     transition = check_transition(decision, "record_collective_decision", actor)
     steps = current_steps(decision)
@@ -235,6 +257,7 @@ def record_collective_decision(
         outcome=outcome,
         members_total=members_total,
         head_departure_reason=head_departure_reason,
+        required_changes=required_changes,
         check_date=after_the_review,
     )
     majority = meeting.majority
@@ -252,6 +275,8 @@ def record_collective_decision(
         "head_name": meeting.head_name,
         "majority": majority,
     }
+    if meeting.required_changes:
+        after["required_changes"] = meeting.required_changes
     moves: list = []  # due dates this transition moves, recorded in its one event
     if outcome == "deferred":
         move_step(step, "return")
@@ -264,7 +289,7 @@ def record_collective_decision(
     move_step(step, "complete")
     save_step(step, actor)
     set_aside_unused_optional_steps(decision, actor, (StepKind.PARTY_REPORT,))
-    if outcome == "adopted":
+    if adopting(outcome) == MeetingOutcome.ADOPTED:
         stopping = decision.is_adjustment and decision.adjustment.purpose == AdjustmentPurpose.STOP
         target = State.TERMINATED if stopping else State.DECIDED
         decision.decided_at = now

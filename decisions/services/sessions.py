@@ -148,6 +148,7 @@ def record_agenda_item(
     head_statement: str,
     outcome: str,
     head_departure_reason: str = "",
+    required_changes: str = "",
 ):
     """The discussion of one item, with the meeting's name, date, members and head: every rule of
     `record_collective_decision` (each member's view in order, the head last, the quorum, a reason when the head
@@ -177,6 +178,7 @@ def record_agenda_item(
         outcome=outcome,
         members_total=session.members_total,
         head_departure_reason=head_departure_reason,
+        required_changes=required_changes,
     )
     item.record = step.meeting  # the decision's own record of this discussion (kept on the step, even deferred)
     item.save(update_fields=["record"])

@@ -7,6 +7,7 @@ from decisions.errors import ProcedureError
 from decisions.models import Decision, Step
 from decisions.procedure import StepKind
 from decisions.selectors import current_steps
+from demo.walkthrough import upload
 from tests.factories import enter_in_catalog
 
 
@@ -29,11 +30,19 @@ def test_step_changes_are_in_the_field_history(world, decision):
     services.start_drafting(decision=decision, actor=world.drafter)
     step = current_steps(decision)[StepKind.PARTY_REPORT]
     services.update_step_details(
-        step=step, actor=world.drafter, details={"reported_on": "2026-01-05", "summary": "同意"}
+        step=step,
+        actor=world.drafter,
+        details={
+            "recipient": "中共示例市委常委会",
+            "reported_on": "2026-01-05",
+            "response_received_on": "2026-01-09",
+            "summary": "同意",
+        },
     )
     report = step.superiorreport.history.first()  # the typed record keeps its own field history
     assert report.history_user == world.drafter
-    assert report.summary == "同意"
+    assert (report.recipient, report.summary) == ("中共示例市委常委会", "同意")
+    upload(decision, world.drafter, "report", "关于票价调整的请示", step=step)
     services.submit_step(step=step, actor=world.drafter)
     assert step.history.first().history_user == world.drafter
     assert step.history.first().status == "submitted"

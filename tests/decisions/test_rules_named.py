@@ -13,7 +13,7 @@ from decisions.models import ProcedureProfile
 from decisions.procedure import STEP_MOVES, TRANSITIONS, State, StepKind, StepStatus
 from decisions.selectors import current_steps, my_tasks
 from decisions.services.base import move_step, move_to
-from demo.walkthrough import Walkthrough, drive_to, meeting_members, pdf_file, step_details
+from demo.walkthrough import Walkthrough, drive_to, meeting_members, pdf_file, step_details, submit_unit_step
 from tests.decisions.test_rules import (
     give_opinion,
     high_risk,
@@ -227,10 +227,7 @@ def test_my_tasks_never_offer_a_head_the_approval_of_their_own_submission(world,
     both = make_user("both", world.transport, Role.DRAFTER, Role.DEPT_HEAD, name="兼任者")
     drive_to(decision, State.DRAFTING, world.cast)
     step = current_steps(decision)[StepKind.PARTY_REPORT]
-    services.update_step_details(
-        step=step, actor=both, details=step_details(StepKind.PARTY_REPORT, timezone.localdate())
-    )
-    services.submit_step(step=step, actor=both)
+    submit_unit_step(decision, StepKind.PARTY_REPORT, both)
     assert not any(task.step and task.step.pk == step.pk for task in my_tasks(both))
     assert any(task.step and task.step.pk == step.pk for task in my_tasks(world.head))
 

@@ -11,7 +11,15 @@ from decisions import services
 from decisions.models import Decision, Document
 from decisions.procedure import State, StepKind, StepStatus
 from decisions.selectors import current_steps, public_decisions
-from demo.walkthrough import Walkthrough, drive_to, pdf_file, step_details, step_forward, upload_decision_text
+from demo.walkthrough import (
+    Walkthrough,
+    drive_to,
+    pdf_file,
+    step_details,
+    step_forward,
+    submit_unit_step,
+    upload_decision_text,
+)
 from evaluation import services as evaluations
 from tests.decisions.test_rules import high_risk, ready_for_review, request_review, run_unit_step, upload_draft
 from tests.factories import enter_in_catalog, make_decision
@@ -155,10 +163,7 @@ def test_not_applicable_steps_are_not_open(world, decision):
 def test_a_step_cannot_be_approved_once_the_decision_moved_on(world, decision):
     drive_to(decision, State.DECIDED, world.cast)
     congress = current_steps(decision)[StepKind.CONGRESS_REPORT]  # optional here: not on the congress list
-    services.update_step_details(
-        step=congress, actor=world.drafter, details=step_details(StepKind.CONGRESS_REPORT, timezone.localdate())
-    )
-    services.submit_step(step=congress, actor=world.drafter)
+    submit_unit_step(decision, StepKind.CONGRESS_REPORT, world.drafter)
     step_forward(decision, world.cast)  # published: the optional report nobody approved is set aside
     congress.refresh_from_db()
     assert (congress.requirement, congress.status) == ("not_applicable", "pending")

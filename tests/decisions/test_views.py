@@ -9,7 +9,7 @@ from decisions import services
 from decisions.models import Decision, Document
 from decisions.procedure import State, StepKind
 from decisions.selectors import current_steps
-from demo.walkthrough import drive_to, pdf_file
+from demo.walkthrough import drive_to, pdf_file, submit_unit_step
 from tests.factories import enter_in_catalog, make_decision
 from tests.factories import log_in_in_english as login
 
@@ -161,9 +161,22 @@ def test_step_submit_and_approve_through_pages(client, world, decision):
     login(client, world.drafter)
     response = client.post(
         reverse("manage:step_action", args=[step.pk, "details"]),
-        {"reported_on": "2026-03-01", "summary": "市委同意。"},
+        {
+            "recipient": "中共示例市委常委会",
+            "reported_on": "2026-03-01",
+            "response_received_on": "2026-03-05",
+            "summary": "市委同意。",
+        },
     )
     assert response.status_code == 302
+    # Art. 31: the report itself is the step's document; without it the step is not submitted.
+    response = client.post(reverse("manage:step_action", args=[step.pk, "submit"]))
+    assert response.status_code == 400
+    assert "Attach the step&#x27;s document" in response.content.decode()
+    step.refresh_from_db()
+    assert step.status == "open"
+    upload = {"title": "关于票价调整的请示", "kind": "report", "file": pdf_file("report.pdf")}
+    assert client.post(reverse("manage:step_action", args=[step.pk, "upload"]), upload).status_code == 302
     assert client.post(reverse("manage:step_action", args=[step.pk, "submit"])).status_code == 302
     login(client, world.head)
     page = client.get(reverse("manage:step", args=[step.pk])).content.decode()
@@ -176,8 +189,7 @@ def test_step_submit_and_approve_through_pages(client, world, decision):
 def test_return_without_comment_is_refused_in_page(client, world, decision):
     drive_to(decision, State.DRAFTING, world.cast)
     step = current_steps(decision)[StepKind.PARTY_REPORT]
-    services.update_step_details(step=step, actor=world.drafter, details={"reported_on": "2026-03-01", "summary": "x"})
-    services.submit_step(step=step, actor=world.drafter)
+    submit_unit_step(decision, StepKind.PARTY_REPORT, world.drafter)
     login(client, world.head)
     response = client.post(reverse("manage:step_action", args=[step.pk, "return"]), {"comment": ""})
     assert response.status_code == 400

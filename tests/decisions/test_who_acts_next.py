@@ -10,7 +10,7 @@ from decisions import services
 from decisions.procedure import Requirement, State, StepKind, StepStatus
 from decisions.selectors import current_steps, my_tasks
 from decisions.who_acts import standing, who_acts_next
-from demo.walkthrough import drive_to, pdf_file, step_details
+from demo.walkthrough import drive_to, pdf_file, step_details, submit_unit_step, upload
 from review import services as legality
 from tests.factories import log_in_in_english as login
 from workdays.calendar import working_days_between
@@ -26,11 +26,7 @@ def page(client, user, name, pk):
 
 
 def submit_party_report(world, decision):
-    step = current_steps(decision)[StepKind.PARTY_REPORT]
-    services.update_step_details(
-        step=step, actor=world.drafter, details=step_details(StepKind.PARTY_REPORT, timezone.localdate())
-    )
-    return services.submit_step(step=step, actor=world.drafter)
+    return submit_unit_step(decision, StepKind.PARTY_REPORT, world.drafter)
 
 
 # ---------------------------------------------------------------- 1. who acts next, in place of the bare refusal
@@ -154,6 +150,7 @@ def test_optional_steps_stay_not_started_until_taken_up(client, world, decision)
     )
     congress.refresh_from_db()
     assert congress.status == StepStatus.OPEN and congress.opened_at is not None
+    upload(decision, world.drafter, "report", "向人大常委会的报告", step=congress)
     services.submit_step(step=congress, actor=world.drafter)
     congress.refresh_from_db()
     assert congress.status == StepStatus.SUBMITTED

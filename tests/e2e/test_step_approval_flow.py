@@ -8,6 +8,7 @@ from django.urls import reverse
 from decisions.models import Decision
 from decisions.procedure import StepKind
 from decisions.selectors import current_steps
+from demo.walkthrough import pdf_file
 from tests.factories import PASSWORD, enter_in_catalog, make_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -47,9 +48,20 @@ def test_drafter_submits_and_head_approves(live_server, page):
 
     step = current_steps(decision)[StepKind.PARTY_REPORT]
     page.goto(base + reverse("manage:step", args=[step.pk]))
+    page.fill("#id_recipient", "中共示例市委常委会")
     page.fill("#id_reported_on", "2026-11-20")
+    page.fill("#id_response_received_on", "2026-11-24")
     page.fill("#id_summary", "市委常委会原则同意。")
     page.click(f"form[action$='/steps/{step.pk}/details/'] button")
+    # The report as sent is the step's document (Art. 31).
+    upload = page.locator(f"form[action$='/steps/{step.pk}/upload/']")
+    upload.locator("input[name=title]").fill("关于推行公交都市建设的请示")
+    upload.locator("select[name=kind]").select_option("report")
+    upload.locator("input[name=file]").set_input_files(
+        {"name": "report.pdf", "mimeType": "application/pdf", "buffer": pdf_file("report.pdf").read()}
+    )
+    upload.locator("button").click()
+    page.wait_for_url(re.compile(rf"/manage/steps/{step.pk}/$"))
     page.click(f"form[action$='/steps/{step.pk}/submit/'] button")
     page.wait_for_url(re.compile(rf"/manage/steps/{step.pk}/$"))
     assert page.locator("#step-status").get_attribute("class").endswith("status-submitted")
