@@ -289,6 +289,8 @@ class Adjustment(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("started by"), on_delete=models.PROTECT, related_name="+"
     )
     started_at = models.DateTimeField(_("adjustment started"), auto_now_add=True)
+    # Opened by an emergency suspension (Art. 37): the follow-up that must decide what becomes of the decision.
+    emergency = models.BooleanField(_("follows an emergency suspension"), default=False)
     due_on = models.DateField(_("to be decided by"), null=True, blank=True)
     ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
 
@@ -592,10 +594,20 @@ class MeetingSpeaker(models.Model):
 
 
 class Publication(StepRecord):
-    """How the decision was published (Art. 32): channels, date, link, and how public and expert opinions were used."""
+    """How the decision was published (Art. 32): the media and where exactly (the gazette's issue, the page), the
+    date, and how public and expert opinions were used."""
 
+    class Medium(models.TextChoices):
+        GAZETTE = "gazette", _("Government gazette")
+        WEBSITE = "website", _("Government website")
+        NEWSPAPER = "newspaper", _("Newspaper")
+        NEW_MEDIA = "new_media", _("Government new media")
+
+    media = models.JSONField(_("Media"), default=list, blank=True)  # Medium values, at least one
     channels = models.CharField(_("Channels"), max_length=300)
     published_on = models.DateField(_("Published on"))
+    document_number = models.CharField(_("Document number"), max_length=100, blank=True)
+    issue_number = models.CharField(_("Gazette or newspaper issue"), max_length=100, blank=True)
     link = models.URLField(_("Link"), max_length=300, blank=True)
     opinions_explanation = models.TextField(_("How public and expert opinions were adopted"), blank=True)
 
@@ -623,6 +635,9 @@ class Execution(StepRecord):
     unit = models.ForeignKey(
         Organization, verbose_name=_("Execution unit"), on_delete=models.PROTECT, related_name="executions"
     )
+    cooperating_units = models.ManyToManyField(
+        Organization, verbose_name=_("Cooperating units"), blank=True, related_name="cooperating_executions"
+    )
     report_cadence = models.CharField(
         _("Progress reports"), max_length=20, choices=Cadence.choices, default=Cadence.QUARTERLY
     )
@@ -633,11 +648,44 @@ class Execution(StepRecord):
         verbose_name_plural = _("executions")
 
 
+class ExecutionIndicator(models.Model):
+    """What the execution is measured by (Art. 34–35): a named indicator with its target, reported on each time."""
+
+    step = models.ForeignKey(
+        Step, verbose_name=_("step"), on_delete=models.PROTECT, related_name="execution_indicators"
+    )
+    order = models.PositiveSmallIntegerField(_("Order"))
+    name = models.CharField(_("Indicator"), max_length=200)
+    unit = models.CharField(_("Unit of measure"), max_length=50, blank=True)
+    baseline = models.DecimalField(_("Baseline"), max_digits=18, decimal_places=4, null=True, blank=True)
+    target = models.DecimalField(_("Target"), max_digits=18, decimal_places=4)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("execution indicator")
+        verbose_name_plural = _("execution indicators")
+        ordering = ["step_id", "order"]
+        constraints = [models.UniqueConstraint(fields=["step", "name"], name="execution_indicator_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class ExecutionReport(models.Model):
-    """One progress report of the execution unit to the organ (Art. 34–35)."""
+    """One progress report of the execution unit to the organ (Art. 34–35): the period, the progress, the problems
+    met, each indicator's value, the documents; `due_on` is the date it answered (late when reported after it)."""
 
     step = models.ForeignKey(Step, verbose_name=_("step"), on_delete=models.PROTECT, related_name="execution_reports")
+    period = models.CharField(_("Period reported on"), max_length=50, blank=True)
     progress = models.TextField(_("Progress report"))
+    problems = models.TextField(_("Problems met and measures"), blank=True)
+    due_on = models.DateField(_("due"), null=True, blank=True)
+    documents = models.ManyToManyField(
+        "Document", verbose_name=_("documents"), blank=True, related_name="execution_reports"
+    )
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("reported by"), on_delete=models.PROTECT, related_name="+"
     )
@@ -650,6 +698,69 @@ class ExecutionReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reported_at:%Y-%m-%d %H:%M} {self.reported_by}：{self.progress[:40]}"
+
+
+class IndicatorValue(models.Model):
+    """An indicator's actual value as one progress report gives it."""
+
+    report = models.ForeignKey(
+        ExecutionReport, verbose_name=_("report"), on_delete=models.PROTECT, related_name="values"
+    )
+    indicator = models.ForeignKey(
+        ExecutionIndicator, verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="values"
+    )
+    actual = models.DecimalField(_("Actual value"), max_digits=18, decimal_places=4)
+
+    class Meta:
+        verbose_name = _("indicator value")
+        verbose_name_plural = _("indicator values")
+        ordering = ["report_id", "indicator__order"]
+        constraints = [models.UniqueConstraint(fields=["report", "indicator"], name="indicator_value_once_a_report")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id}: {self.actual}"
+
+
+class ExecutionProblemReport(models.Model):
+    """A citizen's or an organization's report of a problem in the execution of a published decision (Art. 35),
+    received through the portal or the API with a receipt number, answered by the organ's staff. The contact is
+    personal information: masked wherever it is shown, never in the ledger."""
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("Received")
+        ANSWERED = "answered", _("Answered")
+        HIDDEN = "hidden", _("Hidden (not a report on execution)")
+
+    decision = models.ForeignKey(
+        Decision, verbose_name=_("decision"), on_delete=models.PROTECT, related_name="problem_reports"
+    )
+    receipt_number = models.CharField(_("receipt number"), max_length=32, unique=True)
+    name = models.CharField(_("Name or organization"), max_length=100, blank=True)
+    contact = models.CharField(_("Contact (phone or e-mail)"), max_length=100)
+    content = models.TextField(_("Problem"))
+    place = models.CharField(_("Where"), max_length=200, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.RECEIVED)
+    answer = models.TextField(_("Answer"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    hidden_reason = models.CharField(_("why hidden"), max_length=300, blank=True)
+    received_at = models.DateTimeField(_("received"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("problem report on execution")
+        verbose_name_plural = _("problem reports on execution")
+        ordering = ["-received_at", "-id"]
+        indexes = [models.Index(fields=["decision", "status"], name="problem_report_decision_status")]
+
+    def __str__(self) -> str:
+        return self.receipt_number
 
 
 def document_upload_path(instance, filename):
@@ -666,6 +777,7 @@ class Document(models.Model):
         REPORT = "report", _("Report")
         RECORD = "record", _("Record or minutes")
         DECISION_TEXT = "decision_text", _("Decision text")
+        INTERPRETATION = "interpretation", _("Policy interpretation")
         OTHER = "other", _("Other")
 
     decision = models.ForeignKey(
