@@ -115,6 +115,10 @@ class ProcedureProfile(models.Model):
     adjustment_after_evaluation_days = models.PositiveSmallIntegerField(
         _("an adjustment an evaluation calls for is decided within (days)"), default=90
     )
+    # Art. 36: many reports from the public on a decision's execution call for its evaluation.
+    problem_reports_for_evaluation = models.PositiveSmallIntegerField(
+        _("problem reports from the public that call for an evaluation"), default=10
+    )
 
     class Meta:
         verbose_name = _("procedure profile")

@@ -226,7 +226,11 @@ RULES: tuple[Rule, ...] = (
                 ),
             ),
         ),
-        profile_fields=("evaluation_after_months", "evaluation_within_months_after_term"),
+        profile_fields=(
+            "evaluation_after_months",
+            "evaluation_within_months_after_term",
+            "problem_reports_for_evaluation",
+        ),
     ),
     Rule(
         number=7,

@@ -29,6 +29,7 @@ PROFILE_FIELDS = (
     "evaluation_within_months_after_term",
     "meeting_quorum_percent",
     "adjustment_after_evaluation_days",
+    "problem_reports_for_evaluation",
 )
 WHOLE_NUMBER_FIELDS = (
     "min_comment_days",
@@ -39,6 +40,7 @@ WHOLE_NUMBER_FIELDS = (
     "evaluation_within_months_after_term",
     "meeting_quorum_percent",
     "adjustment_after_evaluation_days",
+    "problem_reports_for_evaluation",
 )
 # The numbers the due dates of running steps are computed from (decisions/deadlines.py and the step apps' rules):
 # a change moves the due dates of the organ's steps still waited on, each with `step.due_moved`.
@@ -144,7 +146,12 @@ def update_procedure_profile(*, organ: Organization, actor: User | None, **field
         raise ProcedureError(
             "profile.quorum", _("A meeting's quorum is more than half of its members (50 to 99 per cent).")
         )
-    for name in ("evaluation_after_months", "evaluation_within_months_after_term", "adjustment_after_evaluation_days"):
+    for name in (
+        "evaluation_after_months",
+        "evaluation_within_months_after_term",
+        "adjustment_after_evaluation_days",
+        "problem_reports_for_evaluation",
+    ):
         if fields.get(name) is not None and not 1 <= fields[name] <= 365:
             raise ProcedureError("profile.period", _("A period in the profile lies between 1 and 365."))
     escalation = fields.get("escalate_after_working_days")
