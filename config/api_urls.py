@@ -42,6 +42,7 @@ urlpatterns = [
     path("hearings/", include("portal.hearing_api_urls")),
     # The reviews before a decision: experts, risk, fair competition, co-signing (review/*_api.py).
     path("review/", include("review.api_urls")),
+    path("meetings/", include("decisions.session_api_urls")),
     path("notices/", notices.NoticeListView.as_view(), name="notices"),
     path("notices/read-all/", notices.NoticeReadAllView.as_view(), name="notices_read_all"),
     path("notices/<int:pk>/read/", notices.NoticeReadView.as_view(), name="notice_read"),

@@ -290,6 +290,9 @@ SPECTACULAR_SETTINGS = {
         # A risk's level, likelihood and impact are one choice set: high / medium / low.
         "RiskLevelEnum": "decisions.procedure.RiskLevel",
         "AdviserKindEnum": "review.models.AdviserOpinion.Kind",
+        # An executive meeting's kind, and a meeting record's outcome and majority (one choice set).
+        "MeetingKindEnum": "decisions.models.MeetingSession.Kind",
+        "MeetingOutcomeEnum": "decisions.procedure.MeetingOutcome",
     },
 }
 

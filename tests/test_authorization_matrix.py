@@ -433,6 +433,21 @@ MATRIX = [
     Row("manage:meeting_minutes", "GET", ("meeting",),                "302 404 404 200 200 404 404 200 404 404 200"),
     Row("manage:meeting_item_record", "POST", ("=999999",),           "302 404 404 404 404 404 404 404 404 404 404"),
     # ---- end of executive meetings
+    # ---- meetings API (decisions.session_api): as the pages, the organ-wide roles read, the government office acts
+    Row("api:meetings", "GET", (),                                    "403 404 404 200 200 404 404 200 404 404 200"),
+    Row("api:meetings", "POST", (),                                   "403 404 404 400 403 404 404 403 404 404 403",
+        "no data: 400 for the government office, 403 for the other readers"),
+    Row("api:meeting", "GET", ("meeting",),                           "403 404 404 200 200 404 404 200 404 404 200"),
+    Row("api:meeting", "GET", ("=999999",),                           "403 404 404 404 404 404 404 404 404 404 404"),
+    Row("api:meeting", "POST", ("meeting",),                          "403 405 405 405 405 405 405 405 405 405 405"),
+    Row("api:meeting_agenda", "GET", ("meeting",),                    "403 405 405 405 405 405 405 405 405 405 405"),
+    Row("api:meeting_agenda", "POST", ("meeting",),                   "403 404 404 400 403 404 404 403 404 404 403",
+        "no decision: 400 for the government office, 403 for the other readers"),
+    Row("api:meeting_agenda", "POST", ("=999999",),                   "403 404 404 404 404 404 404 404 404 404 404"),
+    Row("api:meeting_item_record", "GET", ("meeting", "=1"),          "403 405 405 405 405 405 405 405 405 405 405"),
+    Row("api:meeting_item_record", "POST", ("meeting", "=1"),         "403 404 404 404 404 404 404 404 404 404 404",
+        "nothing on the agenda"),
+    # ---- end of meetings API
     # ---- hearings (participation.hearings): the staff workspace, the portal and the API
     # The hearing page of a step: whoever sees the decision reads it (a GET creates nothing); only the unit's drafter
     # announces, the drafter and the head run the rest (POST with no data: 400 for them, 403 for other readers).
