@@ -88,6 +88,12 @@ def submission_refusal(review: FairCompetitionReview) -> ProcedureError | None:
             _("Decree 713 Art. 29: answer every question of the fair-competition checklist; unanswered: %(groups)s.")
             % {"groups": "、".join(str(group.title) for group in missing)},
         )
+    if not (review.conclusion or "").strip():
+        return FairCompetitionError(
+            "fair_competition.no_conclusion",
+            _("Decree 713 Art. 29: write the review's conclusion (the page proposes one from the answers)."),
+            fields=("conclusion",),
+        )
     return restriction_refusal(review, answers)
 
 

@@ -34,7 +34,12 @@ def _step(request, step_pk: int):
     return step
 
 
-def _context(request, step, adviser_form=None, note_form=None) -> dict:
+def _note_form(item, data=None) -> ChangeNoteForm:
+    """One note form a required change: its own ids, so each label names its own box."""
+    return ChangeNoteForm(data, auto_id=f"id_change{item.pk}_%s")
+
+
+def _context(request, step, adviser_form=None, note_form=None, noted_item=None) -> dict:
     decision = step.decision
     review = LegalityReview.objects.filter(step=step).select_related("reviewed_draft", "confirmed_draft").first()
     actions = [
@@ -60,9 +65,12 @@ def _context(request, step, adviser_form=None, note_form=None) -> dict:
         "adviser_form": adviser_form or AdviserOpinionForm(),
         "actions": actions,
         "change_items": change_items,
+        "change_rows": [
+            (item, note_form if noted_item is not None and item.pk == noted_item.pk else _note_form(item))
+            for item in change_items
+        ],
         "may_list_changes": may_review and changes_open and not change_items,
         "may_note_changes": changes_open and bool(can(request.user, Action.WORK_ON_STEP, decision)),
-        "note_form": note_form or ChangeNoteForm(),
     }
 
 
@@ -125,7 +133,7 @@ def change_note(request, step_pk: int, item_pk: int):
     change = RequiredChange.objects.filter(pk=item_pk, review__step=step).first()
     if change is None:
         raise Http404
-    form = ChangeNoteForm(request.POST)
+    form = _note_form(change, request.POST)
     if form.is_valid():
         try:
             legality.record_change_made(change=change, actor=request.user, note=form.cleaned_data["note"])
@@ -134,4 +142,9 @@ def change_note(request, step_pk: int, item_pk: int):
         else:
             messages.success(request, _("What was changed is recorded."))
             return redirect("review:legality_workspace", step_pk=step.pk)
-    return render(request, "review/legality_workspace.html", _context(request, step, note_form=form), status=400)
+    return render(
+        request,
+        "review/legality_workspace.html",
+        _context(request, step, note_form=form, noted_item=change),
+        status=400,
+    )

@@ -111,6 +111,16 @@ def test_the_form_path_alone_cannot_skip_the_checklist(world):
     assert services.submit_step(step=step, actor=world.drafter).status == StepStatus.SUBMITTED
 
 
+def test_a_checklist_answered_without_its_conclusion_is_not_submitted(world):
+    step = fc_step(world)
+    answer(world, step, ALL_NO)
+    attach(world, step)
+    with refused("fair_competition.no_conclusion", step.decision, says=("Art. 29", "conclusion")):
+        services.submit_step(step=step, actor=world.drafter)
+    fair_competition.set_conclusion(step=step, actor=world.drafter, generate=True)
+    assert services.submit_step(step=step, actor=world.drafter).status == StepStatus.SUBMITTED
+
+
 def test_a_restriction_is_changed_or_kept_under_an_exception_with_its_term(world):
     step = fc_step(world)
     answer(world, step, ALL_NO | {"cost.1": "yes"})
