@@ -9,6 +9,7 @@ urlpatterns = [
     path("pool/", views.expert_pool, name="expert_pool"),
     path("pool/new/", views.expert_add, name="expert_add"),
     path("pool/import/", views.expert_import, name="expert_import"),
+    path("pool/import/template/", views.expert_import_template, name="expert_import_template"),
     path("pool/<int:pk>/", views.expert_edit, name="expert_edit"),
     path("pool/<int:pk>/status/", views.expert_status, name="expert_status"),
     # The step's expert workspace, reached from the expert-review step.

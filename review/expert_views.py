@@ -14,11 +14,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.privacy import mask_contact
 from accounts.roles import Role
@@ -44,6 +44,7 @@ from .models import Expert, ExpertAssignment, ExpertDraw
 from .steps import expert_assignments_refusal
 
 PER_PAGE = 50
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _form_error(form, refusal: ProcedureError, renamed: dict | None = None) -> None:
@@ -163,6 +164,17 @@ def expert_import(request):
     status = 200 if report.stored else 400
     form = ExpertImportForm() if report.stored else form
     return render(request, "review/expert_import.html", context | {"form": form, "report": report}, status=status)
+
+
+@login_required
+@require_GET
+def expert_import_template(request):
+    """The import's template (.xlsx): the header row the import reads and one example row."""
+    _pool_organ(request)
+    response = HttpResponse(experts.import_template_xlsx(), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = 'attachment; filename="experts.xlsx"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 # ---------------------------------------------------------------- the step's workspace

@@ -21,6 +21,7 @@ HTTP status the API answers) and change nothing.
 """
 
 import hashlib
+import io
 import random
 import re
 import secrets
@@ -358,6 +359,41 @@ class ImportReport:
 
 def import_columns() -> str:
     return ", ".join(f"{names[0]}/{name}" for name, names in IMPORT_COLUMNS.items())
+
+
+# The template's example row: valid as it stands (a template imported unchanged adds this one expert), to be
+# replaced by the real ones.
+TEMPLATE_EXAMPLE = {
+    "name": "张三",
+    "fields": "交通规划、城市管理",
+    "institution": "示例大学",
+    "title": "教授",
+    "contact": "13800000000",
+    "declared_interests": "",
+}
+
+
+def import_template_xlsx() -> bytes:
+    """The import's template: the header row with the Chinese name of each column the import reads (the names
+    `import_columns` gives first), bold, and one example row, in grey."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Experts")[:31]
+    sheet.append([names[0] for names in IMPORT_COLUMNS.values()])
+    sheet.append([TEMPLATE_EXAMPLE[name] for name in IMPORT_COLUMNS])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for cell in sheet[2]:
+        cell.font = Font(italic=True, color="808080")
+        cell.number_format = "@"  # text: a telephone number keeps its digits
+    for letter, width in zip("ABCDEF", (12, 24, 24, 12, 20, 40), strict=True):
+        sheet.column_dimensions[letter].width = width
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
 
 
 def _import_refused(code: str, message) -> ExpertError:

@@ -6,6 +6,7 @@ from datetime import date
 from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from decisions.models import Decision, Document, Step
 from decisions.procedure import LAWFUL_OPINIONS, Requirement, StepKind, StepStatus
@@ -13,7 +14,7 @@ from decisions.registry import publication_explanation, record_of
 from decisions.selectors import current_steps
 from workdays.calendar import using_calendar, working_days_between
 
-from .models import CoSigningRequest, LegalityReview
+from .models import CoSigningRequest, ExpertAssignment, LegalityReview
 
 # ---------------------------------------------------------------- co-signing (review.cosigning)
 
@@ -88,6 +89,64 @@ def open_disagreements(decision: Decision) -> list[OpenDisagreement]:
 # ---------------------------------------------------------------- end of co-signing
 
 
+# ---------------------------------------------------------------- expert review (review.experts)
+
+
+def expert_opinions_used(decision: Decision) -> str:
+    """How the experts' opinions of the decision's latest completed expert review were used (Art. 21, 32): how many
+    experts gave opinions, how many were adopted, partly or not, and each one's answer — the expert's part of the
+    publication's explanation (registered in `review.steps`). The experts are numbered, not named: the pool keeps
+    their names as personal information and nothing publishes them (docs/experts.md). Empty without such opinions."""
+    step = (
+        Step.objects.filter(decision=decision, kind=StepKind.EXPERT_REVIEW, status=StepStatus.DONE)
+        .order_by("-id")  # the latest round is the latest row
+        .only("pk")
+        .first()
+    )
+    if step is None:
+        return ""
+    opinions = list(
+        ExpertAssignment.objects.filter(step=step, signed_at__isnull=False)
+        .exclude(declaration=ExpertAssignment.Declaration.DIRECT_INTEREST)
+        .order_by("id")
+        .only("opinion", "usage", "usage_reason")
+    )
+    if not opinions:
+        return ""
+    Usage = ExpertAssignment.Usage
+    counts = {usage: sum(1 for a in opinions if a.usage == usage) for usage in Usage.values}
+    lines = [
+        ngettext(
+            "Expert review: %(count)s expert gave an opinion; adopted: %(adopted)s, partly adopted: %(partly)s, "
+            "not adopted: %(not_adopted)s.",
+            "Expert review: %(count)s experts gave opinions; adopted: %(adopted)s, partly adopted: %(partly)s, "
+            "not adopted: %(not_adopted)s.",
+            len(opinions),
+        )
+        % {
+            "count": len(opinions),
+            "adopted": counts[Usage.ADOPTED],
+            "partly": counts[Usage.PARTLY_ADOPTED],
+            "not_adopted": counts[Usage.NOT_ADOPTED],
+        }
+    ]
+    for number, assignment in enumerate(opinions, start=1):
+        values = {
+            "expert": _("Expert %(number)s") % {"number": number},
+            "opinion": assignment.get_opinion_display(),
+            "usage": assignment.get_usage_display(),
+            "reason": assignment.usage_reason,
+        }
+        if assignment.usage_reason:
+            lines.append(_("%(expert)s (%(opinion)s): %(usage)s. Reason: %(reason)s") % values)
+        else:
+            lines.append(_("%(expert)s (%(opinion)s): %(usage)s.") % values)
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- end of expert review
+
+
 # ---------------------------------------------------------------- legality review workspace (review.legality)
 
 
@@ -159,7 +218,11 @@ def legality_materials(
 
     participation = steps.get(StepKind.PUBLIC_PARTICIPATION)
     if applies(participation):
+        # The explanation holds the experts' part too (registered by this app): the public's report is the rest.
         text = publication_explanation(decision)
+        experts_part = expert_opinions_used(decision)
+        if experts_part:
+            text = text.replace(experts_part, "").strip()
         done = participation.status == StepStatus.DONE
         materials.append(
             LegalityMaterial(

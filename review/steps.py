@@ -14,6 +14,7 @@ from decisions.registry import (
     StepOwner,
     TransitionInput,
     register_meeting_material,
+    register_publication_explanation,
     register_step,
     register_transition_input,
 )
@@ -36,7 +37,7 @@ from .models import (
     LegalityReview,
     RiskAssessment,
 )
-from .selectors import open_disagreements
+from .selectors import expert_opinions_used, open_disagreements
 
 
 def expert_review_submission_refusal(decision, step, review: ExpertReview) -> ProcedureError | None:
@@ -162,6 +163,8 @@ def disagreements_for_the_meeting(decision) -> list[dict]:
 
 def register() -> None:
     register_meeting_material(disagreements_for_the_meeting)
+    # Art. 32: the publication explains how the experts' opinions were used (after the public's: INSTALLED_APPS order).
+    register_publication_explanation(expert_opinions_used)
     register_step(
         StepOwner(
             kind=StepKind.LEGALITY_REVIEW,

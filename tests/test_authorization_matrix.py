@@ -267,6 +267,8 @@ MATRIX = [
     Row("review:expert_import", "GET", (),                            "302 403 403 403 200 403 403 403 403 403 403"),
     Row("review:expert_import", "POST", (),                           "302 403 403 403 400 403 403 403 403 403 403",
         "no file: form error"),
+    Row("review:expert_import_template", "GET", (),                   "302 403 403 403 200 403 403 403 403 403 403"),
+    Row("review:expert_import_template", "POST", (),                  "302 405 405 405 405 405 405 405 405 405 405"),
     Row("review:expert_edit", "GET", ("pool_expert",),                "302 403 403 403 200 403 403 403 403 403 403"),
     Row("review:expert_edit", "POST", ("pool_expert",),               "302 403 403 403 400 403 403 403 403 403 403",
         "no data: form error"),
