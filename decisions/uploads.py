@@ -225,3 +225,37 @@ class RequestSizeLimitHandler(FileUploadHandler):
 
     def file_complete(self, file_size):
         return None
+
+
+# ---------------------------------------------------------------- spreadsheets (the imports of the step apps)
+
+XML_HEAD_BYTES = 1024  # of each XML part of an XLSX, read to refuse a DOCTYPE (entity declarations)
+
+
+def spreadsheet_cell(value) -> str:
+    """A cell as text: numbers as written (13812341234, not 1.3812341234e10), nothing as ""."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def check_xlsx_xml_parts(uploaded_file, name: str, refused=ProcedureError) -> None:
+    """No XML part of the workbook declares a DOCTYPE (entities): only the head of each part is inflated.
+    `refused(code, message)` makes the caller's refusal (an app's own error class)."""
+    not_xlsx = _("The content of “%(name)s” is not a %(ext)s file.") % {"name": name, "ext": "XLSX"}
+    uploaded_file.seek(0)
+    try:
+        with zipfile.ZipFile(uploaded_file) as package:
+            for entry in package.infolist():
+                if entry.filename.lower().endswith((".xml", ".rels")):
+                    with package.open(entry) as part:
+                        if b"<!DOCTYPE" in part.read(XML_HEAD_BYTES).upper():
+                            raise refused("upload.content", not_xlsx)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as error:
+        raise refused("upload.content", not_xlsx) from error
+    finally:
+        uploaded_file.seek(0)

@@ -17,7 +17,6 @@ import csv
 import io
 import re
 import unicodedata
-import zipfile
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -30,7 +29,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import User
 from decisions.bounds import text_error, text_problem
 from decisions.errors import ProcedureError
-from decisions.uploads import check_upload
+from decisions.uploads import check_upload, check_xlsx_xml_parts, spreadsheet_cell
 
 from . import services
 from .clauses import numeral_value
@@ -40,7 +39,6 @@ from .services import ParticipationError
 MAX_ROWS = 2_000  # opinions (non-empty rows) a file may hold
 MAX_LINES = 20_000  # rows read at all, empty ones included: a sheet of a million formatted empty rows is refused
 MAX_COLUMNS = 50
-XML_HEAD_BYTES = 1024  # of each XML part of an XLSX, read to refuse a DOCTYPE (entity declarations)
 
 # The columns: field → the names a header may give it (compared normalised: NFKC, lower case, no spaces, without a
 # trailing "*" or a parenthesised note such as "（选填）").
@@ -123,17 +121,6 @@ def _refused(code: str, message: str, fields=("file",)) -> ParticipationError:
 # ---------------------------------------------------------------- reading the file
 
 
-def _cell(value) -> str:
-    """A cell as text: numbers as written (13812341234, not 1.3812341234e10), nothing as ""."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
 def _bounded(rows, name: str):
     """The rows (lists of text) numbered from 1, refusing a file of more than MAX_ROWS opinions or MAX_LINES rows."""
     opinions = 0
@@ -144,7 +131,7 @@ def _bounded(rows, name: str):
                 _("“%(name)s” has more than %(limit)s rows; a file may hold at most %(max)s opinions.")
                 % {"name": name, "limit": f"{MAX_LINES:,}", "max": f"{MAX_ROWS:,}"},
             )
-        cells = [_cell(value) for value in row]
+        cells = [spreadsheet_cell(value) for value in row]
         if number > 1 and any(cell.strip() for cell in cells):
             opinions += 1
             if opinions > MAX_ROWS:
@@ -204,32 +191,11 @@ def _csv_rows(uploaded_file, name: str):
         ) from error
 
 
-def _check_xml_parts(uploaded_file, name: str) -> None:
-    """No XML part of the workbook declares a DOCTYPE (entities): only the head of each part is inflated."""
-    uploaded_file.seek(0)
-    try:
-        with zipfile.ZipFile(uploaded_file) as package:
-            for entry in package.infolist():
-                if entry.filename.lower().endswith((".xml", ".rels")):
-                    with package.open(entry) as part:
-                        if b"<!DOCTYPE" in part.read(XML_HEAD_BYTES).upper():
-                            raise _refused(
-                                "upload.content",
-                                _("The content of “%(name)s” is not a %(ext)s file.") % {"name": name, "ext": "XLSX"},
-                            )
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as error:
-        raise _refused(
-            "upload.content", _("The content of “%(name)s” is not a %(ext)s file.") % {"name": name, "ext": "XLSX"}
-        ) from error
-    finally:
-        uploaded_file.seek(0)
-
-
 def _xlsx_rows(uploaded_file, name: str):
     from openpyxl import load_workbook  # only the import needs it
 
     check_upload(uploaded_file)
-    _check_xml_parts(uploaded_file, name)
+    check_xlsx_xml_parts(uploaded_file, name, _refused)
     unreadable = _refused(
         "import.unreadable", _("“%(name)s” cannot be read as an Excel workbook (.xlsx).") % {"name": name}
     )

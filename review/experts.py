@@ -54,7 +54,7 @@ from decisions.services.base import (
     save_record,
 )
 from decisions.services.documents import next_version
-from decisions.uploads import check_upload
+from decisions.uploads import check_upload, check_xlsx_xml_parts, spreadsheet_cell
 
 from .models import Expert, ExpertAssignment, ExpertDraw, ExpertReview
 
@@ -405,13 +405,11 @@ def _sheet_rows(uploaded_file):
     checks its files: type, content, no DOCTYPE in its XML parts, bounded)."""
     from openpyxl import load_workbook
 
-    from participation.imports import _cell, _check_xml_parts
-
     name = uploaded_file.name or ""
     if not name.lower().endswith(".xlsx"):
         raise _import_refused("upload.type", _("“%(name)s” is not an XLSX file.") % {"name": name})
     check_upload(uploaded_file)
-    _check_xml_parts(uploaded_file, name)
+    check_xlsx_xml_parts(uploaded_file, name, _import_refused)
     unreadable = _import_refused(
         "import.unreadable", _("“%(name)s” cannot be read as an Excel workbook (.xlsx).") % {"name": name}
     )
@@ -428,7 +426,7 @@ def _sheet_rows(uploaded_file):
                         "import.too_many_rows",
                         _("A file may hold at most %(max)s experts.") % {"max": IMPORT_MAX_ROWS},
                     )
-                rows.append((number, [_cell(value) for value in row]))
+                rows.append((number, [spreadsheet_cell(value) for value in row]))
         except ExpertError:
             raise
         except Exception as error:
