@@ -5,6 +5,8 @@ from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from catalog import api as catalogs
 from decisions import api as decisions
+from decisions import execution_api as executions
+from decisions import problem_report_api as problem_reports
 from notifications import api as notices
 from notifications import follow_api as follows
 from portal import api as open_data
@@ -21,6 +23,30 @@ urlpatterns = [
         "decisions/<int:pk>/transitions/<slug:name>/",
         decisions.DecisionTransitionView.as_view(),
         name="decision_transition",
+    ),
+    # Problems in execution reported by the public: anyone reports and looks up; the organ's staff list and answer.
+    path(
+        "decisions/<int:pk>/problem-reports/",
+        problem_reports.DecisionProblemReportsView.as_view(),
+        name="decision_problem_reports",
+    ),
+    path("problem-reports/lookup/", problem_reports.ProblemReportLookupView.as_view(), name="problem_report_lookup"),
+    path(
+        "problem-reports/<int:pk>/answer/",
+        problem_reports.ProblemReportAnswerView.as_view(),
+        name="problem_report_answer",
+    ),
+    # Execution: indicators and progress reports (decisions/execution_api.py).
+    path("decisions/<int:pk>/execution/", executions.ExecutionView.as_view(), name="decision_execution"),
+    path(
+        "decisions/<int:pk>/execution/reports/",
+        executions.ExecutionReportView.as_view(),
+        name="decision_execution_reports",
+    ),
+    path(
+        "decisions/<int:pk>/execution/indicators/",
+        executions.ExecutionIndicatorsView.as_view(),
+        name="decision_execution_indicators",
     ),
     # Open data: anonymous, read-only, published decisions only (portal/api.py).
     path("open/decisions/", open_data.OpenDecisionListView.as_view(), name="open_decisions"),
@@ -43,6 +69,10 @@ urlpatterns = [
     # The reviews before a decision: experts, risk, fair competition, co-signing (review/*_api.py).
     path("review/", include("review.api_urls")),
     path("meetings/", include("decisions.session_api_urls")),
+    # The satisfaction surveys of post-decision evaluations: anonymous reads and responses (evaluation/survey_api.py).
+    path("surveys/", include("evaluation.survey_api_urls")),
+    # The post-decision evaluation: plans, assignments, reports, published plans (evaluation/api.py).
+    path("", include("evaluation.api_urls")),
     path("notices/", notices.NoticeListView.as_view(), name="notices"),
     path("notices/read-all/", notices.NoticeReadAllView.as_view(), name="notices_read_all"),
     path("notices/<int:pk>/read/", notices.NoticeReadView.as_view(), name="notice_read"),

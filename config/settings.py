@@ -293,6 +293,7 @@ SPECTACULAR_SETTINGS = {
         # An executive meeting's kind, and a meeting record's outcome and majority (one choice set).
         "MeetingKindEnum": "decisions.models.MeetingSession.Kind",
         "MeetingOutcomeEnum": "decisions.procedure.MeetingOutcome",
+        "PublicDecisionStatusEnum": "decisions.procedure.PUBLIC_STATE_CHOICES",
     },
 }
 

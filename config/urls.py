@@ -33,6 +33,8 @@ urlpatterns = [
     path("manage/catalogs/", include("catalog.urls")),
     path("manage/participation/", include("participation.urls")),
     path("manage/review/", include("review.urls")),
+    path("manage/evaluation/surveys/", include("evaluation.survey_urls")),  # the satisfaction survey (Art. 36)
+    path("manage/evaluation/", include("evaluation.urls")),
     path("manage/", include("decisions.urls")),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SchemaView.as_view(), name="api-schema"),

@@ -7,7 +7,15 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Organization
 
 from .bounds import DateBounds, date_bounds, past_date_bounds, validate_year, year_bounds
-from .models import Decision, Document, Execution, MeetingSession, SuperiorReport
+from .models import (
+    Decision,
+    Document,
+    Execution,
+    ExecutionProblemReport,
+    MeetingSession,
+    Publication,
+    SuperiorReport,
+)
 from .procedure import (
     AdjustmentPurpose,
     MeetingOutcome,
@@ -181,11 +189,35 @@ class CollectiveDecisionForm(forms.Form):
 
 
 class PublishForm(forms.Form):
-    channels = forms.CharField(label=_("Channels (gazette, website, newspapers)"), max_length=300)
+    # Not required here: the service refuses an empty choice with its rule (`publication.media`).
+    media = forms.MultipleChoiceField(
+        label=_("Published in"),
+        choices=Publication.Medium.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    channels = forms.CharField(
+        label=_("Channels"),
+        max_length=300,
+        help_text=_("Which gazette, website column or newspaper, by name."),
+    )
     published_on = forms.DateField(
         label=_("Published on"), widget=DATE_INPUT, validators=[DateBounds(past_date_bounds)]
     )
-    link = forms.URLField(label=_("Link"), required=False, max_length=300, assume_scheme="https")
+    document_number = forms.CharField(label=_("Document number"), required=False, max_length=100)
+    issue_number = forms.CharField(
+        label=_("Gazette or newspaper issue"),
+        required=False,
+        max_length=100,
+        help_text=_("Required when published in the gazette or a newspaper."),
+    )
+    link = forms.URLField(
+        label=_("Link"),
+        required=False,
+        max_length=300,
+        assume_scheme="https",
+        help_text=_("Required when published on the government website."),
+    )
     opinions_explanation = forms.CharField(
         label=_("How public and expert opinions were adopted"),
         required=False,
@@ -202,11 +234,18 @@ class StartExecutionForm(forms.Form):
         initial=Execution.Cadence.QUARTERLY,
         help_text=_("How often the execution unit reports its progress (Art. 34–35); quarterly when left empty."),
     )
+    cooperating_units = forms.ModelMultipleChoiceField(
+        label=_("Cooperating units"),
+        queryset=Organization.objects.none(),
+        required=False,
+        help_text=_("Other units of the organ that help the execution unit (Art. 34)."),
+    )
 
     def __init__(self, *args, organizations=None, **kwargs):
         super().__init__(*args, **kwargs)
         if organizations is not None:
             self.fields["execution_unit"].queryset = organizations
+            self.fields["cooperating_units"].queryset = organizations
 
 
 class AdjustmentForm(forms.Form):
@@ -214,8 +253,15 @@ class AdjustmentForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class ExecutionReportForm(forms.Form):
-    progress = forms.CharField(label=_("Progress report"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+class SuspendForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    purpose = forms.ChoiceField(
+        label=_("The follow-up adjustment"),
+        choices=AdjustmentPurpose.choices,
+        required=False,
+        initial=AdjustmentPurpose.CHANGE,
+        help_text=_("Art. 37: suspending opens the adjustment that decides what becomes of the decision."),
+    )
 
 
 # ---------------------------------------------------------------- an executive meeting with its agenda
@@ -273,3 +319,46 @@ class AgendaItemRecordForm(forms.Form):
         if self.members.is_valid():
             cleaned["members"] = [row.cleaned_data for row in self.members.forms if row.cleaned_data]
         return cleaned
+
+
+# ---------------------------------------------------------------- problem reports on execution (Art. 35)
+
+
+class ProblemReportForm(forms.Form):
+    """A problem in the execution of a decision, as the public reports it (the portal adds a honeypot); the lengths
+    and the contact are checked by the service (`services.problem_reports.clean_report`)."""
+
+    name = forms.CharField(label=_("Name or organization (optional)"), required=False, help_text=_("Not published."))
+    contact = forms.CharField(
+        label=_("Telephone or e-mail"),
+        help_text=_("Not published. With the receipt number it shows the answer."),
+    )
+    content = forms.CharField(
+        label=_("The problem"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("What goes wrong in carrying out the decision, 5 to 5,000 characters. Not published."),
+    )
+    place = forms.CharField(label=_("Where (optional)"), required=False, help_text=_("A street, a stop, a place."))
+
+
+class ProblemReportAnswerForm(forms.Form):
+    answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ProblemReportHideForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why it is hidden"),
+        help_text=_("Not about the execution, spam or abuse; the reporter reads this reason."),
+    )
+
+
+class ProblemReportLookupForm(forms.Form):
+    receipt = forms.CharField(label=_("Receipt number"), max_length=32)
+    contact = forms.CharField(label=_("The telephone or e-mail you gave"), max_length=100)
+
+
+PROBLEM_REPORT_STATUS_FILTERS = (("", _("All")), *ExecutionProblemReport.Status.choices)
+
+
+class ProblemReportFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=PROBLEM_REPORT_STATUS_FILTERS, required=False)

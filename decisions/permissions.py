@@ -40,6 +40,7 @@ class Action(StrEnum):
     START_ADJUSTMENT = "start_adjustment"
     START_EVALUATION = "start_evaluation"
     COMPLETE_EVALUATION = "complete_evaluation"
+    SUBMIT_EVALUATION_REPORT = "submit_evaluation_report"  # the evaluation body's report (Art. 36)
     ARCHIVE = "archive"
     VIEW_LEDGER = "view_ledger"
     EDIT_PROFILE = "edit_profile"  # the organ's procedure profile (numbers, default-required steps)
@@ -72,6 +73,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.SUSPEND,
             Action.START_ADJUSTMENT,
             Action.START_EVALUATION,
+            Action.COMPLETE_EVALUATION,  # approves the evaluation body's report (Art. 36)
             Action.ARCHIVE,
         }
     ),
@@ -83,7 +85,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.EDIT_PROFILE,
         }
     ),
-    Role.EVALUATOR: frozenset({Action.VIEW_DECISION, Action.COMPLETE_EVALUATION}),
+    Role.EVALUATOR: frozenset({Action.VIEW_DECISION, Action.SUBMIT_EVALUATION_REPORT}),
     Role.EXPERT: frozenset({Action.VIEW_DECISION}),  # only what a registered scope admits (their assignments)
     Role.SUPERVISOR: frozenset({Action.VIEW_DECISION, Action.VIEW_LEDGER}),
     Role.SYSTEM_ADMIN: frozenset(),

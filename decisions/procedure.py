@@ -67,6 +67,8 @@ IN_FORCE_STATES = frozenset({State.IN_EXECUTION, State.EVALUATING, State.SUSPEND
 PUBLIC_STATES = frozenset(
     {State.PUBLISHED, State.IN_EXECUTION, State.EVALUATING, State.SUSPENDED, State.TERMINATED, State.ARCHIVED}
 )
+# The same as choices, in the table's order (the open data's `status`, one enum in the API schema).
+PUBLIC_STATE_CHOICES = [(value, label) for value, label in State.choices if value in PUBLIC_STATES]
 # States in which the procedure has ended: every act is refused (archiving a terminated, rejected or withdrawn
 # decision is the one transition the table still offers).
 ENDED_STATES = frozenset({State.ARCHIVED, State.WITHDRAWN, State.REJECTED, State.TERMINATED})
@@ -473,6 +475,10 @@ def transitions_from(state: str) -> list[Transition]:
 EVENT_LABELS = {
     "decision.created": _("Decision proposed"),
     "decision.updated": _("Decision edited"),
+    "problem_report.received": _("Problem in execution reported by the public"),
+    "problem_report.answered": _("Problem report on execution answered"),
+    "problem_report.hidden": _("Problem report on execution hidden"),
+    "problem_report.contact_revealed": _("Reporter's contact read"),
     "step.details_updated": _("Step record saved"),
     "step.submitted": _("Step submitted"),
     "step.approved": _("Step approved"),
@@ -485,6 +491,7 @@ EVENT_LABELS = {
     "step.due_moved": _("Due date moved"),
     "document.uploaded": _("Document uploaded"),
     "execution.reported": _("Execution progress reported"),
+    "execution.indicators_set": _("Execution indicators set"),
     "profile.updated": _("Procedure profile changed"),
     "accounts.role_assigned": _("Role assigned"),
     "decision.confidentiality_confirmed": _("Confidentiality confirmed"),
@@ -545,6 +552,12 @@ EVENT_LABELS = {
     "co_signing.answered": _("Co-signing answered"),
     "co_signing.silence_recorded": _("No co-signing answer by the deadline: recorded as no objection"),
     "co_signing.unit_view": _("Unit's view on a co-signing disagreement recorded"),
+    "evaluation_plan.created": _("Evaluation plan drawn up"),
+    "evaluation_plan.item_added": _("Decision added to the evaluation plan"),
+    "evaluation_plan.item_removed": _("Decision removed from the evaluation plan"),
+    "evaluation_plan.approved": _("Evaluation plan approved"),
+    "evaluation_plan.published": _("Evaluation plan published"),
+    "evaluation.report_submitted": _("Evaluation report submitted by the evaluation body"),
     "risk.method_set": _("Who assessed the risks and how recorded"),
     "risk.item_added": _("Identified risk added"),
     "risk.item_changed": _("Identified risk changed"),
@@ -566,6 +579,8 @@ EVENT_LABELS = {
     "expert.declared": _("Expert's declaration of interests"),
     "expert.opinion_submitted": _("Expert opinion signed and submitted"),
     "expert.opinion_answered": _("Use of an expert opinion recorded"),
+    "survey.set_up": _("Satisfaction survey set up"),
+    "survey.changed": _("Satisfaction survey changed"),
 }
 
 

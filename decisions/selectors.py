@@ -3,7 +3,7 @@
 from dataclasses import dataclass, replace
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,7 +13,16 @@ from workdays.calendar import WorkingDayCalendar, using_calendar, working_days_l
 
 from . import registry
 from .deadlines import DueStanding
-from .models import Decision, Document, Execution, Meeting, Publication, Step
+from .models import (
+    Decision,
+    Document,
+    Execution,
+    ExecutionProblemReport,
+    Meeting,
+    ProcedureProfile,
+    Publication,
+    Step,
+)
 from .permissions import UNIT_ROLES
 from .procedure import (
     ACTIVE_STATES,
@@ -108,6 +117,56 @@ def independent_bodies(decision: Decision) -> QuerySet[Organization]:
 def latest_publication(decision: Decision) -> Publication | None:
     """How the decision in force was published (during an adjustment, the previous round's publication)."""
     return Publication.objects.filter(step__decision=decision).order_by("-step__round").first()
+
+
+@dataclass(frozen=True)
+class PublishedVersion:
+    """One version of the decision as published (Art. 32, 37): the first publication, then each adopted adjustment's."""
+
+    number: int
+    publication: Publication
+    adjustment: object | None  # the Adjustment this publication ended (None: the original decision)
+    texts: list  # the public decision text documents of this version
+
+    @property
+    def change(self) -> str:
+        return self.adjustment.reason if self.adjustment is not None else ""
+
+    @property
+    def media(self) -> list[str]:
+        return media_labels(self.publication)
+
+
+def media_labels(publication: Publication | None) -> list[str]:
+    """The names of the media a publication went out in (its stored values, in the order given)."""
+    names = dict(Publication.Medium.choices)
+    return [str(names.get(medium, medium)) for medium in (publication.media if publication else [])]
+
+
+def published_versions(decision: Decision) -> list[PublishedVersion]:
+    """The decision's versions over its life, oldest first: each done round of the publication step with its record,
+    the adjustment it published (its reason is what changed) and the decision text published with it."""
+    publications = (
+        Publication.objects.filter(step__decision=decision, step__kind=StepKind.PUBLICATION, step__status="done")
+        .select_related("step")
+        .order_by("step__round")
+    )
+    adjustments = {adjustment.number: adjustment for adjustment in decision.adjustments.all()}
+    texts = list(decision.documents.filter(kind=Document.Kind.DECISION_TEXT, is_public=True).order_by("uploaded_at"))
+    versions, since = [], None
+    for number, publication in enumerate(publications, start=1):
+        step = publication.step
+        adjustment = adjustments.get(step.adjustment_round) if step.adjustment_round else None
+        start = adjustment.started_at if adjustment is not None else since
+        end = step.completed_at
+        mine = [
+            text
+            for text in texts
+            if (start is None or text.uploaded_at > start) and (end is None or text.uploaded_at <= end)
+        ]
+        versions.append(PublishedVersion(number, publication, adjustment, mine[-1:]))
+        since = end
+    return versions
 
 
 def step_rows(step: Step) -> list[tuple[str, object]]:
@@ -438,3 +497,46 @@ def _tasks(user, limit: int) -> list[Task]:
         for decision in visible.filter(status="evaluating").select_related("undertaking_unit")[:limit]:
             tasks.append(Task(str(_("Complete the evaluation")), decision))
     return tasks[:limit]
+
+
+# ---------------------------------------------------------------- problem reports from the public (Art. 35–36)
+
+
+@dataclass(frozen=True)
+class ProblemReportCounts:
+    received: int  # not yet answered
+    answered: int
+    hidden: int
+
+    @property
+    def total(self) -> int:
+        """The reports that count (the public's number, and the evaluation trigger's): every one not hidden."""
+        return self.received + self.answered
+
+
+def problem_report_counts(decision: Decision) -> ProblemReportCounts:
+    """How many reports on the decision's execution are waiting, answered and hidden (one grouped query)."""
+    rows = dict(
+        ExecutionProblemReport.objects.filter(decision=decision)
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+    status = ExecutionProblemReport.Status
+    return ProblemReportCounts(
+        received=rows.get(status.RECEIVED, 0), answered=rows.get(status.ANSWERED, 0), hidden=rows.get(status.HIDDEN, 0)
+    )
+
+
+def calls_for_evaluation(decision: Decision, counts: ProblemReportCounts | None = None) -> bool:
+    """Art. 36: the reports not hidden reached the threshold of the organ's profile (problem_reports_for_evaluation)."""
+    counts = counts or problem_report_counts(decision)
+    threshold = ProcedureProfile.for_organ(decision.organ).problem_reports_for_evaluation
+    return bool(threshold) and counts.total >= threshold
+
+
+def problem_reports_of(decision: Decision, status: str = ""):
+    """The reports on a decision for its staff page, newest first, optionally of one status."""
+    reports = ExecutionProblemReport.objects.filter(decision=decision).select_related("answered_by")
+    return reports.filter(status=status) if status else reports

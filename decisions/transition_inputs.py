@@ -43,9 +43,7 @@ TRANSITION_INPUTS: dict[str, TransitionInput] = {
         lambda d, u, c: services.start_execution(decision=d, actor=u, **c),
         lambda d: {"organizations": organ_units(d)},
     ),
-    "suspend": TransitionInput(
-        forms.ReasonForm, lambda d, u, c: services.suspend_decision(decision=d, actor=u, reason=c["reason"])
-    ),
+    "suspend": TransitionInput(forms.SuspendForm, lambda d, u, c: services.suspend_decision(decision=d, actor=u, **c)),
     "start_adjustment": TransitionInput(
         forms.AdjustmentForm, lambda d, u, c: services.start_adjustment(decision=d, actor=u, **c)
     ),

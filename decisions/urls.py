@@ -2,7 +2,7 @@ from django.urls import path
 
 from accounts import workspace_views
 
-from . import session_views, views
+from . import execution_views, problem_report_views, session_views, views
 
 app_name = "manage"
 
@@ -13,9 +13,21 @@ urlpatterns = [
     path("decisions/<int:pk>/", views.decision_detail, name="decision"),
     path("decisions/<int:pk>/edit/", views.decision_edit, name="decision_edit"),
     path("decisions/<int:pk>/do/<slug:name>/", views.decision_transition, name="transition"),
-    path("decisions/<int:pk>/execution-report/", views.execution_report, name="execution_report"),
+    # The execution: indicators, progress reports, due dates (execution_views.py).
+    path("decisions/<int:pk>/execution/", execution_views.execution_page, name="execution"),
+    path("decisions/<int:pk>/execution/reports/", execution_views.execution_report, name="execution_report_progress"),
+    path("decisions/<int:pk>/execution/indicators/", execution_views.execution_indicators, name="execution_indicators"),
     path("decisions/<int:pk>/confidentiality/", views.confidentiality, name="confidentiality"),
     path("decisions/<int:pk>/documents/", views.document_upload, name="document_upload"),
+    # Problems the public reported in the execution, and their answers (problem_report_views.py).
+    path("decisions/<int:pk>/problems/", problem_report_views.problem_reports, name="problem_reports"),
+    path("problems/<int:pk>/answer/", problem_report_views.answer_problem_report, name="problem_report_answer"),
+    path("problems/<int:pk>/hide/", problem_report_views.hide_problem_report, name="problem_report_hide"),
+    path(
+        "problems/<int:pk>/contact/",
+        problem_report_views.reveal_problem_report_contact,
+        name="problem_report_contact",
+    ),
     path("steps/<int:pk>/", views.step_detail, name="step"),
     path("steps/<int:pk>/<slug:action>/", views.step_action, name="step_action"),
     path("documents/<int:pk>/download/", views.document_download, name="document_download"),

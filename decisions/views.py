@@ -23,6 +23,7 @@ from .errors import ProcedureError
 from .filters import DecisionFilter
 from .models import ProcedureProfile
 from .permissions import Action, can
+from .problem_report_views import problem_report_summary
 from .procedure import STEP_SPECS, TRANSITIONS, StepKind
 from .registry import transition_input
 from .selectors import (
@@ -175,7 +176,7 @@ def _events_page(request, decision) -> dict:
 
 @login_required
 @shares_calendar
-def decision_detail(request, pk: int, report_form=None, status=200):
+def decision_detail(request, pk: int, status=200):
     decision = decision_for(request.user, pk, detailed=True)
     steps = sorted(decision.steps.all(), key=lambda s: (list(StepKind).index(StepKind(s.kind)), s.round))
     current_ids = {step.pk for step in ordered_current_steps(decision)}
@@ -214,8 +215,8 @@ def decision_detail(request, pk: int, report_form=None, status=200):
             # The newest seal, from the seal file's last line (no chain walk): its age, and whether the chain
             # verified when it was taken.
             "seal_status": newest_seal_status() if can_view_ledger else None,
-            "report_form": report_form or forms.ExecutionReportForm(),
             "document_form": forms.DocumentForm(),
+            "problem_reports": problem_report_summary(decision),
         },
         status=status,
     )
@@ -303,25 +304,6 @@ def confidentiality(request, pk: int):
         messages.error(request, error.message)
     else:
         messages.success(request, _("Recorded."))
-    return redirect("manage:decision", pk=decision.pk)
-
-
-@login_required
-@require_POST
-def execution_report(request, pk: int):
-    decision = decision_for(request.user, pk)
-    refusal = services.execution_report_refusal(decision, request.user)
-    form = forms.ExecutionReportForm(request.POST)
-    if refusal is None and not form.is_valid():
-        return decision_detail(request, pk, report_form=form, status=400)
-    try:
-        if refusal is not None:
-            raise refusal
-        services.report_execution(decision=decision, actor=request.user, progress=form.cleaned_data["progress"])
-    except ProcedureError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Progress report recorded."))
     return redirect("manage:decision", pk=decision.pk)
 
 

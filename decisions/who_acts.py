@@ -17,6 +17,7 @@ from accounts.models import Organization, User
 from accounts.roles import ORGAN_WIDE_ROLES, Role
 from workdays.calendar import working_days_left
 
+from . import registry
 from .models import Decision, Document, Step
 from .permissions import ROLE_ACTIONS, UNIT_ROLES, Action
 from .procedure import (
@@ -271,6 +272,11 @@ def standing(decision: Decision, steps: dict | None = None, holders: Holders | N
     if state == State.PUBLISHED:
         return next_is("start_execution")
     if decision.status == State.EVALUATING:
+        step = steps.get(StepKind.POST_EVALUATION)
+        evaluation = registry.record_of(step) if step is not None else None
+        if evaluation is not None and not getattr(evaluation, "report_submitted_at", None):
+            # The evaluation body's report comes first; the government office approves it (Art. 36).
+            return next_is(_actor(holders, Role.EVALUATOR, _("Submit the evaluation report"), step.due_on))
         return next_is("complete_evaluation")
     if decision.status == State.IN_EXECUTION:
         unit = decision.execution_unit

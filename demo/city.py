@@ -38,7 +38,10 @@ from catalog.models import CatalogEntry
 from decisions import services
 from decisions.models import Decision, ProcedureProfile
 from decisions.procedure import MeetingOutcome, State, StepKind
+from demo.evaluations import evaluation_plan
+from demo.problem_reports import problem_reports
 from demo.reviews import expert_pool, next_meeting
+from demo.surveys import satisfaction_survey
 from notifications.calendar_check import check_calendar_coverage
 from notifications.models import Notice, NoticePreference
 from notifications.scan import scan_deadlines
@@ -175,6 +178,9 @@ class DemoCity:
                     if on_created:
                         on_created(decision)
                 next_meeting(self)  # the agenda of the decisions now awaiting discussion
+                evaluation_plan(self.city, self.users["gov"])  # next year's plan, drawn up, approved, published
+                problem_reports(self.city)  # the public's reports on a decision in execution, most answered
+                satisfaction_survey(self.city)  # the survey of the decision being evaluated, with its responses
             if result.created:
                 self.notices()
             result.seconds = time.monotonic() - started

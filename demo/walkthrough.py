@@ -18,6 +18,7 @@ are the same moves with the default wording, for tests that only need a decision
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
@@ -92,11 +93,30 @@ class Wording:
     head_statement: str = "原则同意，按会议意见修改后印发。"
     stop_statement: str = "同意停止执行，请做好善后工作。"
     decision_text_title: str = "{title}"
-    publication_channels: str = "市政府门户网站、《示例日报》"
+    publication_media: tuple[str, ...] = ("gazette", "website")
+    publication_channels: str = "《示例市人民政府公报》、市政府门户网站“政策文件”栏目"
+    publication_issue_number: str = "2026年第12期"
     publication_link: str = "https://www.example.gov.cn/zwgk/"
     opinions_explanation: str = "对公众和专家意见的采纳情况已在起草说明中逐条说明。"
     evaluation_stage_reason: str = "第一阶段评估：实施满半年的阶段性效果"
     evaluation_report_title: str = "《{title}》实施情况第三方评估报告"
+    evaluation_trigger: str = "importance"  # evaluation.models.Trigger: of great importance to the public interest
+    evaluation_team: str = "郑评估（项目负责人，公共政策研究员）\n王统计（数据分析）\n李调查（问卷调查与走访）"
+    # The evaluation body's report (Art. 36); the conclusion and the findings come with each evaluation.
+    evaluation_report: Mapping[str, str] = field(
+        default_factory=lambda: {
+            "implementation": (
+                "执行单位按决策确定的任务分工组织实施，配套细则按期出台，按季度报送执行情况，主要任务均已启动。"
+            ),
+            "effects": (
+                "对照决策确定的目标和执行指标，主要指标达到或接近阶段目标，个别指标因配套设施建设滞后尚有差距。"
+            ),
+            "costs_benefits": "实施成本控制在预算范围内；社会效益明显，群众办事成本和时间有所降低。",
+            "satisfaction": "通过网上问卷和实地走访收集意见，受访群众总体满意度为82%，意见主要集中在远郊地区。",
+            "problems": "部分地区配套设施不足，政策宣传解读不够充分，部门间数据共享仍有障碍。",
+            "recommendations": "加快配套设施建设，加强政策解读和宣传，建立部门间数据共享机制，完善执行情况监测。",
+        }
+    )
     # The hearing (participation.hearings): announced, two applicants of two interests, both selected, both speak.
     hearing_place: str = "市政府第一会议室"
     hearing_how_to_apply: str = "在门户网站“听证”栏目填写报名表，或到承办单位报名。"
@@ -108,6 +128,46 @@ class Wording:
     )
     hearing_official: str = "主持人（市司法局）"
     hearing_opening: str = "宣布听证会开始，介绍听证事项和听证纪律。"
+
+
+# The demo's execution indicators (Art. 34–35): by words of the decision's title, else the general ones.
+DEMO_INDICATORS = (
+    (
+        ("交通", "公交", "地铁", "轨道"),
+        [
+            {"name": "公交分担率（%）", "unit": "%", "baseline": "38", "target": "45"},
+            {"name": "新增公交专用道（公里）", "unit": "公里", "baseline": "0", "target": "30"},
+            {"name": "乘客满意度（分）", "unit": "分", "baseline": "82", "target": "90"},
+        ],
+    ),
+    (
+        ("垃圾", "环境", "生态", "污染"),
+        [
+            {"name": "生活垃圾回收利用率（%）", "unit": "%", "baseline": "30", "target": "40"},
+            {"name": "分类设施小区覆盖率（%）", "unit": "%", "baseline": "70", "target": "100"},
+        ],
+    ),
+    (
+        ("住房", "改造", "小区", "建设"),
+        [
+            {"name": "开工改造小区（个）", "unit": "个", "baseline": "0", "target": "200"},
+            {"name": "加装电梯（部）", "unit": "部", "baseline": "0", "target": "300"},
+            {"name": "居民满意度（%）", "unit": "%", "baseline": "80", "target": "90"},
+        ],
+    ),
+    (
+        (),
+        [
+            {"name": "年度任务完成率（%）", "unit": "%", "baseline": "0", "target": "100"},
+            {"name": "群众满意度（%）", "unit": "%", "baseline": "80", "target": "90"},
+        ],
+    ),
+)
+DEMO_PROBLEMS = (
+    "部分区县推进进度不平衡，已开展专项督导并按月通报。",
+    "资金拨付进度偏慢，已协调财政部门加快拨付。",
+    "群众对配套设施建设进度有意见，已建立问题台账逐项整改。",
+)
 
 
 def pdf_file(name: str, text: str = "Juece") -> SimpleUploadedFile:
@@ -484,8 +544,10 @@ class Walkthrough:
         return services.publish_decision(
             decision=decision,
             actor=self.cast.gov_office,
+            media=list(wording.publication_media),
             channels=wording.publication_channels,
             published_on=self.today,
+            issue_number=wording.publication_issue_number,
             link=wording.publication_link,
             opinions_explanation=wording.opinions_explanation,
         )
@@ -496,21 +558,48 @@ class Walkthrough:
         )
 
     def report(self, decision: Decision, reports: Iterable[str]) -> None:
-        for progress in reports:
-            services.report_execution(decision=decision, actor=self.cast.drafter, progress=progress)
+        """Progress reports on consecutive quarters up to this one, each with its problems and every indicator's
+        value (the indicators are set first, when the execution has none yet)."""
+        reports = list(reports)
+        indicators = list(current_steps(decision)[StepKind.EXECUTION].execution_indicators.all())
+        if not indicators:
+            chosen = next((rows for words, rows in DEMO_INDICATORS if any(w in decision.title for w in words)), None)
+            indicators = services.set_indicators(
+                decision=decision, actor=self.cast.drafter, indicators=chosen or DEMO_INDICATORS[-1][1]
+            )
+        quarter = (self.today.year * 4 + (self.today.month - 1) // 3) - len(reports) + 1
+        for number, progress in enumerate(reports, start=1):
+            year, index = divmod(quarter + number - 1, 4)
+            share = Decimal(number) / Decimal(len(reports) + 1)  # on the way to the target
+            values = {
+                indicator.pk: ((indicator.baseline or 0) + (indicator.target - (indicator.baseline or 0)) * share)
+                for indicator in indicators
+            }
+            services.report_progress(
+                decision=decision,
+                actor=self.cast.drafter,
+                period=f"{year}年第{'一二三四'[index]}季度",
+                progress=progress,
+                problems=DEMO_PROBLEMS[(number - 1) % len(DEMO_PROBLEMS)],
+                values=values,
+            )
 
     def start_evaluation(self, decision: Decision, stage_reason: str = "") -> Step:
-        """A staged third-party evaluation by the evaluator's body."""
+        """A staged third-party evaluation by the evaluator's body (in the organ's published plan: "plan")."""
+        in_plan = evaluations.published_plan_item(decision, timezone.localdate().year) is not None
         return evaluations.start_evaluation(
             decision=decision,
             actor=self.cast.gov_office,
             evaluator_org=self.cast.evaluator.organization,
+            trigger="" if in_plan else self.wording.evaluation_trigger,
+            team=self.wording.evaluation_team,
             staged=True,
             stage_reason=stage_reason or self.wording.evaluation_stage_reason,
         )
 
     def complete_evaluation(self, decision: Decision, conclusion: str, summary: str) -> Step:
-        """The evaluator uploads the report and gives the conclusion (continue, adjust or stop)."""
+        """The evaluator uploads the report and submits its content and conclusion (continue, adjust or stop); the
+        government office approves it and publishes the summary."""
         evaluator = self.cast.evaluator
         self.upload(
             decision,
@@ -520,9 +609,10 @@ class Walkthrough:
             actor=evaluator,
             step=current_steps(decision)[StepKind.POST_EVALUATION],
         )
-        return evaluations.complete_evaluation(
-            decision=decision, actor=evaluator, conclusion=conclusion, summary=summary
+        evaluations.submit_evaluation_report(
+            decision=decision, actor=evaluator, conclusion=conclusion, summary=summary, **self.wording.evaluation_report
         )
+        return evaluations.complete_evaluation(decision=decision, actor=self.cast.gov_office, public_summary=summary)
 
     def evaluate(self, decision: Decision, conclusion: str, summary: str) -> Step:
         self.start_evaluation(decision)
@@ -583,10 +673,14 @@ class Walkthrough:
     def withdraw(self, decision: Decision, reason: str) -> Decision:
         return services.withdraw_decision(decision=decision, actor=self.cast.gov_office, reason=reason)
 
-    def suspend(self, decision: Decision, reason: str) -> Decision:
-        return services.suspend_decision(decision=decision, actor=self.cast.gov_office, reason=reason)
+    def suspend(self, decision: Decision, reason: str, purpose: str = "") -> Decision:
+        """The emergency suspension; it opens the follow-up adjustment (to change the decision unless `purpose`)."""
+        return services.suspend_decision(decision=decision, actor=self.cast.gov_office, reason=reason, purpose=purpose)
 
     def start_adjustment(self, decision: Decision, purpose: str, reason: str) -> Decision:
+        decision.refresh_from_db()
+        if decision.is_adjustment and decision.adjustment.emergency and decision.adjustment.purpose == purpose:
+            return decision  # the suspension already opened this adjustment (Art. 37)
         return services.start_adjustment(decision=decision, actor=self.cast.gov_office, purpose=purpose, reason=reason)
 
     def archive(self, decision: Decision, reason: str) -> Decision:

@@ -1,7 +1,9 @@
 """What the evaluation tells the procedure (registered in `EvaluationConfig.ready()`): its record, and the two
 transitions it owns (start and complete, Art. 36)."""
 
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from decisions.deadlines import target_due
 from decisions.procedure import StepKind, StepStatus
@@ -33,8 +35,20 @@ def evaluation_due(step, evaluation: Evaluation | None, profile):
     return target
 
 
+def evaluation_workspace(step) -> tuple[str, str]:
+    """The evaluation's page: its record, the evaluation body's report and the government office's approval."""
+    return _("Evaluation record and report"), reverse("evaluation:decision", args=[step.decision_id])
+
+
 def register() -> None:
-    register_step(StepOwner(kind=StepKind.POST_EVALUATION, record_model=Evaluation, due_date=evaluation_due))
+    register_step(
+        StepOwner(
+            kind=StepKind.POST_EVALUATION,
+            record_model=Evaluation,
+            due_date=evaluation_due,
+            workspace=evaluation_workspace,
+        )
+    )
     register_transition_input(
         "start_evaluation",
         TransitionInput(

@@ -11,12 +11,11 @@ the API answers) and change nothing. Names and contacts are personal information
 
 import hashlib
 import hmac
-import secrets
 import unicodedata
 from datetime import date, datetime
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
@@ -32,6 +31,13 @@ from decisions.errors import ProcedureError
 from decisions.models import Step
 from decisions.permissions import Action, acting_role, can
 from decisions.procedure import StepKind, StepStatus
+from decisions.receipts import (  # noqa: F401 - drawn there (YJ-<year>-…); importable from here as before
+    RECEIPT_ALPHABET,
+    RECEIPT_ATTEMPTS,
+    RECEIPT_LENGTH,
+    new_receipt_number,
+    save_with_receipt,
+)
 from decisions.services.base import (
     awaits_taking_up,
     ensure_not_ended,
@@ -64,11 +70,6 @@ TITLE_MAX = 300
 CHANNELS_MAX = 500
 THEME_MAX = 200
 TEXT_MIN, TEXT_MAX = 5, 5000
-# Receipt numbers: YJ-<year>-<8 characters> drawn by `secrets` from an alphabet without look-alikes (0/O, 1/I/L):
-# 31^8 ≈ 8.5e11 numbers a year, so one cannot be guessed and the numbers cannot be walked through.
-RECEIPT_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-RECEIPT_LENGTH = 8
-RECEIPT_ATTEMPTS = 5
 OFFLINE_CHANNELS = tuple(value for value in Comment.Channel.values if value != Comment.Channel.ONLINE)
 # The statuses in which the consultation may still be set up (changed): once open it is withdrawn instead.
 SETTABLE_STATUSES = (Consultation.Status.DRAFT, Consultation.Status.SCHEDULED)
@@ -131,10 +132,6 @@ def duplicate_key(text: str) -> str:
     normalised = unicodedata.normalize("NFKC", text or "").lower()
     kept = "".join(ch for ch in normalised if not ch.isspace() and not unicodedata.category(ch).startswith("P"))
     return hashlib.sha256(kept.encode("utf-8")).hexdigest()
-
-
-def new_receipt_number(year: int, prefix: str = "YJ") -> str:
-    return f"{prefix}-{year}-" + "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_LENGTH))
 
 
 def _local_today(now: datetime | None) -> date:
@@ -473,20 +470,6 @@ def _attach(comment: Comment, attachment, checked: CheckedUpload | None) -> None
     comment.attachment_type, comment.attachment_size = checked.content_type, checked.size
     comment.attachment_sha256 = checked.sha256
     comment.attachment.save(f"opinion.{checked.extension}", attachment, save=False)
-
-
-def save_with_receipt(obj, *, year: int, prefix: str, refusal: ParticipationError):
-    """Insert `obj` with a new receipt number (`prefix`-`year`-…), drawing again on the rare collision; `refusal`
-    (503) after RECEIPT_ATTEMPTS collisions. Runs in the caller's transaction (a savepoint per attempt)."""
-    for _attempt in range(RECEIPT_ATTEMPTS):
-        obj.receipt_number = new_receipt_number(year, prefix)
-        try:
-            with transaction.atomic():
-                obj.save(force_insert=True)
-            return obj
-        except IntegrityError:
-            obj.pk = None
-    raise refusal  # pragma: no cover - five collisions among 8.5e11 numbers
 
 
 def _save_with_receipt(comment: Comment) -> Comment:

@@ -3,12 +3,15 @@
 Each answer carries an `ETag` computed from what it shows (how many rows, the latest change, the query); a request
 with a matching `If-None-Match` gets `304 Not Modified` without the body. `Cache-Control: public, max-age=300`.
 Fields (`portal.views.OPEN_FIELDS`): id, number, title, summary, organ, organ_id, undertaking_unit, year,
-scope_category, status, published_at, url — renaming one is a new API version.
+scope_category, status, published_at, url — renaming one is a new API version. One decision's detail adds
+`publication` (media, channels, published_on, document_number, issue_number, link, opinions_explanation), `versions`
+(version, adjustment, change, publication, texts) and `interpretations` (title, version, url).
 """
 
 import hashlib
 
 from django.db.models import Count, Max
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -18,9 +21,9 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from decisions.models import Decision
+from decisions.models import Decision, Document
 from decisions.procedure import PUBLIC_STATES, State
-from decisions.selectors import public_decisions
+from decisions.selectors import latest_publication, public_decisions, published_versions
 
 from .views import public_rows
 
@@ -42,6 +45,69 @@ class OpenDecisionSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=[(v, label) for v, label in State.choices if v in PUBLIC_STATES])
     published_at = serializers.DateTimeField(allow_null=True)
     url = serializers.CharField(help_text=_("The decision's page on the portal (a path)."))
+
+
+class OpenDocumentSerializer(serializers.Serializer):
+    title = serializers.CharField()
+    version = serializers.IntegerField()
+    url = serializers.CharField(help_text=_("The document's download on the portal (a path)."))
+
+
+class OpenPublicationSerializer(serializers.Serializer):
+    media = serializers.ListField(
+        child=serializers.CharField(), help_text=_("Where it was published: gazette, website, newspaper, new_media.")
+    )
+    channels = serializers.CharField()
+    published_on = serializers.DateField()
+    document_number = serializers.CharField()
+    issue_number = serializers.CharField(help_text=_("The gazette's or newspaper's issue."))
+    link = serializers.CharField()
+    opinions_explanation = serializers.CharField(help_text=_("How public and expert opinions were adopted."))
+
+
+class OpenVersionSerializer(serializers.Serializer):
+    version = serializers.IntegerField(help_text=_("1: as first published; then each adopted adjustment."))
+    adjustment = serializers.IntegerField(allow_null=True, help_text=_("The adjustment's number (null: none)."))
+    change = serializers.CharField(help_text=_("What changed: the adjustment's reason (empty for version 1)."))
+    publication = OpenPublicationSerializer()
+    texts = OpenDocumentSerializer(many=True)
+
+
+class OpenDecisionDetailSerializer(OpenDecisionSerializer):
+    publication = OpenPublicationSerializer(allow_null=True, help_text=_("The publication of the version in force."))
+    versions = OpenVersionSerializer(many=True)
+    interpretations = OpenDocumentSerializer(many=True, help_text=_("Policy interpretation documents."))
+
+
+def _publication_row(publication) -> dict:
+    fields = ("media", "channels", "published_on", "document_number", "issue_number", "link", "opinions_explanation")
+    return {name: getattr(publication, name) for name in fields}
+
+
+def _document_row(document) -> dict:
+    return {"title": document.title, "version": document.version, "url": reverse("portal:document", args=[document.pk])}
+
+
+def publication_data(decision: Decision) -> dict:
+    """The decision's publication, its versions over its life and its policy interpretation, as open data."""
+    publication = latest_publication(decision)
+    return {
+        "publication": _publication_row(publication) if publication else None,
+        "versions": [
+            {
+                "version": version.number,
+                "adjustment": version.adjustment.number if version.adjustment else None,
+                "change": version.change,
+                "publication": _publication_row(version.publication),
+                "texts": [_document_row(text) for text in version.texts],
+            }
+            for version in published_versions(decision)
+        ],
+        "interpretations": [
+            _document_row(document)
+            for document in decision.documents.filter(is_public=True, kind=Document.Kind.INTERPRETATION)
+        ],
+    }
 
 
 class OpenDecisionPageSerializer(serializers.Serializer):
@@ -126,7 +192,7 @@ class OpenDecisionDetailView(OpenView):
         summary=_("One published decision (open data, anonymous)"),
         parameters=[OpenApiParameter("If-None-Match", OpenApiTypes.STR, OpenApiParameter.HEADER)],
         responses={
-            200: OpenDecisionSerializer,
+            200: OpenDecisionDetailSerializer,
             304: OpenApiResponse(description=_("Not modified.")),
             404: OpenApiResponse(description=_("No published decision with this id.")),
         },
@@ -139,7 +205,8 @@ class OpenDecisionDetailView(OpenView):
         etag = etag_for(queryset)
         if not_modified(request, etag):
             return self.finish(Response(status=304), etag)
-        return self.finish(Response(OpenDecisionSerializer(rows[0]).data), etag)
+        body = OpenDecisionDetailSerializer({**rows[0], **publication_data(queryset.get())}).data
+        return self.finish(Response(body), etag)
 
 
 # ---------------------------------------------------------------- the published catalogs

@@ -1,7 +1,16 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from . import catalog_views, consultation_views, feeds, follow_views, views
+from . import (
+    catalog_views,
+    consultation_views,
+    evaluation_views,
+    feeds,
+    follow_views,
+    problem_report_views,
+    survey_views,
+    views,
+)
 from .cache import cached_page
 from .sitemaps import SITEMAPS
 
@@ -37,11 +46,23 @@ urlpatterns = [
     path("consultations/", consultation_views.consultation_list, name="consultations"),
     path("consultations/<int:pk>/", consultation_views.consultation_detail, name="consultation"),
     path("consultations/receipt/", consultation_views.opinion_receipt, name="consultation_receipt"),
+    # The published post-decision evaluation plans (portal/evaluation_views.py).
+    path(
+        "evaluation-plans/<int:organ_id>/<int:year>/",
+        evaluation_views.evaluation_plan,
+        name="evaluation_plan",
+    ),
     # Hearings: the announcements, applications and their receipts, the confirmed records (portal/hearing_views.py).
     path("hearings/", include("portal.hearing_urls")),
+    # The satisfaction survey of a post-decision evaluation, and its results once closed (portal/survey_views.py).
+    path("surveys/<int:pk>/", survey_views.survey_detail, name="survey"),
+    path("surveys/<int:pk>/results/", survey_views.survey_results, name="survey_results"),
     # Following by e-mail (no account): the form on a decision's page, an organ's catalog, and the mails' links.
     path("decisions/<int:pk>/follow/", follow_views.follow_decision, name="follow_decision"),
     path("follow/", follow_views.follow_organ, name="follow"),
+    # Problems in a decision's execution reported by the public, and the lookup of their answers (Art. 35).
+    path("decisions/<int:pk>/problems/", problem_report_views.report_problem, name="report_problem"),
+    path("problems/receipt/", problem_report_views.problem_report_lookup, name="problem_report_lookup"),
     path("follow/confirm/<slug:token>/", follow_views.follow_confirm, name="follow_confirm"),
     path("follow/unsubscribe/<slug:token>/", follow_views.follow_unsubscribe, name="follow_unsubscribe"),
 ]

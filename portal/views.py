@@ -22,12 +22,13 @@ from django.views.decorators.http import require_GET
 from catalog.selectors import publicly_listed_decisions, published_entry_of
 from decisions.models import Decision, Document, Step
 from decisions.procedure import Requirement, StepKind, StepStatus
-from decisions.selectors import latest_publication, public_decisions
+from decisions.selectors import latest_publication, media_labels, public_decisions, published_versions
 from decisions.services import PUBLIC_LIST_CACHE_KEY
 
 from .cache import cached_page
 from .filters import PublicDecisionFilter
 from .follow_forms import FollowForm
+from .problem_report_views import problem_report_context
 
 logger = logging.getLogger(__name__)
 
@@ -264,32 +265,41 @@ def timeline(decision) -> list[dict]:
 
 
 def evaluation_summary(decision):
-    """The completed post-decision evaluation's conclusion and summary (the latest), or None."""
+    """The latest post-decision evaluation the government office approved: its conclusion and the public summary
+    it published (the evaluation body's own findings stay in the staff workspace), or None."""
     from evaluation.models import Evaluation
 
     return (
         Evaluation.objects.filter(
-            step__decision=decision, step__kind=StepKind.POST_EVALUATION, step__status=StepStatus.DONE
+            step__decision=decision,
+            step__kind=StepKind.POST_EVALUATION,
+            step__status=StepStatus.DONE,
+            summary_published_at__isnull=False,
         )
-        .only("conclusion", "summary", "step_id")
+        .only("conclusion", "public_summary", "summary_published_at", "step_id")
         .order_by("-step__adjustment_round", "-step__round")
         .first()
     )
 
 
-def decision_page(request, decision, *, follow_form=None, status: int = 200):
-    """The decision's public page; `follow_form` bound when a follow request is shown again with its errors."""
+def decision_page(request, decision, *, follow_form=None, problem_form=None, problem_refusal="", status: int = 200):
+    """The decision's public page; `follow_form` or `problem_form` bound when a follow request or a problem report is
+    shown again with its errors (`problem_refusal`: a refusal about no field of the report)."""
     response = render(
         request,
         "portal/decision_detail.html",
         {
             "decision": decision,
-            "publication": latest_publication(decision),
+            "publication": (publication := latest_publication(decision)),
+            "publication_media": media_labels(publication),
+            "versions": published_versions(decision),
+            "interpretations": decision.documents.filter(is_public=True, kind=Document.Kind.INTERPRETATION),
             "listed": published_entry_of(decision),
             "timeline": timeline(decision),
             "evaluation": evaluation_summary(decision),
             "documents": decision.documents.filter(is_public=True).order_by("kind", "-version"),
             "follow_form": follow_form or FollowForm(),
+            **problem_report_context(decision, problem_form, problem_refusal),
         },
         status=status,
     )

@@ -71,7 +71,9 @@ def test_nul_in_the_confidentiality_answer_and_the_execution_report_is_400(world
     executed = make_decision(world, title="执行中的决策")
     drive_to(executed, State.IN_EXECUTION, world.cast)
     before = snapshot(executed)
-    response = browser(world.drafter).post(reverse("manage:execution_report", args=[executed.pk]), {"progress": NUL})
+    response = browser(world.drafter).post(
+        reverse("manage:execution_report_progress", args=[executed.pk]), {"period": "2026年第三季度", "progress": NUL}
+    )
     assert response.status_code == 400
     assert "Null characters are not allowed." in str(response.context["report_form"].errors)
     assert snapshot(executed) == before

@@ -62,6 +62,7 @@ def test_with_redis_down_pages_serve_and_acts_commit_then_the_cache_comes_back(c
     publish = client.post(
         reverse("manage:transition", kwargs={"pk": pending.pk, "name": "publish"}),
         {
+            "media": "new_media",
             "channels": "市政府门户网站",
             "published_on": timezone.localdate().isoformat(),
             "opinions_explanation": "公众和专家意见的采纳情况见起草说明。",

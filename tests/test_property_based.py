@@ -98,7 +98,13 @@ def transition_baseline(name: str, world) -> dict:
         "suspend": {"reason": "紧急情况。"},
         "archive": {"reason": "执行完毕。"},
         "abandon_adjustment": {"reason": "不再调整。"},
-        "publish": {"channels": "市政府门户网站", "published_on": today, "opinions_explanation": "已说明。"},
+        "publish": {
+            "media": ["website"],
+            "channels": "市政府门户网站",
+            "link": "https://www.example.gov.cn/zwgk/",
+            "published_on": today,
+            "opinions_explanation": "已说明。",
+        },
         "record_collective_decision": {
             "meeting_name": "常务会议",
             "meeting_date": today,
@@ -112,9 +118,14 @@ def transition_baseline(name: str, world) -> dict:
         "give_legality_opinion": {"opinion": "lawful", "opinion_text": "合法。"},
         "confirm_legality_changes": {"comment": "已修改。"},
         "start_adjustment": {"purpose": "change", "reason": "评估建议调整。"},
-        "start_evaluation": {"evaluator_org": world.evaluator_body.pk, "staged": True, "stage_reason": "第一阶段"},
+        "start_evaluation": {
+            "evaluator_org": world.evaluator_body.pk,
+            "trigger": "importance",
+            "staged": True,
+            "stage_reason": "第一阶段",
+        },
         "start_execution": {"execution_unit": world.transport.pk},
-        "complete_evaluation": {"conclusion": "continue", "summary": "效果良好。"},
+        "complete_evaluation": {"public_summary": "效果良好。"},
     }.get(name, {})
 
 

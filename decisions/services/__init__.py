@@ -15,6 +15,7 @@ from .base import (
 )
 from .deadlines import recompute_due_dates, set_due_date
 from .documents import add_document, upload_refusal
+from .execution import execution_overview, indicators_refusal, report_progress, set_indicators
 from .lifecycle import (
     DECISION_FIELDS,
     abandon_adjustment,
@@ -35,6 +36,14 @@ from .lifecycle import (
     withdraw_decision,
 )
 from .meetings import checked_meeting, clean_member_views, record_collective_decision, save_meeting
+from .problem_reports import (
+    ProblemReportError,
+    answer_problem_report,
+    hide_problem_report,
+    problem_report_by_receipt,
+    receive_problem_report,
+    reveal_problem_report_contact,
+)
 from .profiles import update_procedure_profile
 from .sessions import add_agenda_item, may_plan_meetings, plan_meeting, record_agenda_item
 from .steps import (
@@ -53,9 +62,11 @@ __all__ = [
     "ALWAYS_REQUIRED_STEPS",
     "DECISION_FIELDS",
     "PUBLIC_LIST_CACHE_KEY",
+    "ProblemReportError",
     "abandon_adjustment",
     "add_agenda_item",
     "add_document",
+    "answer_problem_report",
     "approve_step",
     "archive_decision",
     "catalog_decision",
@@ -66,21 +77,29 @@ __all__ = [
     "confirm_not_applicable",
     "create_decision",
     "decision_edit_refusal",
+    "execution_overview",
     "execution_report_refusal",
+    "hide_problem_report",
+    "indicators_refusal",
     "may_plan_meetings",
     "plan_meeting",
+    "problem_report_by_receipt",
     "profile_for",
     "propose_not_applicable",
     "publish_decision",
+    "receive_problem_report",
     "recompute_due_dates",
     "record_agenda_item",
     "record_collective_decision",
     "reopen_step",
     "report_execution",
+    "report_progress",
     "return_step",
+    "reveal_problem_report_contact",
     "rule_refusal",
     "save_meeting",
     "set_due_date",
+    "set_indicators",
     "start_adjustment",
     "start_drafting",
     "start_execution",

@@ -9,7 +9,16 @@ from accounts.models import User
 from ..errors import ProcedureError
 from ..models import Decision, Document, Step
 from ..permissions import Action, acting_role, can
-from ..procedure import EDITABLE_STATES, PUBLIC_STATES, UNIT_RUN_STEPS, Requirement, State, StepKind, StepStatus
+from ..procedure import (
+    EDITABLE_STATES,
+    IN_FORCE_STATES,
+    PUBLIC_STATES,
+    UNIT_RUN_STEPS,
+    Requirement,
+    State,
+    StepKind,
+    StepStatus,
+)
 from ..selectors import current_steps
 from ..uploads import check_upload
 from .base import (
@@ -26,6 +35,7 @@ UPLOAD_ACTIONS = (
     Action.RECORD_COLLECTIVE_DECISION,
     Action.PUBLISH,
     Action.COMPLETE_EVALUATION,
+    Action.SUBMIT_EVALUATION_REPORT,
     Action.REPORT_EXECUTION,
 )
 
@@ -39,7 +49,8 @@ STEP_UPLOAD_ACTIONS = {
     StepKind.COLLECTIVE_DISCUSSION: (Action.RECORD_COLLECTIVE_DECISION,),
     StepKind.PUBLICATION: (Action.PUBLISH,),
     StepKind.EXECUTION: (Action.REPORT_EXECUTION,),
-    StepKind.POST_EVALUATION: (Action.COMPLETE_EVALUATION,),
+    # The evaluation body uploads its report; the government office, which approves it, may add to it.
+    StepKind.POST_EVALUATION: (Action.SUBMIT_EVALUATION_REPORT, Action.COMPLETE_EVALUATION),
 }
 
 
@@ -185,6 +196,8 @@ def _placement_refusal(decision: Decision, actor: User, kind: str, step: Step | 
             )
             % {"state": State(decision.status).label},
         )
+    if kind == Document.Kind.INTERPRETATION:
+        return _interpretation_refusal(decision, actor)
     # (An adjustment's own consultation material is published by the unit again, as in the first round.)
     if (
         is_public
@@ -195,6 +208,30 @@ def _placement_refusal(decision: Decision, actor: User, kind: str, step: Step | 
         return ProcedureError(
             "document.publication",
             _("After publication, only the government office makes further documents public."),
+        )
+    return None
+
+
+# From the decision on (Art. 32): the interpretation goes out with the decision or after it, while it is in force.
+INTERPRETATION_STATES = frozenset({State.DECIDED, State.PUBLISHED, *IN_FORCE_STATES})
+
+
+def _interpretation_refusal(decision: Decision, actor: User) -> ProcedureError | None:
+    """The policy interpretation (政策解读) explains the decided decision to the public: the government office (or
+    the undertaking unit that drafted it) adds it, public, once the decision is decided."""
+    if not (can(actor, Action.PUBLISH, decision) or can(actor, Action.WORK_ON_STEP, decision)):
+        return ProcedureError(
+            "document.interpretation_role",
+            _("The policy interpretation is added by the government office or the undertaking unit (Art. 32)."),
+        )
+    if decision.status not in INTERPRETATION_STATES:
+        return ProcedureError(
+            "document.interpretation_early",
+            _(
+                "The policy interpretation explains the decided decision (Art. 32); it is added once the decision "
+                "is decided, not while it is “%(state)s”."
+            )
+            % {"state": State(decision.status).label},
         )
     return None
 

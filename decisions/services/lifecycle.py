@@ -12,7 +12,7 @@ from workdays.calendar import using_calendar
 
 from ..bounds import past_date_bounds, refuse_date_out_of_range, refuse_unstorable_text, refuse_year_out_of_range
 from ..errors import ProcedureError
-from ..models import Adjustment, Decision, Execution, ExecutionReport, Publication, Step
+from ..models import Adjustment, Decision, Execution, Publication, Step
 from ..permissions import Action, acting_role, can
 from ..procedure import (
     ADJUSTMENT_ROUND_STEPS,
@@ -407,16 +407,42 @@ def publish_decision(
     actor: User,
     channels: str,
     published_on: date,
+    media: list[str] | tuple[str, ...] = (),
+    document_number: str = "",
+    issue_number: str = "",
     link: str = "",
     opinions_explanation: str = "",
 ) -> Step:
-    """Rule 5, Art. 32: publish a decided decision; explain how public and expert opinions were used."""
+    """Rule 5, Art. 32: publish a decided decision in the media named (the gazette's or newspaper's issue, the
+    website's link); explain how public and expert opinions were used."""
     decision = lock_decision(decision)
     transition = check_transition(decision, "publish", actor)
+    media = list(dict.fromkeys(media or ()))  # in the order given, once each
+    if not media or any(medium not in Publication.Medium.values for medium in media):
+        raise ProcedureError(
+            "publication.media",
+            _("Decree 713 Art. 32: choose where the decision is published (gazette, website, newspaper, new media)."),
+            fields=("media",),
+        )
     channels = require_text(
         channels, "publication.channels", _("Name the channels of publication."), fields=("channels",)
     )
+    document_number = optional_text(document_number, ("document_number",))
+    issue_number = optional_text(issue_number, ("issue_number",))
     link = optional_text(link, ("link",))
+    printed = {Publication.Medium.GAZETTE, Publication.Medium.NEWSPAPER} & set(media)
+    if printed and not issue_number:
+        raise ProcedureError(
+            "publication.issue_number",
+            _("Name the issue of the gazette or newspaper the decision is published in."),
+            fields=("issue_number",),
+        )
+    if Publication.Medium.WEBSITE in media and not link:
+        raise ProcedureError(
+            "publication.link",
+            _("Give the link to the decision on the government website."),
+            fields=("link",),
+        )
     opinions_explanation = optional_text(opinions_explanation, ("opinions_explanation",))
     decided_on = timezone.localdate(decision.decided_at) if decision.decided_at else None
     if published_on is None or published_on > timezone.localdate() or (decided_on and published_on < decided_on):
@@ -441,8 +467,11 @@ def publish_decision(
     now = timezone.now()
     publication = Publication(
         step=step,
+        media=media,
         channels=channels,
         published_on=published_on,
+        document_number=document_number,
+        issue_number=issue_number,
         link=link,
         opinions_explanation=opinions_explanation,
     )
@@ -454,19 +483,34 @@ def publish_decision(
     save_step(step, actor)
     set_aside_unused_optional_steps(decision, actor, (StepKind.CONGRESS_REPORT,))
     decision.published_at = now
-    move_to(decision, State.PUBLISHED, actor=actor, transition=transition, after={"published_on": published_on})
+    after = {"published_on": published_on, "media": media}
+    move_to(decision, State.PUBLISHED, actor=actor, transition=transition, after=after)
     return step
 
 
 @transaction.atomic
-def start_execution(*, decision: Decision, actor: User, execution_unit: Organization, report_cadence: str = "") -> Step:
-    """Rule 5, Art. 34: the organ names the execution unit, and how often it reports its progress (quarterly unless
-    said): the execution step is due at each next report."""
+def start_execution(
+    *,
+    decision: Decision,
+    actor: User,
+    execution_unit: Organization,
+    report_cadence: str = "",
+    cooperating_units=(),
+) -> Step:
+    """Rule 5, Art. 34: the organ names the execution unit, the units cooperating with it, and how often it reports
+    its progress (quarterly unless said): the execution step is due at each next report."""
     decision = lock_decision(decision)
     transition = check_transition(decision, "start_execution", actor)
     if execution_unit is None or execution_unit.organ != decision.organ:
         raise ProcedureError(
             "execution.unit", _("Choose an execution unit of this decision organ."), fields=("execution_unit",)
+        )
+    cooperating_units = list(dict.fromkeys(cooperating_units or ()))
+    if any(unit.pk == execution_unit.pk or unit.organ != decision.organ for unit in cooperating_units):
+        raise ProcedureError(
+            "execution.cooperating_unit",
+            _("Cooperating units are other units of this decision organ, not the execution unit itself."),
+            fields=("cooperating_units",),
         )
     report_cadence = report_cadence or Execution.Cadence.QUARTERLY
     if report_cadence not in Execution.Cadence.values:
@@ -484,6 +528,7 @@ def start_execution(*, decision: Decision, actor: User, execution_unit: Organiza
     execution.unit = execution_unit  # an adjusted decision may name another unit
     execution.report_cadence = report_cadence
     save_record(execution, actor)
+    execution.cooperating_units.set(cooperating_units)
     if step.status != StepStatus.OPEN:
         open_step(step, actor, moves=moves)
     else:  # an adjusted decision: its execution never stopped; the cadence may have changed
@@ -500,7 +545,12 @@ def start_execution(*, decision: Decision, actor: User, execution_unit: Organiza
         State.IN_EXECUTION,
         actor=actor,
         transition=transition,
-        after={"execution_unit": execution_unit.name, "report_cadence": report_cadence, **due_moves_after(moves)},
+        after={
+            "execution_unit": execution_unit.name,
+            "cooperating_units": [unit.name for unit in cooperating_units],
+            "report_cadence": report_cadence,
+            **due_moves_after(moves),
+        },
     )
     return step
 
@@ -517,45 +567,42 @@ def execution_report_refusal(decision: Decision, user: User) -> ProcedureError |
     return None
 
 
-@transaction.atomic
-def report_execution(*, decision: Decision, actor: User, progress: str) -> Step:
-    """Art. 34–35: the execution unit reports progress (and problems) to the organ."""
-    decision = lock_decision(decision)
-    refusal = execution_report_refusal(decision, actor)
-    if refusal is not None:
-        raise refusal
-    progress = require_text(progress, "execution.progress", _("Write the progress report."))
-    step = current_steps(decision)[StepKind.EXECUTION]
-    report = ExecutionReport.objects.create(step=step, progress=progress, reported_by=actor)
-    record_event(
-        actor=actor,
-        action="execution.reported",
-        role=acting_role(actor, Action.REPORT_EXECUTION, decision),
-        obj=step,
-        decision_id=decision.pk,
-        after={"report": report.pk, "progress": progress},
-    )
-    if step.status == StepStatus.OPEN:  # the next report is due a cadence after this one
-        set_due_date(step, actor, _("progress reported"))
-    return step
+def report_execution(*, decision: Decision, actor: User, progress: str, **report) -> Step:
+    """Art. 34–35: the execution unit reports progress to the organ (the text only; `execution.report_progress`
+    takes the period, problems, indicator values and documents too)."""
+    from .execution import report_progress  # it builds on this module's execution_report_refusal
+
+    return report_progress(decision=decision, actor=actor, progress=progress, **report).step
 
 
 @transaction.atomic
-def suspend_decision(*, decision: Decision, actor: User, reason: str) -> Decision:
-    """Rule 7, Art. 37: in an emergency the head suspends at once, with a reason; an adjustment must follow."""
+def suspend_decision(*, decision: Decision, actor: User, reason: str, purpose: str = "") -> Decision:
+    """Rule 7, Art. 37: in an emergency the head suspends at once, with a reason; the follow-up adjustment opens at
+    once (to change the decision unless `purpose` says stop), due within the organ's target and reminded until it is
+    decided. An adjustment already under way becomes that follow-up."""
     decision = lock_decision(decision)
     transition = check_transition(decision, "suspend", actor)
     reason = require_text(
         reason, "procedure.reason_required", _("Suspending execution needs a reason."), fields=("reason",)
     )
     adjustment = decision.adjustment if decision.is_adjustment else None
+    if adjustment is None and (purpose or AdjustmentPurpose.CHANGE) not in AdjustmentPurpose.values:
+        raise ProcedureError(
+            "adjustment.purpose",
+            _("Say whether the adjustment after the suspension changes or stops the decision."),
+            fields=("purpose",),
+        )
     moves: list = []  # due dates this transition moves, recorded in its one event
     after = {}
-    if adjustment is not None and adjustment.due_on is None:
-        # Art. 37: the adjustment under way is now what ends the suspension; it is due within the organ's target.
+    if adjustment is None:
+        adjustment = begin_adjustment(decision, actor, purpose or AdjustmentPurpose.CHANGE, reason, moves)[0]
+        adjustment.emergency = True  # saved with its due date below
+        after = {"adjustment": adjustment.number, "purpose": adjustment.purpose}
+    if adjustment.due_on is None:
+        # Art. 37: the adjustment is now what ends the suspension; it is due within the organ's target.
         due = due_after_suspension(decision, timezone.localdate())
         set_adjustment_due(adjustment, due, actor, _("execution suspended in an emergency"), moves)
-        after = {"adjustment_due_on": due.value, **due_moves_after(moves)}
+        after = {**after, "adjustment": adjustment.number, "adjustment_due_on": due.value, **due_moves_after(moves)}
     move_to(decision, State.SUSPENDED, actor=actor, transition=transition, reason=reason, after=after)
     return decision
 

@@ -17,7 +17,7 @@ from accountability.models import LedgerEvent
 from decisions import services
 from decisions.procedure import TRANSITIONS, State, StepKind
 from decisions.selectors import current_steps
-from demo.walkthrough import drive_to, pdf_file, step_forward, upload_decision_text
+from demo.walkthrough import drive_to, pdf_file, step_forward, submit_unit_step, upload_decision_text
 from evaluation import services as evaluations
 from review import services as legality
 from tests.factories import enter_in_catalog, make_decision
@@ -82,6 +82,7 @@ def test_every_transition_writes_exactly_one_event_named_for_it(world, decision)
             decision=decision,
             actor=gov,
             evaluator_org=world.evaluator_body,
+            trigger="importance",
             staged=True,
             stage_reason="第一阶段（实施满半年）",
         )
@@ -94,16 +95,26 @@ def test_every_transition_writes_exactly_one_event_named_for_it(world, decision)
         title="评估报告",
         step=evaluation,
     )
+    evaluations.submit_evaluation_report(
+        decision=decision,
+        actor=world.evaluator,
+        implementation="按计划实施。",
+        effects="达到阶段目标。",
+        costs_benefits="成本可控。",
+        satisfaction="满意度较高。",
+        problems="配套不足。",
+        recommendations="继续执行。",
+        conclusion="continue",
+        summary="继续执行。",
+    )
     with one_event("complete_evaluation"):
-        evaluations.complete_evaluation(
-            decision=decision, actor=world.evaluator, conclusion="continue", summary="继续执行。"
-        )
-    with one_event("suspend"):
+        evaluations.complete_evaluation(decision=decision, actor=gov, public_summary="继续执行。")
+    with one_event("suspend"):  # opens the follow-up adjustment (Art. 37)
         services.suspend_decision(decision=decision, actor=gov, reason="紧急情况，暂停执行。")
+    with one_event("abandon_adjustment"):
+        services.abandon_adjustment(decision=decision, actor=gov, reason="情况变化，另行调整。")
     with one_event("start_adjustment"):
         services.start_adjustment(decision=decision, actor=gov, purpose="change", reason="根据评估调整。")
-    with one_event("abandon_adjustment"):
-        services.abandon_adjustment(decision=decision, actor=gov, reason="情况变化，不再调整。")
     other = make_decision(world, title="另一事项")
     with one_event("withdraw"):
         services.withdraw_decision(decision=other, actor=gov, reason="年度目录调整，不再列入。")
@@ -287,17 +298,12 @@ def test_each_event_records_the_role_the_actor_acted_in(world, decision):
     from accounts.roles import Role
     from accounts.services import assign_role
     from decisions.procedure import State, StepKind
-    from decisions.selectors import current_steps
-    from demo.walkthrough import drive_to, step_details
+    from demo.walkthrough import drive_to
 
     both = world.head
     assign_role(user=both, role=Role.DRAFTER, actor=None)  # a head who also drafts (not their own approvals)
     drive_to(decision, State.DRAFTING, world.cast)
-    step = current_steps(decision)[StepKind.PARTY_REPORT]
-    services.update_step_details(
-        step=step, actor=world.drafter, details=step_details(StepKind.PARTY_REPORT, timezone.localdate())
-    )
-    services.submit_step(step=step, actor=world.drafter)
+    step = submit_unit_step(decision, StepKind.PARTY_REPORT, world.drafter)
     services.approve_step(step=step, actor=both, comment="同意")
     assert LedgerEvent.objects.get(action="step.submitted", object_id=str(step.pk)).role == "drafter"
     assert LedgerEvent.objects.get(action="step.approved", object_id=str(step.pk)).role == "dept_head"

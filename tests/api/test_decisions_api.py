@@ -14,11 +14,19 @@ from accountability.models import LedgerEvent
 from catalog import forms as catalog_forms
 from catalog.api import SuggestionRequestSerializer
 from decisions import services
-from decisions.forms import AgendaItemRecordForm, MeetingSessionForm
+from decisions.execution_api import ExecutionIndicatorsRequestSerializer, ExecutionReportRequestSerializer
+from decisions.forms import (
+    AgendaItemRecordForm,
+    MeetingSessionForm,
+    ProblemReportAnswerForm,
+    ProblemReportForm,
+    ProblemReportHideForm,
+)
 from decisions.models import Decision
 from decisions.procedure import State, StepKind
 from decisions.registry import owned_kinds, transition_inputs
 from demo.walkthrough import drive_to
+from evaluation.forms import EvaluationReportForm
 from participation.forms import PARTICIPATION_FORMS
 from participation.hearing_forms import HEARING_FORMS
 from tests.factories import enter_in_catalog, make_decision
@@ -311,6 +319,7 @@ def test_anonymous_is_refused_everywhere(client, decision):
     assert transition(client, decision, "catalog").status_code == 403
 
 
+PROBLEM_REPORT_FORMS = (ProblemReportForm, ProblemReportAnswerForm, ProblemReportHideForm)
 CATALOG_FORMS = (
     catalog_forms.CatalogForm,
     catalog_forms.NewEntryForm,
@@ -334,6 +343,9 @@ def test_every_input_error_a_service_raises_names_fields_of_a_transition_form():
     fields |= {name for form in PARTICIPATION_FORMS for name in form.base_fields}  # consultations, opinions
     fields |= {name for form in HEARING_FORMS for name in form.base_fields}  # hearings
     fields |= {name for form in (MeetingSessionForm, AgendaItemRecordForm) for name in form.base_fields}  # meetings
+    fields |= {*ExecutionReportRequestSerializer().fields, *ExecutionIndicatorsRequestSerializer().fields}  # execution
+    fields |= set(EvaluationReportForm.base_fields)  # the evaluation body's report (its page and the API)
+    fields |= {name for form in PROBLEM_REPORT_FORMS for name in form.base_fields}  # the public's problem reports
     named = []
     root = Path(services.__file__).parents[2]
     step_apps = [root / "participation" / "hearings.py", root / "participation" / "feedback.py"]

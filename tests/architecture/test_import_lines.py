@@ -13,6 +13,7 @@ CONTRACTS = {
     "The ground floor (accounts, workdays) imports no business app",
     "The ledger is a leaf: accountability.ledger imports no business app",
     "The procedure (decisions) imports no step app and nothing of the portal",
+    "The step apps do not import each other",
     "No app imports the portal",
     "No app imports the demo",
 }

@@ -285,8 +285,7 @@ def test_starting_the_evaluation_moves_its_due_date_from_its_timing_to_its_targe
 def test_an_adjustment_after_an_emergency_suspension_is_due_within_the_organs_target(world, decision):
     drive_to(decision, State.IN_EXECUTION, world.cast)
     services.suspend_decision(decision=decision, actor=world.gov, reason="发生重大安全事故，紧急暂停执行。")
-    services.start_adjustment(decision=decision, actor=world.gov, purpose="change", reason="调整安全措施。")
-    decision.refresh_from_db()
+    decision.refresh_from_db()  # the suspension opened the adjustment (Art. 37)
     expected = add_working_days(timezone.localdate(), 20)  # counted from the suspension (today)
     assert decision.adjustment.due_on == expected.value
     meeting = current_steps(decision)[StepKind.COLLECTIVE_DISCUSSION]

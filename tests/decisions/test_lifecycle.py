@@ -40,6 +40,7 @@ def test_happy_path_through_execution_evaluation_and_archive(world):
         decision=decision,
         actor=world.gov,
         evaluator_org=world.evaluator_body,
+        trigger="importance",
         staged=True,
         stage_reason="第一阶段（实施满半年）",
     )
@@ -54,12 +55,19 @@ def test_happy_path_through_execution_evaluation_and_archive(world):
         title="第三方评估报告",
         step=step,
     )
-    evaluations.complete_evaluation(
+    evaluations.submit_evaluation_report(
         decision=decision,
         actor=world.evaluator,
+        implementation="按计划实施。",
+        effects="达到阶段目标。",
+        costs_benefits="成本可控。",
+        satisfaction="满意度较高。",
+        problems="配套不足。",
+        recommendations="继续执行。",
         conclusion="continue",
         summary="实施效果良好，建议继续执行。",
     )
+    evaluations.complete_evaluation(decision=decision, actor=world.gov, public_summary="实施效果良好，建议继续执行。")
     decision.refresh_from_db()
     assert decision.status == State.IN_EXECUTION
     services.archive_decision(decision=decision, actor=world.gov, reason="执行完毕。")
@@ -117,10 +125,9 @@ def test_withdrawn_and_rejected(world):
 
 def test_suspend_then_adjust_to_stop_terminates(world, decision):
     drive_to(decision, State.IN_EXECUTION, world.cast)
-    services.suspend_decision(decision=decision, actor=world.gov, reason="发生重大安全隐患，先行暂停执行。")
-    decision.refresh_from_db()
-    assert decision.status == State.SUSPENDED
-    services.start_adjustment(decision=decision, actor=world.gov, purpose="stop", reason="经研究拟停止执行。")
+    services.suspend_decision(
+        decision=decision, actor=world.gov, reason="发生重大安全隐患，先行暂停执行。", purpose="stop"
+    )
     decision.refresh_from_db()
     # Two separate things: the decision in force stays suspended; its adjustment drafts.
     assert (decision.status, decision.procedure_state) == (State.SUSPENDED, State.DRAFTING)

@@ -51,6 +51,7 @@ def test_adopted_with_changes_is_decided_and_published_only_with_the_changed_tex
     publication = {
         "decision": decision,
         "actor": world.gov,
+        "media": ["new_media"],
         "channels": "市政府门户网站",
         "published_on": timezone.localdate(),
         "opinions_explanation": "公众意见和专家意见的采纳情况见反馈报告。",

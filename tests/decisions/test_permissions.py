@@ -62,6 +62,7 @@ def test_evaluator_sees_only_decisions_assigned_to_it(world, decisions):
         decision=decision,
         actor=world.gov,
         evaluator_org=world.evaluator_body,
+        trigger="importance",
         staged=True,
         stage_reason="第一阶段（实施满半年）",
     )
@@ -186,9 +187,7 @@ def supervisor_attempts(world, decision, step):
         "suspend": lambda: services.suspend_decision(decision=d, actor=s, reason="x"),
         "adjust": lambda: services.start_adjustment(decision=d, actor=s, purpose="change", reason="x"),
         "evaluate": lambda: evaluations.start_evaluation(decision=d, actor=s, evaluator_org=world.evaluator_body),
-        "complete_evaluation": lambda: evaluations.complete_evaluation(
-            decision=d, actor=s, conclusion="continue", summary="x"
-        ),
+        "complete_evaluation": lambda: evaluations.complete_evaluation(decision=d, actor=s, public_summary="x"),
         "archive": lambda: services.archive_decision(decision=d, actor=s, reason="x"),
         "step_details": lambda: services.update_step_details(step=step, actor=s, details={"channels": "x"}),
         "submit": lambda: services.submit_step(step=step, actor=s),

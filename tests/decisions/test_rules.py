@@ -445,6 +445,7 @@ def test_decision_on_congress_list_is_published_only_after_the_report(world):
     services.publish_decision(
         decision=decision,
         actor=world.gov,
+        media=["new_media"],
         channels="门户网站",
         published_on=timezone.localdate(),
         opinions_explanation="已说明。",
@@ -463,6 +464,7 @@ def test_evaluation_cannot_start_in_the_first_year_unless_staged(world, decision
         decision=decision,
         actor=world.gov,
         evaluator_org=world.evaluator_body,
+        trigger="importance",
         staged=True,
         stage_reason="第一阶段（实施满半年）",
     )
@@ -473,14 +475,18 @@ def test_evaluation_may_start_one_year_into_execution(world, decision):
     drive_to(decision, State.IN_EXECUTION, world.cast)
     decision.execution_started_at = timezone.now() - timedelta(days=366)  # time passes (not a status change)
     decision.save(update_fields=["execution_started_at"])
-    evaluations.start_evaluation(decision=decision, actor=world.gov, evaluator_org=world.evaluator_body)
+    evaluations.start_evaluation(
+        decision=decision, actor=world.gov, evaluator_org=world.evaluator_body, trigger="importance"
+    )
     assert status_of(decision) == State.EVALUATING
 
 
 def test_evaluation_may_start_within_six_months_after_the_term_expired(world):
     decision = make_decision(world, term_end=timezone.localdate() - timedelta(days=30))
     drive_to(decision, State.IN_EXECUTION, world.cast)
-    evaluations.start_evaluation(decision=decision, actor=world.gov, evaluator_org=world.evaluator_body)
+    evaluations.start_evaluation(
+        decision=decision, actor=world.gov, evaluator_org=world.evaluator_body, trigger="importance"
+    )
     assert status_of(decision) == State.EVALUATING
 
 
@@ -515,7 +521,12 @@ def test_body_that_did_the_risk_assessment_cannot_evaluate(world):
             stage_reason="第一阶段（实施满半年）",
         )
     evaluations.start_evaluation(
-        decision=decision, actor=world.gov, evaluator_org=world.institute, staged=True, stage_reason="第一阶段"
+        decision=decision,
+        actor=world.gov,
+        evaluator_org=world.institute,
+        trigger="importance",
+        staged=True,
+        stage_reason="第一阶段",
     )
     assert status_of(decision) == State.EVALUATING
 
@@ -545,9 +556,7 @@ WRONG_MOVES_IN_EXECUTION = {
     "record_collective_decision": lambda w, d: record_meeting(w, d),
     "start_execution": lambda w, d: services.start_execution(decision=d, actor=w.gov, execution_unit=w.transport),
     "withdraw": lambda w, d: services.withdraw_decision(decision=d, actor=w.gov, reason="不再执行。"),
-    "complete_evaluation": lambda w, d: evaluations.complete_evaluation(
-        decision=d, actor=w.evaluator, conclusion="stop", summary="x"
-    ),
+    "complete_evaluation": lambda w, d: evaluations.complete_evaluation(decision=d, actor=w.gov, public_summary="x"),
 }
 
 
@@ -603,7 +612,7 @@ def test_suspended_decision_resumes_only_through_adjustment(world, decision):
             staged=True,
             stage_reason="第一阶段（实施满半年）",
         )
-    services.start_adjustment(decision=decision, actor=world.gov, purpose="change", reason="调整方案。")
+    # Art. 37: the suspension opened the adjustment at once.
     assert status_of(decision) == State.SUSPENDED  # in force, suspended, while its adjustment drafts
     assert Decision.objects.get(pk=decision.pk).procedure_state == State.DRAFTING
 

@@ -124,7 +124,7 @@ def test_an_evaluation_concluding_adjust_or_stop_opens_that_procedure_with_a_dea
     last = LedgerEvent.objects.filter(decision_id=decision.pk).order_by("-id")
     assert last[0].action == "decision.complete_evaluation"
     assert last[0].after["purpose"] == purpose
-    assert last[1].action == "document.uploaded"  # the report, before it
+    assert last[1].action == "evaluation.report_submitted"  # the evaluation body's report, before it
 
 
 def test_a_rejected_adjustment_after_an_evaluation_leaves_the_decision_executed_and_workable(world, decision):

@@ -189,7 +189,12 @@ def test_draft_is_frozen_under_legality_review(world, decision):
 def test_only_the_evaluator_uploads_the_evaluation_report(world, decision):
     drive_to(decision, State.IN_EXECUTION, world.cast)
     evaluations.start_evaluation(
-        decision=decision, actor=world.gov, evaluator_org=world.evaluator_body, staged=True, stage_reason="第一阶段"
+        decision=decision,
+        actor=world.gov,
+        evaluator_org=world.evaluator_body,
+        trigger="importance",
+        staged=True,
+        stage_reason="第一阶段",
     )
     step = current_steps(decision)[StepKind.POST_EVALUATION]
     with refused("document.step_role", decision):
@@ -272,8 +277,7 @@ def test_documents_of_a_done_step_cannot_change(world, decision):
 
 def test_rejected_adjustment_returns_to_suspension_and_the_decision_stays_public(world, decision):
     drive_to(decision, State.IN_EXECUTION, world.cast)
-    services.suspend_decision(decision=decision, actor=world.gov, reason="紧急暂停。")
-    services.start_adjustment(decision=decision, actor=world.gov, purpose="change", reason="拟修改。")
+    services.suspend_decision(decision=decision, actor=world.gov, reason="紧急暂停。")  # opens the adjustment
     decision.refresh_from_db()
     assert public_decisions().filter(pk=decision.pk).exists()  # the published text is still in force
     services.report_execution(decision=decision, actor=world.drafter, progress="调整期间继续执行其他条款。")
@@ -391,6 +395,7 @@ def test_publication_date_lies_between_the_decision_and_today(world, decision):
             services.publish_decision(
                 decision=decision,
                 actor=world.gov,
+                media=["new_media"],
                 channels="网站",
                 published_on=published_on,
                 opinions_explanation="已说明",

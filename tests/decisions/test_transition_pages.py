@@ -82,17 +82,28 @@ TYPED = {
     "head_name": "王市长",
     "head_statement": "原则同意。",
     "outcome": "adopted",
+    "media": ["website"],
     "channels": "市政府门户网站",
+    "document_number": "示政发〔2026〕1号",
+    "issue_number": "2026年第1期",
     "published_on": today_iso,
     "link": "https://www.example.gov.cn/zwgk/1",
     "opinions_explanation": "公众和专家意见的采纳情况见起草说明。",
     "purpose": "change",
     "staged": "on",
     "stage_reason": "第一阶段",
-    "conclusion": "continue",
-    "summary": "目标基本实现，继续执行。",
+    "trigger": "importance",
+    "team": "郑评估（项目负责人）",
+    "public_summary": "目标基本实现，继续执行。",
 }
-LEFT_EMPTY = {"urgency_reason", "legal_risk", "required_changes", "advisers_consulted", "head_departure_reason"}
+LEFT_EMPTY = {
+    "urgency_reason",
+    "legal_risk",
+    "required_changes",
+    "advisers_consulted",
+    "head_departure_reason",
+    "cooperating_units",  # the first unit offered is the execution unit chosen: it cannot also cooperate
+}
 
 
 def confirm_changes_ready(world, decision):
@@ -108,6 +119,16 @@ def evaluating_with_report(world, decision):
     walkthrough.start_evaluation(decision)
     step = current_steps(decision)[StepKind.POST_EVALUATION]
     walkthrough.upload(decision, "report", "评估报告", "report.pdf", actor=world.evaluator, step=step)
+    from evaluation.services import submit_evaluation_report
+
+    submit_evaluation_report(
+        decision=decision,
+        actor=world.evaluator,
+        **dict.fromkeys(("implementation", "effects", "costs_benefits", "satisfaction", "problems"), "见报告。"),
+        recommendations="继续执行。",
+        conclusion="continue",
+        summary="目标基本实现。",
+    )
 
 
 def adjusting(world, decision):
@@ -133,7 +154,7 @@ SCENARIOS = {
     "suspend": ("gov", lambda w, d: drive_to(d, State.IN_EXECUTION, w.cast)),
     "start_adjustment": ("gov", lambda w, d: drive_to(d, State.IN_EXECUTION, w.cast)),
     "start_evaluation": ("gov", lambda w, d: drive_to(d, State.IN_EXECUTION, w.cast)),
-    "complete_evaluation": ("evaluator", evaluating_with_report),
+    "complete_evaluation": ("gov", evaluating_with_report),
     "archive": ("gov", lambda w, d: services.withdraw_decision(decision=d, actor=w.gov, reason="目录调整。")),
     "abandon_adjustment": ("gov", adjusting),
 }

@@ -180,14 +180,13 @@ def test_unused_optional_steps_are_set_aside(world, decision):
 
 def test_a_suspended_decision_says_an_adjustment_must_follow(client, world, decision):
     drive_to(decision, State.IN_EXECUTION, world.cast)
-    services.suspend_decision(decision=decision, actor=world.gov, reason="紧急情况。")
+    services.suspend_decision(decision=decision, actor=world.gov, reason="紧急情况。")  # opens adjustment 1
+    line = page(client, world.drafter, "manage:decision", decision.pk).split('id="standing"')[1].split("</p>")[0]
+    assert "adjustment 1: Drafting" in line
+    assert "resumes when the adjustment concludes" in line
+
+    services.abandon_adjustment(decision=decision, actor=world.gov, reason="另行研究。")
     content = page(client, world.drafter, "manage:decision", decision.pk)
     line = content.split('id="standing"')[1].split("</p>")[0]
     assert "Suspended" in line and "An adjustment must follow" in line
     assert "市政府办公室 (周秘书): Start the adjustment procedure" in line
-
-    services.start_adjustment(decision=decision, actor=world.gov, purpose="change", reason="调整。")
-    decision.refresh_from_db()
-    line = page(client, world.drafter, "manage:decision", decision.pk).split('id="standing"')[1].split("</p>")[0]
-    assert "adjustment 1: Drafting" in line
-    assert "resumes when the adjustment concludes" in line

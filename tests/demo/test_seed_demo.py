@@ -23,7 +23,7 @@ from workdays.calendar import working_days_left
 
 DECISIONS = 33  # the city's, from the scenario's decisions
 CATALOG_DECISIONS = 5  # the district's, created when its catalog (and its adjustment) was published
-PEOPLE = 22
+PEOPLE = 23
 
 
 def _counts() -> dict[str, int]:

@@ -17,9 +17,11 @@ from tests.factories import enter_in_catalog, make_world
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def do(page, base, decision, name, fields=None, selects=None):
+def do(page, base, decision, name, fields=None, selects=None, checks=()):
     """Open the transition's page, fill in its form as a person would, submit, and land on the decision."""
     page.goto(base + reverse("manage:transition", args=[decision.pk, name]))
+    for box in checks:
+        page.check(f"#id_{box}")
     for field, value in (fields or {}).items():
         page.fill(f"#id_{field}", value)
     for field, label in (selects or {}).items():
@@ -108,7 +110,7 @@ def test_a_decision_goes_from_proposal_to_publication_in_the_browser(live_server
     text.write_bytes(pdf_file("decision.pdf", "正式文本").read())
     upload(page, base, decision, text, "决策文本", "decision_text", public=True)
     fields = {"channels": "市政府门户网站", "published_on": today, "opinions_explanation": "公众意见的采纳情况见说明。"}
-    assert do(page, base, decision, "publish", fields) == State.PUBLISHED
+    assert do(page, base, decision, "publish", fields, checks=("media_3",)) == State.PUBLISHED  # new media
 
     page.goto(base + reverse("portal:decision", args=[decision.pk]))
     assert "关于优化城市公交线网的决定" in page.content()

@@ -92,16 +92,16 @@ def test_a_decisions_followers_hear_of_its_suspension_and_adjustment(world):
     decision = published(world, state=State.IN_EXECUTION)
     ours = follower("citizen@example.cn", decision=decision)
     follower("organ-only@example.cn", organ=world.city)  # the organ's followers hear of publications, not these
-    suspend(decision, world)
     services.start_adjustment(
         decision=decision, actor=world.gov, purpose=AdjustmentPurpose.CHANGE, reason="评估建议调整票价结构。"
     )
+    suspend(decision, world)  # while the adjustment runs (a suspension alone would open it itself)
     drive_to(decision, State.PUBLISHED, world.cast)  # the adjustment: reviewed, adopted, the adjusted text published
     rows = OutgoingMail.objects.filter(key__startswith=f"follow:{ours.pk}:").order_by("pk")
     actions = [LedgerEvent.objects.get(pk=row.key.rsplit(":", 1)[1]).action for row in rows]
     assert actions == [
-        "decision.suspend",
         "decision.start_adjustment",
+        "decision.suspend",
         "decision.record_collective_decision",
         "decision.publish",
     ]
