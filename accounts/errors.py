@@ -25,6 +25,10 @@ class Refusal(Exception):
     def __str__(self) -> str:
         return str(self.message)
 
+    def add_to_form(self, form) -> None:
+        """Show the refusal on a page's form: at the field it names when the form has it, else above the form."""
+        form.add_error(next((name for name in self.fields if name in form.fields), None), str(self.message))
+
     @classmethod
     def from_verdict(cls, verdict) -> "Refusal":
         return cls(verdict.code, verdict.message)

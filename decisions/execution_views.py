@@ -85,12 +85,6 @@ class ReportForm(forms.Form):
         return {indicator.pk: self.cleaned_data.get(f"value_{indicator.pk}", "") for indicator in self.indicators}
 
 
-def _add_refusal(form, error: ProcedureError) -> None:
-    """A refused value at its field (the service names it), otherwise above the form."""
-    name = next((name for name in error.fields if name in form.fields), None)
-    form.add_error(name, error.message)
-
-
 @login_required
 def execution_page(request, pk: int, report_form=None, indicators_formset=None, indicators_error="", status=200):
     decision = decision_for(request.user, pk)
@@ -135,7 +129,7 @@ def execution_report(request, pk: int):
                 documents=form.cleaned_data["documents"],
             )
         except ProcedureError as error:
-            _add_refusal(form, error)
+            error.add_to_form(form)
         else:
             messages.success(request, _("Progress report recorded."))
             return redirect("manage:execution", pk=decision.pk)

@@ -34,10 +34,6 @@ def _session(request, pk: int) -> MeetingSession:
     return get_object_or_404(MeetingSession.objects.select_related("organ"), pk=pk, organ_id=_organ_id(request))
 
 
-def _refused(form, refusal: ProcedureError) -> None:
-    form.add_error(next((name for name in refusal.fields if name in form.fields), None), str(refusal.message))
-
-
 @login_required
 def meeting_list(request, form=None, status=200):
     organ_id = _organ_id(request)
@@ -65,7 +61,7 @@ def meeting_create(request):
                 organ=request.user.organization.organ, actor=request.user, **form.cleaned_data
             )
         except ProcedureError as refusal:
-            _refused(form, refusal)
+            refusal.add_to_form(form)
         else:
             messages.success(request, _("Meeting recorded; put the decisions on its agenda."))
             return redirect("manage:meeting", pk=session.pk)
@@ -129,7 +125,7 @@ def meeting_item_record(request, pk: int):
         try:
             services.record_agenda_item(item=item, actor=request.user, **form.cleaned_data)
         except ProcedureError as refusal:
-            _refused(form, refusal)
+            refusal.add_to_form(form)
         else:
             messages.success(request, _("The discussion of item %(order)s is recorded.") % {"order": item.order})
             return redirect("manage:meeting", pk=session.pk)

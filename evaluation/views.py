@@ -28,10 +28,6 @@ from .forms import CompleteEvaluationForm, EvaluationReportForm, PlanForm, PlanI
 from .models import EvaluationPlan
 
 
-def _refused_into(form, refusal: ProcedureError) -> None:
-    form.add_error(next((name for name in refusal.fields if name in form.fields), None), str(refusal.message))
-
-
 def _organ(request):
     """The user's decision organ, for the organ-wide roles that read plans (the others: 403)."""
     user = request.user
@@ -80,7 +76,7 @@ def plan_create(request):
         try:
             plan = plans.create_plan(actor=request.user, organ=organ, **form.cleaned_data)
         except ProcedureError as refusal:
-            _refused_into(form, refusal)
+            refusal.add_to_form(form)
         else:
             messages.success(request, _("The evaluation plan is started."))
             return redirect(_plan_url(plan))
@@ -120,7 +116,7 @@ def plan_item_add(request, pk: int):
         try:
             plans.add_plan_item(plan=plan, actor=request.user, **form.cleaned_data)
         except ProcedureError as refusal:
-            _refused_into(form, refusal)
+            refusal.add_to_form(form)
         else:
             messages.success(request, _("The decision is added to the plan."))
             return redirect(_plan_url(plan))
@@ -221,7 +217,7 @@ def submit_report(request, pk: int):
         try:
             services.submit_evaluation_report(decision=decision, actor=request.user, **form.cleaned_data)
         except ProcedureError as refusal:
-            _refused_into(form, refusal)
+            refusal.add_to_form(form)
         else:
             messages.success(request, _("The evaluation report is submitted to the government office."))
             return redirect(_decision_url(decision))
@@ -238,7 +234,7 @@ def approve_report(request, pk: int):
         try:
             services.complete_evaluation(decision=decision, actor=request.user, **form.cleaned_data)
         except ProcedureError as refusal:
-            _refused_into(form, refusal)
+            refusal.add_to_form(form)
         else:
             messages.success(request, _("The evaluation is approved and its summary published."))
             return redirect(_decision_url(decision))

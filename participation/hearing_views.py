@@ -50,11 +50,6 @@ def _require_unit(request, decision) -> None:
         raise PermissionDenied(_("The undertaking unit runs the hearing."))
 
 
-def _refused(form, refusal: ProcedureError) -> None:
-    field = next((name for name in refusal.fields if name in form.fields), None)
-    form.add_error(field, str(refusal.message))
-
-
 def _back(step_pk: int):
     return redirect(reverse("participation:hearing", args=[step_pk]))
 
@@ -133,7 +128,7 @@ def hearing_announce(request, step_pk: int):
         try:
             hearings.announce_hearing(step=step, actor=request.user, **form.cleaned_data)
         except ProcedureError as refused:
-            _refused(form, refused)
+            refused.add_to_form(form)
         else:
             messages.success(request, _("The hearing is announced on the portal."))
             return _back(step.pk)
@@ -162,7 +157,7 @@ def hearing_select(request, pk: int):
                 reason=data["reason"],
             )
         except ProcedureError as refused:
-            _refused(form, refused)
+            refused.add_to_form(form)
         else:
             messages.success(request, _("The participants are selected; the result is published."))
             return _back(hearing.step_id)
@@ -178,7 +173,7 @@ def hearing_materials(request, pk: int):
         try:
             hearings.record_materials_sent(hearing=hearing, actor=request.user, sent_on=form.cleaned_data["sent_on"])
         except ProcedureError as refused:
-            _refused(form, refused)
+            refused.add_to_form(form)
         else:
             messages.success(request, _("The materials are recorded as sent."))
             return _back(hearing.step_id)
@@ -201,7 +196,7 @@ def hearing_statement(request, pk: int):
                 text=data["text"],
             )
         except ProcedureError as refused:
-            _refused(form, refused)
+            refused.add_to_form(form)
         else:
             messages.success(request, _("The statement is in the record."))
             return _back(hearing.step_id)
@@ -245,7 +240,7 @@ def hearing_cancel(request, pk: int):
         try:
             hearings.cancel_hearing(hearing=hearing, actor=request.user, reason=form.cleaned_data["reason"])
         except ProcedureError as refused:
-            _refused(form, refused)
+            refused.add_to_form(form)
         else:
             messages.success(request, _("The hearing is cancelled; the reason is published."))
             return _back(hearing.step_id)

@@ -32,10 +32,6 @@ def _step(request, step_pk: int, kind: str):
     return step
 
 
-def _refused_into(form, refusal: ProcedureError) -> None:
-    form.add_error(next((name for name in refusal.fields if name in form.fields), None), str(refusal.message))
-
-
 # ---------------------------------------------------------------- the risk assessment
 
 
@@ -92,7 +88,7 @@ def risk_method(request, step_pk: int):
         try:
             risk.set_method(step=step, actor=request.user, **form.cleaned_data)
         except ProcedureError as refusal:
-            _refused_into(form, refusal)
+            refusal.add_to_form(form)
         else:
             messages.success(request, _("Who assessed and how is recorded."))
             return redirect(_risk_url(step))
@@ -109,7 +105,7 @@ def risk_item_add(request, step_pk: int):
         try:
             risk.add_item(step=step, actor=request.user, **form.cleaned_data)
         except ProcedureError as refusal:
-            _refused_into(form, refusal)
+            refusal.add_to_form(form)
         else:
             messages.success(request, _("The risk is recorded."))
             return redirect(_risk_url(step))
@@ -134,7 +130,7 @@ def risk_item_edit(request, step_pk: int, item_pk: int):
             try:
                 risk.change_item(step=step, actor=request.user, item_id=item.pk, **form.cleaned_data)
             except ProcedureError as refusal:
-                _refused_into(form, refusal)
+                refusal.add_to_form(form)
             else:
                 messages.success(request, _("The risk is changed."))
                 return redirect(_risk_url(step))
@@ -175,7 +171,7 @@ def risk_level(request, step_pk: int):
         try:
             risk.set_level(step=step, actor=request.user, **form.cleaned_data)
         except ProcedureError as refusal:
-            _refused_into(form, refusal)
+            refusal.add_to_form(form)
         else:
             messages.success(request, _("The risk level is recorded."))
             return redirect(_risk_url(step))
@@ -237,7 +233,7 @@ def fair_competition_answers(request, step_pk: int):
         try:
             fair_competition.answer_questions(step=step, actor=request.user, answers=form.answers())
         except ProcedureError as refusal:
-            _refused_into(form, refusal)
+            refusal.add_to_form(form)
         else:
             messages.success(request, _("The answers are recorded."))
             return redirect(_checklist_url(step))
@@ -254,7 +250,7 @@ def fair_competition_restriction(request, step_pk: int):
         try:
             fair_competition.set_restriction(step=step, actor=request.user, **form.cleaned_data)
         except ProcedureError as refusal:
-            _refused_into(form, refusal)
+            refusal.add_to_form(form)
         else:
             messages.success(request, _("The exception is recorded."))
             return redirect(_checklist_url(step))
@@ -276,7 +272,7 @@ def fair_competition_conclusion(request, step_pk: int):
                 generate="generate" in request.POST,
             )
         except ProcedureError as refusal:
-            _refused_into(form, refusal)
+            refusal.add_to_form(form)
         else:
             messages.success(request, _("The conclusion is recorded."))
             return redirect(_checklist_url(step))
