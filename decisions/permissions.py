@@ -141,6 +141,18 @@ def acting_role(user, action: Action, obj: Any = None) -> str:
     return granting[0].value if granting else getattr(user, "primary_role", "")
 
 
+def first_allowed(user, actions, obj: Any = None) -> tuple[Action | None, Verdict]:
+    """The first of `actions` the user may take on `obj`, with its verdict; none: (None, the most telling refusal —
+    "another organization" for a role that could, rather than "your role")."""
+    refusals = []
+    for action in actions:
+        verdict = can(user, action, obj)
+        if verdict:
+            return action, verdict
+        refusals.append(verdict)
+    return None, next((verdict for verdict in refusals if verdict.code != "permission.role"), refusals[0])
+
+
 def can(user, action: Action, obj: Any = None) -> Verdict:
     if user is None or not user.is_authenticated or not user.is_active:
         return Verdict(False, "permission.login", _("You must be logged in."))

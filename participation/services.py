@@ -29,7 +29,7 @@ from decisions import services as decision_services
 from decisions.bounds import recent_date_bounds
 from decisions.errors import ProcedureError
 from decisions.models import Step
-from decisions.permissions import Action, acting_role, can
+from decisions.permissions import Action, acting_role, first_allowed
 from decisions.procedure import StepKind, StepStatus
 from decisions.receipts import (  # noqa: F401 - drawn there (YJ-<year>-…); importable from here as before
     RECEIPT_ALPHABET,
@@ -87,15 +87,10 @@ def _too_long(value: str, limit: int, field: str, code: str) -> None:
 
 def _unit_role(actor: User, decision) -> Action:
     """The action by which the actor works on the consultation: the drafter's, else the head's; refused otherwise."""
-    refusals = []
-    for action in UNIT_ACTIONS:
-        verdict = can(actor, action, decision)
-        if verdict:
-            return action
-        refusals.append(verdict)
-    # The most telling refusal: "another organization" for a role that could, rather than "your role".
-    refusal = next((verdict for verdict in refusals if verdict.code != "permission.role"), refusals[0])
-    raise ParticipationError(refusal.code, refusal.message, status=403)
+    action, verdict = first_allowed(actor, UNIT_ACTIONS, decision)
+    if action is None:
+        raise ParticipationError(verdict.code, verdict.message, status=403)
+    return action
 
 
 def _lock(consultation: Consultation) -> Consultation:

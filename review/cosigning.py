@@ -35,7 +35,7 @@ from decisions import services as decision_services
 from decisions.bounds import recent_date_bounds
 from decisions.errors import ProcedureError
 from decisions.models import Decision, Step
-from decisions.permissions import Action, acting_role, can
+from decisions.permissions import Action, acting_role, first_allowed
 from decisions.procedure import StepKind, StepStatus
 from decisions.services.base import awaits_taking_up, ensure_not_ended, lock_step, open_step, optional_text, save_record
 from workdays.calendar import WorkingDayCalendar, add_working_days
@@ -579,14 +579,10 @@ def record_silence(now: datetime | None = None) -> list[int]:
 
 
 def _unit_role(actor: User, decision: Decision) -> Action:
-    refusals = []
-    for action in UNIT_ACTIONS:
-        verdict = can(actor, action, decision)
-        if verdict:
-            return action
-        refusals.append(verdict)
-    refusal = next((verdict for verdict in refusals if verdict.code != "permission.role"), refusals[0])
-    raise CoSigningError(refusal.code, refusal.message, status=403)
+    action, verdict = first_allowed(actor, UNIT_ACTIONS, decision)
+    if action is None:
+        raise CoSigningError(verdict.code, verdict.message, status=403)
+    return action
 
 
 @transaction.atomic

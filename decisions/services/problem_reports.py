@@ -26,7 +26,7 @@ from accounts.ratelimit import over_limit
 
 from ..errors import ProcedureError
 from ..models import Decision, ExecutionProblemReport
-from ..permissions import Action, acting_role, can
+from ..permissions import Action, acting_role, first_allowed
 from ..procedure import State
 from ..receipts import save_with_receipt
 from .base import ensure_not_ended, optional_text, require_text
@@ -74,15 +74,10 @@ def _too_long(value: str, limit: int, field: str) -> None:
 
 def _staff_action(actor: User, decision: Decision) -> Action:
     """The action by which the actor answers reports on the decision; refused (permission.*) otherwise."""
-    refusals = []
-    for action in STAFF_ACTIONS:
-        verdict = can(actor, action, decision)
-        if verdict:
-            return action
-        refusals.append(verdict)
-    # The most telling refusal: "another organization" for a role that could, rather than "your role".
-    refusal = next((verdict for verdict in refusals if verdict.code != "permission.role"), refusals[0])
-    raise ProblemReportError(refusal.code, refusal.message, status=403)
+    action, verdict = first_allowed(actor, STAFF_ACTIONS, decision)
+    if action is None:
+        raise ProblemReportError(verdict.code, verdict.message, status=403)
+    return action
 
 
 def staff_refusal(actor: User, decision: Decision) -> ProblemReportError | None:
