@@ -9,6 +9,7 @@ what was sent.
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -43,6 +44,11 @@ class IndicatorForm(forms.Form):
     target = forms.CharField(label=_("Target"), required=False, max_length=40)
 
 
+def plain_number(value) -> str:
+    """A decimal as written, without trailing zeros and never in exponent form (100, not 1E+2)."""
+    return format(value.normalize(), "f")
+
+
 IndicatorFormSet = forms.formset_factory(IndicatorForm, extra=3, max_num=20, absolute_max=40)
 
 
@@ -51,8 +57,8 @@ def indicator_formset(overview, data=None) -> forms.BaseFormSet:
         {
             "name": indicator.name,
             "unit": indicator.unit,
-            "baseline": "" if indicator.baseline is None else indicator.baseline.normalize(),
-            "target": indicator.target.normalize(),
+            "baseline": "" if indicator.baseline is None else plain_number(indicator.baseline),
+            "target": plain_number(indicator.target),
         }
         for indicator in overview.indicators
     ]
@@ -78,7 +84,7 @@ class ReportForm(forms.Form):
                 label=label,
                 required=False,
                 max_length=40,
-                help_text=_("Target: %(target)s") % {"target": indicator.target.normalize()},
+                help_text=_("Target: %(target)s") % {"target": plain_number(indicator.target)},
             )
 
     def values(self) -> dict:
@@ -112,6 +118,8 @@ def execution_page(request, pk: int, report_form=None, indicators_formset=None, 
 def execution_report(request, pk: int):
     decision = decision_for(request.user, pk)
     refusal = services.execution_report_refusal(decision, request.user)
+    if refusal is not None and refusal.code.startswith("permission."):
+        raise PermissionDenied(refusal.message)
     if refusal is not None:
         messages.error(request, refusal.message)
         return redirect("manage:execution", pk=decision.pk)
@@ -141,6 +149,8 @@ def execution_report(request, pk: int):
 def execution_indicators(request, pk: int):
     decision = decision_for(request.user, pk)
     refusal = services.indicators_refusal(decision, request.user)
+    if refusal is not None and refusal.code.startswith("permission."):
+        raise PermissionDenied(refusal.message)
     if refusal is not None:
         messages.error(request, refusal.message)
         return redirect("manage:execution", pk=decision.pk)

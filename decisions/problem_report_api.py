@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -156,7 +156,11 @@ class DecisionProblemReportsView(generics.ListAPIView):
         return [AllowAny()] if self.request.method == "POST" else [IsAuthenticated()]
 
     def get_queryset(self):
-        return problem_reports_of(decision_for(self.request.user, self.kwargs["pk"]))
+        decision = decision_for(self.request.user, self.kwargs["pk"])
+        refusal = services.problem_report_read_refusal(self.request.user, decision)
+        if refusal is not None:
+            raise ApiRefusal.answering(refusal)
+        return problem_reports_of(decision)
 
     @extend_schema(
         tags=["problem reports"],
@@ -204,18 +208,22 @@ class ProblemReportLookupView(APIView):
         auth=[],
         operation_id="problem_reports_lookup",
         summary=gettext_lazy("A problem report and its answer, by its receipt number and contact (anonymous)"),
-        parameters=[
-            OpenApiParameter("receipt", OpenApiTypes.STR, required=True),
-            OpenApiParameter("contact", OpenApiTypes.STR, required=True),
-        ],
-        responses={200: ProblemReportAnswerSerializer, **_errors(400, 404)},
+        description=gettext_lazy(
+            'POST {"receipt": …, "contact": …}: the contact travels in the body, never in a URL (logs keep URLs).'
+        ),
+        request=OpenApiTypes.OBJECT,
+        responses={200: ProblemReportAnswerSerializer, **_errors(400, 404, 429)},
     )
-    def get(self, request):
-        receipt = request.query_params.get("receipt", "").strip()
-        contact = request.query_params.get("contact", "").strip()
+    def post(self, request):
+        data = request.data if isinstance(request.data, dict) else {}
+        receipt, contact = (str(data.get(name) or "").strip() for name in ("receipt", "contact"))
         missing = [name for name, value in (("receipt", receipt), ("contact", contact)) if not value]
         if missing:
             raise ApiRefusal(400, "input.invalid", _("Give the receipt number and the contact."), missing=missing)
+        try:
+            services.check_lookup_rate(client_address=client_ip(request))
+        except ProcedureError as refusal:
+            raise ApiRefusal.answering(refusal) from refusal
         report = services.problem_report_by_receipt(receipt, contact)
         if report is None:
             raise ApiRefusal(404, "not_found", _("No report has this receipt number and contact."))

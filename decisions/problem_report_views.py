@@ -75,7 +75,11 @@ def _render(request, decision: Decision, *, revealed: ExecutionProblemReport | N
 @login_required
 @require_GET
 def problem_reports(request, pk: int):
-    return _render(request, decision_for(request.user, pk))
+    decision = decision_for(request.user, pk)
+    refusal = services.problem_report_read_refusal(request.user, decision)
+    if refusal is not None:
+        raise PermissionDenied(refusal.message)
+    return _render(request, decision)
 
 
 def _act(request, report: ExecutionProblemReport, act, success: str):

@@ -19,7 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
@@ -87,7 +87,11 @@ class EvaluationPlanSerializer(serializers.ModelSerializer):
 
 class OpenEvaluationPlanSerializer(serializers.ModelSerializer):
     organ_name = serializers.CharField(source="organ.name", read_only=True)
-    items = EvaluationPlanItemSerializer(many=True, read_only=True)
+    items = serializers.SerializerMethodField()
+
+    @extend_schema_field(EvaluationPlanItemSerializer(many=True))
+    def get_items(self, plan) -> list:
+        return EvaluationPlanItemSerializer(selectors.public_plan_items(plan), many=True).data
 
     class Meta:
         model = EvaluationPlan

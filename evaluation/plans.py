@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accountability.ledger import record_event
+from accountability.models import LedgerEvent
 from accounts.models import Organization, User
 from decisions.bounds import refuse_year_out_of_range
 from decisions.errors import ProcedureError
@@ -179,10 +180,20 @@ def approve_plan(*, plan: EvaluationPlan, actor: User) -> EvaluationPlan:
     plan = _lock(plan)
     _ensure_may_plan(actor, plan.organ)
     _ensure_draft(plan)
-    if plan.created_by_id == actor.pk:
+    # Who drew it up: who created it, or added or removed an item (the ledger keeps each act with its actor).
+    shaped = LedgerEvent.objects.filter(
+        object_type=EvaluationPlan._meta.label_lower,
+        object_id=str(plan.pk),
+        action__in=("evaluation_plan.item_added", "evaluation_plan.item_removed"),
+        actor=actor,
+    ).exists()
+    if plan.created_by_id == actor.pk or shaped:
         raise ProcedureError(
             "evaluation_plan.same_person",
-            _("Two-person rule: the evaluation plan is approved by someone other than the one who drew it up."),
+            _(
+                "Two-person rule: the evaluation plan is approved by someone other than those who drew it up "
+                "(created it, or added or removed its items)."
+            ),
         )
     if not plan.items.exists():
         raise ProcedureError("evaluation_plan.empty", _("Add the decisions to be evaluated before approving the plan."))

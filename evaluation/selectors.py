@@ -11,7 +11,7 @@ from accounts.models import Organization, User
 from accounts.permissions import organ_id_of
 from accounts.roles import ORGAN_WIDE_ROLES, Role
 from decisions.models import Decision, ExecutionIndicator, ExecutionProblemReport, IndicatorValue
-from decisions.procedure import State, StepKind
+from decisions.procedure import PUBLIC_STATES, State, StepKind
 from decisions.services.inbound import profile_for
 from workdays.calendar import add_months
 
@@ -37,6 +37,16 @@ def plan_items(plan: EvaluationPlan) -> list[EvaluationPlanItem]:
     return list(plan.items.select_related("decision").order_by("order"))
 
 
+def public_plan_items(plan: EvaluationPlan) -> list[EvaluationPlanItem]:
+    """The items the public reads: those whose decision is public (published, not lawfully confidential) — a plan
+    may list a decision only decided yet, or one kept confidential, which the public never sees."""
+    return [
+        item
+        for item in plan_items(plan)
+        if item.decision.status in PUBLIC_STATES and not item.decision.is_lawfully_confidential
+    ]
+
+
 def published_plan(organ_id: int, year: int) -> EvaluationPlan | None:
     return (
         EvaluationPlan.objects.select_related("organ")
@@ -49,7 +59,6 @@ def published_plans() -> QuerySet[EvaluationPlan]:
     return (
         EvaluationPlan.objects.filter(status=EvaluationPlan.Status.PUBLISHED)
         .select_related("organ")
-        .prefetch_related("items__decision")
         .order_by("-year", "organ_id")
     )
 

@@ -366,6 +366,8 @@ def answer_survey(
 
     No ledger event: the response is anonymous (the ledger would record who and from where) and it is counted, not
     acted on; the survey's set-up and changes are in the ledger, and the results are read from the responses."""
+    # Locked as `change_survey` locks it: a change of the statements never meets an answer half stored.
+    survey = SatisfactionSurvey.objects.select_for_update().get(pk=survey.pk)
     if not is_open(survey):
         raise SurveyError(
             "survey.closed",

@@ -21,7 +21,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from decisions.models import Decision, Document
+from decisions.models import Decision, Document, Publication
 from decisions.procedure import PUBLIC_STATES, State
 from decisions.selectors import latest_publication, public_decisions, published_versions
 
@@ -202,7 +202,12 @@ class OpenDecisionDetailView(OpenView):
         rows = public_rows(queryset)
         if not rows:
             return Response({"code": "not_found", "message": str(_("Not found.")), "missing": []}, status=404)
-        etag = etag_for(queryset)
+        # The detail carries the public documents and the publications too; neither saves the decision row.
+        documents = Document.objects.filter(decision_id=rows[0]["id"], is_public=True).aggregate(
+            n=Count("pk"), last=Max("pk")
+        )
+        publications = Publication.objects.filter(step__decision_id=rows[0]["id"]).aggregate(last=Max("pk"))
+        etag = etag_for(queryset, documents["n"], documents["last"], publications["last"])
         if not_modified(request, etag):
             return self.finish(Response(status=304), etag)
         body = OpenDecisionDetailSerializer({**rows[0], **publication_data(queryset.get())}).data

@@ -15,4 +15,4 @@ def evaluation_plan(request, organ_id: int, year: int):
     plan = selectors.published_plan(organ_id, year)
     if plan is None:
         raise Http404
-    return render(request, "portal/evaluation_plan.html", {"plan": plan, "items": selectors.plan_items(plan)})
+    return render(request, "portal/evaluation_plan.html", {"plan": plan, "items": selectors.public_plan_items(plan)})

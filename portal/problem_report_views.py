@@ -13,10 +13,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accountability.context import client_ip
+from decisions.errors import ProcedureError
 from decisions.forms import ProblemReportForm, ProblemReportLookupForm
 from decisions.procedure import PUBLIC_STATES
 from decisions.selectors import problem_report_counts, public_decisions
-from decisions.services import ProblemReportError, problem_report_by_receipt, receive_problem_report
+from decisions.services import (
+    ProblemReportError,
+    check_lookup_rate,
+    problem_report_by_receipt,
+    receive_problem_report,
+)
 from decisions.services.problem_reports import takes_reports
 
 from . import views
@@ -91,6 +97,11 @@ def problem_report_lookup(request):
         page = render(request, "portal/problem_report_lookup.html", {"form": ProblemReportLookupForm()})
         return _private(page)
     form = ProblemReportLookupForm(request.POST)
+    try:
+        check_lookup_rate(client_address=client_ip(request))
+    except ProcedureError as refusal:
+        form.add_error(None, refusal.message)
+        return _private(render(request, "portal/problem_report_lookup.html", {"form": form}, status=429))
     report, valid = None, form.is_valid()
     if valid:
         report = problem_report_by_receipt(form.cleaned_data["receipt"], form.cleaned_data["contact"])

@@ -3,8 +3,8 @@ while open, the thank-you page, and the results once it has closed (a chart and 
 
 What is read comes from `evaluation.surveys`; a response goes through `evaluation.surveys.answer_survey` (anonymous:
 no name, contact or address is asked or stored), refused responses are shown at the form and store nothing. The
-survey page carries a form (a CSRF token): `private, no-store`, never cached; the results page carries none and is
-cached as the other public pages (`portal.cache.cached_page`)."""
+survey page carries a form (a CSRF token): `private, no-store`, never cached; the results page carries none but is not
+in the page cache either (it changes with the closing date, not with an event)."""
 
 from django.http import Http404
 from django.shortcuts import render
@@ -14,7 +14,6 @@ from accountability.context import client_ip
 from evaluation import surveys
 from evaluation.survey_forms import SurveyAnswerForm
 
-from .cache import cached_page
 from .catalog_views import _private
 from .honeypot import HoneypotForm
 from .views import decision_url_maker, readable_decisions
@@ -87,9 +86,9 @@ def survey_detail(request, pk: int):
 
 
 @require_GET
-@cached_page
 def survey_results(request, pk: int):
-    """The results, public once the survey has closed (before: the page says when)."""
+    """The results, public once the survey has closed (before: the page says when). Not in the page cache: the
+    page changes when the closing day passes, which no event of the ledger marks."""
     survey = _survey_or_404(pk)
     decision = survey.evaluation.step.decision
     closed = surveys.is_closed(survey)

@@ -39,11 +39,13 @@ from .meetings import checked_meeting, clean_member_views, record_collective_dec
 from .problem_reports import (
     ProblemReportError,
     answer_problem_report,
+    check_lookup_rate,
     hide_problem_report,
     problem_report_by_receipt,
     receive_problem_report,
     reveal_problem_report_contact,
 )
+from .problem_reports import read_refusal as problem_report_read_refusal
 from .profiles import update_procedure_profile
 from .sessions import add_agenda_item, may_plan_meetings, plan_meeting, record_agenda_item
 from .steps import (
@@ -70,6 +72,7 @@ __all__ = [
     "approve_step",
     "archive_decision",
     "catalog_decision",
+    "check_lookup_rate",
     "checked_meeting",
     "clean_member_views",
     "confidentiality_refusal",
@@ -84,6 +87,7 @@ __all__ = [
     "may_plan_meetings",
     "plan_meeting",
     "problem_report_by_receipt",
+    "problem_report_read_refusal",
     "profile_for",
     "propose_not_applicable",
     "publish_decision",

@@ -23,10 +23,11 @@ from accountability.ledger import record_event
 from accounts.models import User
 from accounts.privacy import is_contact, normalise_contact
 from accounts.ratelimit import over_limit
+from accounts.roles import ORGAN_WIDE_ROLES
 
 from ..errors import ProcedureError
 from ..models import Decision, ExecutionProblemReport
-from ..permissions import Action, acting_role, first_allowed
+from ..permissions import Action, acting_role, first_allowed, roles_in_scope
 from ..procedure import State
 from ..receipts import save_with_receipt
 from .base import ensure_not_ended, optional_text, require_text
@@ -78,6 +79,17 @@ def _staff_action(actor: User, decision: Decision) -> Action:
     if action is None:
         raise ProblemReportError(verdict.code, verdict.message, status=403)
     return action
+
+
+def read_refusal(user: User, decision: Decision) -> ProblemReportError | None:
+    """Why `user` may not read the reports on the decision (None: they may): those who answer them, and the organ's
+    organ-wide roles (the government office, the legal office, the supervisor, the auditor). Others who see the
+    decision — an expert on its review, its evaluator — do not read what citizens wrote."""
+    if staff_refusal(user, decision) is None or roles_in_scope(user, decision) & ORGAN_WIDE_ROLES:
+        return None
+    return ProblemReportError(
+        "permission.role", _("Your role does not read the public's reports on this decision."), status=403
+    )
 
 
 def staff_refusal(actor: User, decision: Decision) -> ProblemReportError | None:
@@ -182,6 +194,19 @@ def receive_problem_report(
     return report
 
 
+def check_lookup_rate(*, client_address: str) -> None:
+    """At most PROBLEM_REPORT_LOOKUPS_PER_ADDRESS lookups an hour from one address: receipt numbers and contacts are
+    not guessed by trying."""
+    window = int(getattr(settings, "PROBLEM_REPORT_RATE_WINDOW_SECONDS", 3600))
+    limits = (
+        ("address", client_address or "unknown", int(getattr(settings, "PROBLEM_REPORT_LOOKUPS_PER_ADDRESS", 60))),
+    )
+    if over_limit("problem-report-lookup", limits, window):
+        raise ProblemReportError(
+            "problem_report.rate_limited", _("Too many lookups; try again in an hour."), status=429, wait=window
+        )
+
+
 def problem_report_by_receipt(receipt: str, contact: str) -> ExecutionProblemReport | None:
     """The report with this receipt number, when the contact given is the one it was sent with (compared
     normalised, in constant time); None otherwise — a wrong contact and an unknown number look the same."""
@@ -232,6 +257,11 @@ def hide_problem_report(report: ExecutionProblemReport, actor: User, reason: str
     ensure_not_ended(report.decision)
     if report.status == Status.HIDDEN:
         raise ProblemReportError("problem_report.hidden", _("This report is already hidden."), status=409)
+    if report.status == Status.ANSWERED:
+        # The answer stands (the reporter may have read it), and the report keeps counting toward the evaluation.
+        raise ProblemReportError(
+            "problem_report.answered", _("This report was answered: it stays, and it is counted."), status=409
+        )
     reason = require_text(
         reason,
         "problem_report.hidden_reason",

@@ -496,15 +496,15 @@ def test_reporting_and_setting_indicators_on_the_page(client, world, decision):
     assert ExecutionReport.objects.count() == 1
 
 
-def test_someone_who_may_not_report_is_sent_back_with_the_reason(client, world, decision):
+def test_someone_who_may_not_report_is_refused(client, world, decision):
     executing(world, decision)
     login(client, world.legal_reviewer)
     response = client.post(
         reverse("manage:execution_report_progress", args=[decision.pk]), {"period": "x", "progress": "x"}
     )
-    assert response.status_code == 302 and not ExecutionReport.objects.exists()
+    assert response.status_code == 403 and not ExecutionReport.objects.exists()
     response = client.post(reverse("manage:execution_indicators", args=[decision.pk]), {})
-    assert response.status_code == 302 and not ExecutionIndicator.objects.exists()
+    assert response.status_code == 403 and not ExecutionIndicator.objects.exists()
     login(client, world.outsider)
     assert client.get(reverse("manage:execution", args=[decision.pk])).status_code == 404
 

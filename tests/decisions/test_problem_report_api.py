@@ -67,16 +67,17 @@ def test_anyone_reports_and_reads_the_answer_by_receipt_and_contact(api, world, 
     number = response.json()["receipt_number"]
     assert number.startswith("WT-") and set(response.json()) == {"receipt_number"}
     lookup = reverse("api:problem_report_lookup")
-    body = api.get(lookup, {"receipt": number, "contact": "136-1234-5678"}).json()
+    body = api.post(lookup, {"receipt": number, "contact": "136-1234-5678"}, content_type="application/json").json()
     assert (body["status"], body["content"], body["answer"], body["decision"]) == ("received", CONTENT, "", executed.pk)
     assert "contact" not in body and "name" not in body
     services.answer_problem_report(ExecutionProblemReport.objects.get(), world.gov, "已要求运营企业按站停靠。")
-    response = api.get(lookup, {"receipt": number, "contact": "13612345678"})
+    response = api.post(lookup, {"receipt": number, "contact": "13612345678"}, content_type="application/json")
     assert response.json()["answer"] == "已要求运营企业按站停靠。" and "no-store" in response["Cache-Control"]
-    wrong = api.get(lookup, {"receipt": number, "contact": "13900000000"})
+    wrong = api.post(lookup, {"receipt": number, "contact": "13900000000"}, content_type="application/json")
     assert wrong.status_code == 404 and wrong.json()["code"] == "not_found"
-    missing = api.get(lookup, {"receipt": number})
+    missing = api.post(lookup, {"receipt": number}, content_type="application/json")
     assert missing.status_code == 400 and missing.json()["missing"] == ["contact"]
+    assert api.get(lookup, {"receipt": number, "contact": "13612345678"}).status_code == 405  # never in a URL
 
 
 def test_a_logged_in_browser_reports_as_anyone_without_csrf(staff, world, executed):

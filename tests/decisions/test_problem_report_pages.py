@@ -13,6 +13,7 @@ from decisions import services
 from decisions.models import ExecutionProblemReport, ProcedureProfile
 from decisions.procedure import State
 from demo.walkthrough import drive_to
+from evaluation import services as evaluations
 from tests.factories import enter_in_catalog, log_in_in_english, make_decision
 
 pytestmark = pytest.mark.django_db
@@ -192,6 +193,11 @@ def test_the_staff_answer_hide_and_reveal_through_the_page(client, world, execut
     response = client.post(reverse("manage:problem_report_contact", args=[report.pk]))
     assert response.status_code == 200 and "13712345678" in response.content.decode()
     assert LedgerEvent.objects.filter(action="problem_report.contact_revealed").count() == 1
+    # An answered report stays and keeps counting: hiding it is refused (the message on the page), nothing changes.
+    response = client.post(reverse("manage:problem_report_hide", args=[report.pk]), {"reason": "重复。"})
+    assert any("it stays, and it is counted" in str(m) for m in get_messages(response.wsgi_request))
+    report.refresh_from_db()
+    assert report.status == "answered"
 
 
 def test_others_may_read_but_not_answer(client, world, executed):
@@ -202,6 +208,18 @@ def test_others_may_read_but_not_answer(client, world, executed):
     response = client.post(reverse("manage:problem_report_answer", args=[report.pk]), {"answer": "答复。"})
     assert response.status_code == 403
     assert client.post(reverse("manage:problem_report_contact", args=[report.pk])).status_code == 403
+    # The decision's evaluator sees the decision but not what citizens wrote.
+    evaluations.start_evaluation(
+        decision=executed,
+        actor=world.gov,
+        evaluator_org=world.evaluator_body,
+        trigger="citizen_reports",
+        staged=True,
+        stage_reason="第一阶段",
+    )
+    log_in_in_english(client, world.evaluator)
+    response = staff_page(client, executed)
+    assert response.status_code == 403 and report.receipt_number not in response.content.decode()
     log_in_in_english(client, world.outsider)
     assert staff_page(client, executed).status_code == 404
     response = client.post(reverse("manage:problem_report_answer", args=[report.pk]), {"answer": "答复。"})
@@ -238,3 +256,18 @@ def test_the_decision_page_counts_reports_and_warns_at_the_threshold(client, wor
     page = client.get(reverse("manage:decision", args=[executed.pk])).content.decode()
     assert "Problems reported by the public: 2 (answered 1)" in page
     assert "An evaluation trigger is reached (Decree 713 Art. 36): 2 or more reports from the public." in page
+
+
+def test_lookups_are_limited_per_address(citizen, executed, settings):
+    settings.PROBLEM_REPORT_LOOKUPS_PER_ADDRESS = 2
+    lookup = reverse("portal:problem_report_lookup")
+    citizen.get(lookup)  # the form's page: the CSRF cookie
+    asked = {
+        "receipt": "WT-2026-AAAAAAAA",
+        "contact": "13800000000",
+        "csrfmiddlewaretoken": citizen.cookies["csrftoken"].value,
+    }
+    for _ in range(2):
+        assert citizen.post(lookup, asked).status_code == 404
+    response = citizen.post(lookup, asked)
+    assert response.status_code == 429 and "Too many lookups" in response.content.decode()

@@ -193,3 +193,42 @@ def test_an_evaluation_of_a_decision_in_the_published_plan_is_linked_to_it(world
     evaluations.start_evaluation(decision=executed, actor=world.gov, evaluator_org=world.evaluator_body)
     evaluation = selectors.evaluations_of(executed)[0]
     assert (evaluation.trigger, evaluation.plan_item) == ("plan", plan.items.get())
+
+
+def test_who_added_an_item_does_not_approve_the_plan(world, executed, second_gov):
+    plan = plans.create_plan(actor=world.gov, organ=world.city, year=YEAR)
+    plans.add_plan_item(
+        plan=plan,
+        actor=second_gov,  # the second member shapes the plan drawn up by the first…
+        decision=executed,
+        trigger="importance",
+        reason="涉及公共利益。",
+        planned_quarter=f"{YEAR}Q4",
+    )
+    with refused("evaluation_plan.same_person", says="added or removed its items"):
+        plans.approve_plan(plan=plan, actor=second_gov)  # …and may not approve it alone
+
+
+def test_the_public_reads_only_the_items_of_public_decisions(client, world, executed, second_gov):
+    confidential = in_execution(
+        world,
+        make_decision(
+            world, title="涉密的应急物资储备方案", is_confidential=True, confidential_reason="涉及国家秘密。"
+        ),
+    )
+    plan = _plan_with_item(world, executed)
+    plans.add_plan_item(
+        plan=plan,
+        actor=world.gov,
+        decision=confidential,
+        trigger="importance",
+        reason="储备布局需评估。",
+        planned_quarter=f"{YEAR}Q4",
+    )
+    plans.approve_plan(plan=plan, actor=second_gov)
+    plans.publish_plan(plan=plan, actor=world.gov)
+    assert [item.decision for item in selectors.public_plan_items(plan)] == [executed]
+    page = client.get(reverse("portal:evaluation_plan", args=[world.city.pk, YEAR])).content.decode()
+    assert executed.title in page and confidential.title not in page and "储备布局" not in page
+    open_data = client.get(reverse("api:open_evaluation_plans")).json()
+    assert [item["decision"] for item in open_data[0]["items"]] == [executed.pk]

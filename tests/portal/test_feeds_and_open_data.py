@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from decisions.procedure import State
-from demo.walkthrough import drive_to, step_forward
+from demo.walkthrough import drive_to, step_forward, upload
 from tests.factories import make_decision
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -74,6 +74,10 @@ def test_open_api_is_anonymous_read_only_with_etag(client, decisions, world):
     detail = reverse("api:open_decision", args=[shown.pk])
     detail_etag = client.get(detail)["ETag"]
     assert client.get(detail, HTTP_IF_NONE_MATCH=detail_etag).status_code == 304
+    # A policy interpretation added later is in the detail: the ETag changes with it (the decision row does not).
+    upload(shown, world.gov, "interpretation", "政策解读", "interpretation.pdf", is_public=True)
+    assert client.get(detail, HTTP_IF_NONE_MATCH=detail_etag).status_code == 200
+    detail_etag = client.get(detail)["ETag"]
     assert client.get(reverse("api:open_decision", args=[hidden.pk])).status_code == 404
     assert client.post(url).status_code == 405
     assert client.get(url, {"year": "x"}).status_code == 400
