@@ -19,9 +19,9 @@ from . import services
 from .access import decision_for
 from .errors import ProcedureError
 from .forms import ProblemReportAnswerForm, ProblemReportFilterForm, ProblemReportHideForm
-from .models import Decision, ExecutionProblemReport, ProcedureProfile
+from .models import Decision, ExecutionProblemReport
 from .procedure import PUBLIC_STATES
-from .selectors import calls_for_evaluation, problem_report_counts, problem_reports_of
+from .selectors import calls_for_evaluation, evaluation_threshold, problem_report_counts, problem_reports_of
 from .services.problem_reports import staff_refusal
 
 REPORTS_PER_PAGE = 50
@@ -32,11 +32,11 @@ def problem_report_summary(decision: Decision) -> dict | None:
     for an evaluation (Art. 36); None before publication and for a lawfully confidential decision."""
     if decision.status not in PUBLIC_STATES or decision.is_lawfully_confidential:
         return None
-    counts = problem_report_counts(decision)
+    counts, threshold = problem_report_counts(decision), evaluation_threshold(decision)
     return {
         "counts": counts,
-        "calls_for_evaluation": calls_for_evaluation(decision, counts),
-        "threshold": ProcedureProfile.for_organ(decision.organ).problem_reports_for_evaluation,
+        "calls_for_evaluation": calls_for_evaluation(decision, counts, threshold),
+        "threshold": threshold,
     }
 
 

@@ -529,10 +529,17 @@ def problem_report_counts(decision: Decision) -> ProblemReportCounts:
     )
 
 
-def calls_for_evaluation(decision: Decision, counts: ProblemReportCounts | None = None) -> bool:
+def evaluation_threshold(decision: Decision) -> int:
+    """How many reports not hidden call for an evaluation (Art. 36; the organ profile's number, 0: never)."""
+    return ProcedureProfile.for_organ(decision.organ).problem_reports_for_evaluation
+
+
+def calls_for_evaluation(
+    decision: Decision, counts: ProblemReportCounts | None = None, threshold: int | None = None
+) -> bool:
     """Art. 36: the reports not hidden reached the threshold of the organ's profile (problem_reports_for_evaluation)."""
     counts = counts or problem_report_counts(decision)
-    threshold = ProcedureProfile.for_organ(decision.organ).problem_reports_for_evaluation
+    threshold = evaluation_threshold(decision) if threshold is None else threshold
     return bool(threshold) and counts.total >= threshold
 
 

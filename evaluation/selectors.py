@@ -4,7 +4,7 @@ evaluator's assignments, and one decision's evaluations with the execution's ind
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Organization, User
@@ -37,12 +37,17 @@ def plan_items(plan: EvaluationPlan) -> list[EvaluationPlanItem]:
     return list(plan.items.select_related("decision").order_by("order"))
 
 
+# A plan's items with their decisions, read once for `public_plan_items`.
+PUBLIC_ITEMS = Prefetch("items", EvaluationPlanItem.objects.select_related("decision"))
+
+
 def public_plan_items(plan: EvaluationPlan) -> list[EvaluationPlanItem]:
     """The items the public reads: those whose decision is public (published, not lawfully confidential) — a plan
     may list a decision only decided yet, or one kept confidential, which the public never sees."""
+    items = plan.items.all()  # the prefetched items of `published_plans`, else one query
     return [
         item
-        for item in plan_items(plan)
+        for item in sorted(items, key=lambda item: item.order)
         if item.decision.status in PUBLIC_STATES and not item.decision.is_lawfully_confidential
     ]
 
@@ -50,6 +55,7 @@ def public_plan_items(plan: EvaluationPlan) -> list[EvaluationPlanItem]:
 def published_plan(organ_id: int, year: int) -> EvaluationPlan | None:
     return (
         EvaluationPlan.objects.select_related("organ")
+        .prefetch_related(PUBLIC_ITEMS)
         .filter(organ_id=organ_id, year=year, status=EvaluationPlan.Status.PUBLISHED)
         .first()
     )
@@ -59,6 +65,7 @@ def published_plans() -> QuerySet[EvaluationPlan]:
     return (
         EvaluationPlan.objects.filter(status=EvaluationPlan.Status.PUBLISHED)
         .select_related("organ")
+        .prefetch_related(PUBLIC_ITEMS)
         .order_by("-year", "organ_id")
     )
 

@@ -232,3 +232,28 @@ def test_the_public_reads_only_the_items_of_public_decisions(client, world, exec
     assert executed.title in page and confidential.title not in page and "储备布局" not in page
     open_data = client.get(reverse("api:open_evaluation_plans")).json()
     assert [item["decision"] for item in open_data[0]["items"]] == [executed.pk]
+
+
+def test_the_open_plans_read_a_fixed_number_of_queries(client, world, executed, second_gov):
+    def published_plan(year):
+        plan = plans.create_plan(actor=world.gov, organ=world.city, year=year)
+        plans.add_plan_item(
+            plan=plan,
+            actor=world.gov,
+            decision=executed,
+            trigger="importance",
+            reason="涉及公共利益。",
+            planned_quarter=f"{year}Q2",
+        )
+        plans.approve_plan(plan=plan, actor=second_gov)
+        plans.publish_plan(plan=plan, actor=world.gov)
+
+    url = reverse("api:open_evaluation_plans")
+    published_plan(YEAR)
+    with CaptureQueriesContext(connection) as one:
+        assert len(client.get(url).json()) == 1
+    published_plan(YEAR + 1)
+    published_plan(YEAR + 2)
+    with CaptureQueriesContext(connection) as three:
+        assert len(client.get(url).json()) == 3
+    assert len(three) == len(one)
