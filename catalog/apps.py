@@ -7,8 +7,9 @@ class CatalogConfig(AppConfig):
     verbose_name = _("Decision catalogs")
 
     def ready(self) -> None:
-        from decisions.registry import register_catalog_admission
+        from decisions.registry import register_catalog_admission, register_catalog_hold
 
-        from .services import is_being_admitted
+        from .services import holds_decision, is_being_admitted
 
         register_catalog_admission(is_being_admitted)
+        register_catalog_hold(holds_decision)

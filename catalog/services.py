@@ -797,6 +797,17 @@ def is_being_admitted(decision: Decision) -> bool:
     return decision.pk in _ADMITTING.get()
 
 
+# The decisions the adjustment being published withdraws (their entries removed): the `withdraw` transition's guard
+# refuses any other decision an entry lists (registered in apps.py).
+_REMOVING: ContextVar[frozenset[int]] = ContextVar("catalog_removing", default=frozenset())
+
+
+def holds_decision(decision: Decision) -> bool:
+    if decision.pk in _REMOVING.get():
+        return False
+    return CatalogEntry.objects.filter(decision_id=decision.pk, removed=False).exists()
+
+
 def _carry_into_decision(catalog: Catalog, entry: CatalogEntry, actor: User, version_number: int) -> None:
     """The published change of an entry becomes its decision's data (what differs), through the decisions service."""
     decision = entry.decision
@@ -913,7 +924,13 @@ def publish_adjustment(*, catalog: Catalog, actor: User) -> CatalogVersion:
             _carry_into_decision(catalog, entry, actor, version_number)
         elif entry.pending_change == CatalogEntry.Change.REMOVED:
             if entry.decision_id and entry.decision.status in WITHDRAWABLE_STATES:
-                decision_services.withdraw_decision(decision=entry.decision, actor=actor, reason=entry.change_reason)
+                removing = _REMOVING.set(_REMOVING.get() | {entry.decision_id})
+                try:
+                    decision_services.withdraw_decision(
+                        decision=entry.decision, actor=actor, reason=entry.change_reason
+                    )
+                finally:
+                    _REMOVING.reset(removing)
             entry.removed, entry.removal_reason = True, entry.change_reason
         changes[entry.pending_change].append(entry.number)
         entry.pending_change = CatalogEntry.Change.NONE

@@ -310,10 +310,26 @@ def through_published_catalog(decision: Decision, steps: dict[str, Step]) -> Pro
     )
 
 
+def through_catalog_removal(decision: Decision, steps: dict[str, Step]) -> ProcedureError | None:
+    """Art. 3: what the published catalog lists leaves it only by a published, reasoned adjustment removing the
+    entry; a proposal no catalog lists (or a decision from before the catalogs) is withdrawn on its own."""
+    if not registry.held_by_catalog(decision):
+        return None
+    return ProcedureError(
+        "catalog.withdraw_through_adjustment",
+        _(
+            "Decree 713 Art. 3: an entry of the annual catalog lists this decision; it is withdrawn only by "
+            "removing that entry, with a reason, in an adjustment of the catalog (or from the catalog's draft). "
+            "Remove the entry on the catalog's page."
+        ),
+    )
+
+
 GUARDS: dict[str, Callable[[Decision, dict[str, Step]], ProcedureError | None]] = {
     fn.__name__: fn
     for fn in (
         through_published_catalog,
+        through_catalog_removal,
         pre_discussion_steps_done,
         not_in_force,
         confidentiality_settled,

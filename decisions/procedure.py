@@ -330,7 +330,7 @@ TRANSITIONS: dict[str, Transition] = {
             [S.PROPOSED, S.CATALOGED, S.DRAFTING],
             [S.WITHDRAWN],
             Action.WITHDRAW,
-            guards=("not_in_force",),
+            guards=("not_in_force", "through_catalog_removal"),
             needs_reason=True,
             rule=_("Decree 713 Art. 3"),
         ),

@@ -87,6 +87,7 @@ def transition_inputs() -> dict[str, TransitionInput]:
 
 _SCOPES: dict[str, list[Callable[[Any], Q]]] = {}
 _CATALOG_ADMISSIONS: list[Callable[[Any], bool]] = []
+_CATALOG_HOLDS: list[Callable[[Any], bool]] = []
 _EXPLANATION_SOURCES: list[Callable[[Any], str]] = []
 
 
@@ -124,6 +125,17 @@ def register_catalog_admission(admits: Callable[[Any], bool]) -> None:
 
 def admitted_to_catalog(decision) -> bool:
     return any(admits(decision) for admits in _CATALOG_ADMISSIONS)
+
+
+def register_catalog_hold(holds: Callable[[Any], bool]) -> None:
+    """`holds(decision)` says whether a catalog lists the decision and is not removing it now: such a decision is
+    withdrawn only by the catalog adjustment that removes its entry (Art. 3), not on its own."""
+    if holds not in _CATALOG_HOLDS:
+        _CATALOG_HOLDS.append(holds)
+
+
+def held_by_catalog(decision) -> bool:
+    return any(holds(decision) for holds in _CATALOG_HOLDS)
 
 
 def register_step(owner: StepOwner) -> None:

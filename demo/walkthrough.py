@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from catalog import services as catalogs
-from catalog.models import Catalog
+from catalog.models import Catalog, CatalogEntry
 from decisions import services
 from decisions.guards import decision_text_uploaded
 from decisions.models import Decision, Document, Step
@@ -671,7 +671,21 @@ class Walkthrough:
     # ------------------------------------------------------------ the government office's other acts
 
     def withdraw(self, decision: Decision, reason: str) -> Decision:
-        return services.withdraw_decision(decision=decision, actor=self.cast.gov_office, reason=reason)
+        """The one way out of the catalog: an adjustment of the published catalog removes the decision's entry with
+        the reason and is published (or the draft catalog drops the entry); a decision no catalog lists is withdrawn
+        on its own."""
+        gov = self.cast.gov_office
+        entry = CatalogEntry.objects.filter(decision=decision, removed=False).select_related("catalog").first()
+        if entry is not None and entry.catalog.status in (Catalog.Status.PUBLISHED, Catalog.Status.ADJUSTING):
+            if entry.catalog.status == Catalog.Status.PUBLISHED:
+                catalogs.start_adjustment(catalog=entry.catalog, actor=gov, reason=reason)
+            catalogs.remove_entry(entry=entry, actor=gov, reason=reason)
+            catalogs.publish_adjustment(catalog=entry.catalog, actor=gov)
+            decision.refresh_from_db()
+            return decision
+        if entry is not None:
+            catalogs.remove_entry(entry=entry, actor=gov, reason=reason)
+        return services.withdraw_decision(decision=decision, actor=gov, reason=reason)
 
     def suspend(self, decision: Decision, reason: str, purpose: str = "") -> Decision:
         """The emergency suspension; it opens the follow-up adjustment (to change the decision unless `purpose`)."""

@@ -91,3 +91,9 @@ def enter_in_catalog(world, decision: Decision) -> Decision:
     """Proposed → in the catalog the one way there is: the organ's catalog of its year is published with it (or, once
     published, an adjustment adds it); see `demo.walkthrough.Walkthrough.enter_in_catalog`."""
     return Walkthrough(world.cast).enter_in_catalog(decision)
+
+
+def withdraw(world, decision: Decision, reason: str) -> Decision:
+    """Withdrawn the one way a cataloged decision is: an adjustment of its catalog removes its entry with the reason
+    and is published; see `demo.walkthrough.Walkthrough.withdraw`."""
+    return Walkthrough(world.cast).withdraw(decision, reason)

@@ -24,7 +24,7 @@ from accountability.models import LedgerEvent
 from accountability.seals import Authenticity, authenticity, newest_seal_status, read_last_line, sign
 from accountability.services import read_seals, seal_ledger_head
 from decisions import services
-from tests.factories import enter_in_catalog
+from tests.factories import enter_in_catalog, make_decision
 
 TABLE = "accountability_ledgerevent"
 
@@ -104,7 +104,7 @@ def test_intact_ledger_matches_every_seal(sealed):
 
 
 def test_older_seals_still_match_after_more_events(sealed, world, decision):
-    services.withdraw_decision(decision=decision, actor=world.gov, reason="不再列入目录。")
+    make_decision(world, title="新的事项")
     assert "3 seals matched" in verify_ledger()
 
 
@@ -161,7 +161,7 @@ def test_truncated_tail_is_found_by_the_seals(sealed):
 def test_truncated_tail_followed_by_new_events_is_still_found(sealed, world, decision):
     first, second = sealed
     tamper(f"DELETE FROM {TABLE} WHERE id > %s", [first["last_event_id"]])
-    services.withdraw_decision(decision=decision, actor=world.gov, reason="撤回。")  # the chain grows on
+    make_decision(world, title="新的事项")  # the chain grows on
     assert verify_chain().ok
     assert f"sealed event #{second['last_event_id']} is missing" in verify_ledger_fails()
 
@@ -315,7 +315,7 @@ def test_the_seal_window_dropping_the_newest_event_after_a_seal_is_found(world, 
 
 
 def test_events_after_the_newest_seal_are_reported_as_not_sealed_yet(sealed, world, decision):
-    services.withdraw_decision(decision=decision, actor=world.gov, reason="撤回。")
+    make_decision(world, title="新的事项")
     assert "1 event is not sealed yet, from 0 minutes ago." in verify_ledger().splitlines()
 
 
@@ -338,7 +338,7 @@ def test_a_missing_seal_file_with_an_empty_ledger_is_no_failure(db):
 
 
 def test_unsealed_events_older_than_two_intervals_fail_when_seals_are_required(sealed, world, decision):
-    services.withdraw_decision(decision=decision, actor=world.gov, reason="撤回。")
+    make_decision(world, title="新的事项")
     later = timezone.now() + timedelta(minutes=11)
     with mock.patch("django.utils.timezone.now", return_value=later):
         message = verify_ledger_fails()

@@ -202,7 +202,10 @@ def test_transitions_say_what_is_allowed_and_why_not(client, world, decision):
     assert options["withdraw"]["code"] == "permission.role"
     login(client, world.gov)
     options = {o["name"]: o for o in client.get(reverse("api:decision_transitions", args=[decision.pk])).json()}
-    assert options["withdraw"]["allowed"] is True and options["withdraw"]["code"] is None
+    # The government office may withdraw, but not this way: the catalog lists the decision (Art. 3).
+    assert options["withdraw"]["allowed"] is False
+    assert options["withdraw"]["code"] == "catalog.withdraw_through_adjustment"
+    assert options["withdraw"]["message"].startswith("Decree 713 Art. 3: an entry of the annual catalog lists")
     assert options["withdraw"]["url"].endswith(reverse("api:decision_transition", args=[decision.pk, "withdraw"]))
 
 

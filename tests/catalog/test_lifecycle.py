@@ -214,6 +214,54 @@ def test_adjustment_versions_diff_and_withdrawal(world, catalog):
     )
 
 
+def test_a_cataloged_decision_is_withdrawn_only_by_removing_its_entry(world, catalog):
+    from decisions import services as decision_services
+
+    published(world, catalog, count=2)
+    first, second = catalog.entries.order_by("number")
+    message = refused(
+        "catalog.withdraw_through_adjustment",
+        decision_services.withdraw_decision,
+        decision=first.decision,
+        actor=world.gov,
+        reason="不再列入",
+    )
+    assert message.startswith("Decree 713 Art. 3: an entry of the annual catalog lists this decision")
+    first.decision.refresh_from_db()
+    assert first.decision.status == State.CATALOGED
+    # An adjustment removes the entry: publishing it withdraws the decision, with the removal's reason.
+    services.start_adjustment(catalog=catalog, actor=world.gov, reason="年中调整")
+    services.remove_entry(entry=first, actor=world.gov, reason="情况变化，不再列入")
+    refused(  # the removal is not published yet: the catalog still lists the decision
+        "catalog.withdraw_through_adjustment",
+        decision_services.withdraw_decision,
+        decision=first.decision,
+        actor=world.gov,
+        reason="x",
+    )
+    services.publish_adjustment(catalog=catalog, actor=world.gov)
+    first.refresh_from_db()
+    assert first.decision.status == State.WITHDRAWN
+    withdrawn = LedgerEvent.objects.get(action="decision.withdraw", decision_id=first.decision_id)
+    assert withdrawn.reason == "情况变化，不再列入"
+    # A proposal no catalog lists is withdrawn on its own; so is one whose draft entry was dropped.
+    proposal = make_decision(world, title="未列入目录的建议", year=YEAR + 1)
+    decision_services.withdraw_decision(decision=proposal, actor=world.gov, reason="不再推进")
+    draft = services.create_catalog(actor=world.gov, organ=world.city, year=YEAR + 1)
+    listed = make_decision(world, title="草案所列事项", year=YEAR + 1)
+    entry = services.add_entry(catalog=draft, actor=world.gov, decision=listed)
+    refused(
+        "catalog.withdraw_through_adjustment",
+        decision_services.withdraw_decision,
+        decision=listed,
+        actor=world.gov,
+        reason="x",
+    )
+    services.remove_entry(entry=entry, actor=world.gov, reason="不列入")
+    decision_services.withdraw_decision(decision=listed, actor=world.gov, reason="不再推进")
+    assert {second.decision.status} == {State.CATALOGED}
+
+
 def test_an_entry_whose_decision_is_past_drafting_cannot_be_removed_by_an_adjustment(world, catalog):
     from demo.walkthrough import drive_to
 

@@ -19,7 +19,7 @@ from demo.walkthrough import Walkthrough, drive_to
 from participation.models import Consultation, Hearing
 from review.models import DepartmentConsultation, LegalityReview
 from tests.factories import log_in_in_english as login
-from tests.factories import make_decision
+from tests.factories import make_decision, withdraw
 from tests.refusals import refused
 from workdays import services as holidays
 from workdays.calendar import ComputedDate, add_working_days, months_period_end, period_end
@@ -366,7 +366,7 @@ def test_a_holiday_leaves_done_steps_and_ended_decisions_alone(world, decision):
     done = current_steps(decision)[StepKind.PARTY_REPORT]
     assert done.status == StepStatus.DONE and done.due_on is not None
     withdrawn = drive_to(make_decision(world, title="撤回事项"), State.DRAFTING, world.cast)
-    services.withdraw_decision(decision=withdrawn, actor=world.gov, reason="调出目录。")
+    withdraw(world, withdrawn, "调出目录。")
     closed = current_steps(withdrawn)[StepKind.PARTY_REPORT]
     assert closed.status == StepStatus.CLOSED and closed.due_on is not None
     # A rest day on the first working day ahead: every date from tomorrow on would move by a day.

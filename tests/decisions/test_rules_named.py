@@ -23,7 +23,7 @@ from tests.decisions.test_rules import (
     run_unit_step,
     upload_draft,
 )
-from tests.factories import make_decision, make_user
+from tests.factories import make_decision, make_user, withdraw
 from tests.refusals import refused, status_of
 from workdays.calendar import period_end
 
@@ -146,7 +146,7 @@ def test_a_withdrawn_decision_refuses_a_pending_not_applicable_confirmation(worl
     step = current_steps(decision)[StepKind.PARTY_REPORT]
     services.propose_not_applicable(step=step, actor=world.drafter, reason="本事项无需请示。")
     assert any(task.step and task.step.pk == step.pk for task in my_tasks(world.legal_reviewer))
-    services.withdraw_decision(decision=decision, actor=world.gov, reason="目录调整。")
+    withdraw(world, decision, "目录调整。")
     step.refresh_from_db()
     assert not any(task.step and task.step.pk == step.pk for task in my_tasks(world.legal_reviewer))
     with refused("procedure.ended", decision, says="ended"):

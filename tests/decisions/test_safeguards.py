@@ -22,7 +22,7 @@ from demo.walkthrough import (
 )
 from evaluation import services as evaluations
 from tests.decisions.test_rules import high_risk, ready_for_review, request_review, run_unit_step, upload_draft
-from tests.factories import enter_in_catalog, make_decision
+from tests.factories import enter_in_catalog, make_decision, withdraw
 from tests.refusals import refused, status_of
 
 # ---------------------------------------------------------------- confidentiality needs the legal office
@@ -145,7 +145,7 @@ def test_legality_review_waits_for_steps_the_head_has_not_decided(world, decisio
 
 def test_withdrawal_closes_every_waiting_step(world, decision):
     drive_to(decision, State.DRAFTING, world.cast)
-    services.withdraw_decision(decision=decision, actor=world.gov, reason="不再列入目录。")
+    withdraw(world, decision, "不再列入目录。")
     decision.refresh_from_db()
     waiting = [s.kind for s in current_steps(decision).values() if s.status not in ("closed", "done", "pending")]
     assert waiting == []

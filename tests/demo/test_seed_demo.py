@@ -99,7 +99,16 @@ def _check_catalogs():
     for entry in CatalogEntry.objects.filter(catalog=district, removed=False):
         assert entry.decision.status == State.CATALOGED
     city = Catalog.objects.get(organ__code="sz-gov", year=2026)
-    assert [version.number for version in versions(city)] == [1, 2]
+    # Version 1 and the year's adjustments (an addition, a removal); a withdrawn decision's entry was removed by an
+    # adjustment with the withdrawal's reason (a cataloged decision leaves the catalog only that way).
+    assert [version.number for version in versions(city)] == [1, 2, 3]
+    withdrawn = Decision.objects.filter(organ__code="sz-gov", status=State.WITHDRAWN)
+    assert withdrawn.count() == 2
+    for decision in withdrawn:
+        entry = CatalogEntry.objects.get(decision=decision)
+        assert entry.removed
+        event = LedgerEvent.objects.get(decision_id=decision.pk, action="decision.withdraw")
+        assert entry.removal_reason == event.reason
     for catalog in Catalog.objects.filter(status="published"):
         approval = catalog.approval_meeting
         assert approval is not None and approval.step_id is None and approval.speakers.count() >= 3
