@@ -1,14 +1,17 @@
 """Reads of the catalogs and suggestions: for the staff workspace and for the portal (plain data where the portal
 renders it). Nothing here changes anything."""
 
+from functools import cache
+
+from django.db import connection
 from django.db.models import Count, Max, Q
 from django.utils.translation import gettext as _
 
 from accounts.permissions import organ_id_of
 from accounts.privacy import mask_contact
 from accounts.roles import Role
-from decisions.models import Decision
-from decisions.procedure import State
+from decisions.models import Decision, Step
+from decisions.procedure import Requirement, State, StepKind, StepStatus
 
 from .models import Catalog, CatalogEntry, CatalogVersion, Suggestion, SuggestionWindow
 from .search import matching_numbers
@@ -86,11 +89,43 @@ def published_catalogs(year: int | None = None, organ=None):
 
 def public_entries(version: CatalogVersion) -> list[dict]:
     """The public entries of a version (its snapshot), each a dict with `scope_category_label` added."""
-    labels = dict(Decision.ScopeCategory.choices)
+    labels = {value: str(label) for value, label in Decision.ScopeCategory.choices}  # translated once, not per entry
     return [
-        entry | {"scope_category_label": str(labels.get(entry.get("scope_category"), entry.get("scope_category")))}
+        entry | {"scope_category_label": labels.get(entry.get("scope_category"), entry.get("scope_category"))}
         for entry in version.entries
     ]
+
+
+# A bit per step kind: each decision comes back with the kinds of its done steps as one number.
+STEP_BITS = {kind: 1 << index for index, kind in enumerate(StepKind)}
+
+
+@cache
+def _progress_sql() -> str:
+    """The statement of `decision_progress`, written once. Plain SQL (both databases read it alike): the ORM spent
+    longer building the grouped query with its thirteen-way CASE than the database spent running it."""
+    kinds = " ".join(f"WHEN '{kind.value}' THEN {bit}" for kind, bit in STEP_BITS.items())
+    # Nothing from outside goes into the text (table names, the step kinds); the values are parameters.
+    return (
+        f"SELECT d.id, d.status, d.is_confidential, COUNT(s.id), "  # noqa: S608
+        f"SUM(CASE WHEN s.status = %s THEN CASE s.kind {kinds} ELSE 0 END ELSE 0 END) "
+        f"FROM {CatalogEntry._meta.db_table} e "
+        f"JOIN {Decision._meta.db_table} d ON d.id = e.decision_id "
+        f"LEFT JOIN {Step._meta.db_table} s "
+        f"ON s.decision_id = d.id AND s.adjustment_round = 0 AND s.requirement <> %s "
+        f"WHERE e.catalog_id = %s GROUP BY d.id, d.status, d.is_confidential"
+    )
+
+
+def decision_progress(catalog_id: int) -> dict[int, tuple[str, bool, int, int]]:
+    """For each decision an entry of the catalog lists: (status, is_confidential, the steps that apply, the
+    `STEP_BITS` of the kinds done) — one grouped query, whatever the number of entries or steps."""
+    with connection.cursor() as cursor:
+        cursor.execute(_progress_sql(), [StepStatus.DONE.value, Requirement.NOT_APPLICABLE.value, catalog_id])
+        return {
+            pk: (status, bool(confidential), total, int(bits or 0))
+            for pk, status, confidential, total, bits in cursor.fetchall()
+        }
 
 
 def _label(field: str) -> str:

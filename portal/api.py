@@ -316,7 +316,7 @@ class OpenCatalogEntriesView(OpenView):
             return self.finish(Response(status=304), etag)
         entries = [
             {field: entry.get(field) for field in OpenCatalogEntrySerializer().fields}
-            for entry in entry_progress(public_entries(version))
+            for entry in entry_progress(public_entries(version), catalog.pk)
         ]
         body = {"catalog": _catalog_row(catalog), "entries": OpenCatalogEntrySerializer(entries, many=True).data}
         return self.finish(Response(body), etag)

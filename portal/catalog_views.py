@@ -10,7 +10,6 @@ The suggestion and receipt pages carry a form (a CSRF token): `private, no-store
 
 import csv
 import io
-from collections import defaultdict
 from html import escape
 
 from django import forms
@@ -31,11 +30,11 @@ from catalog import selectors as catalog_selectors
 from catalog import services as catalog_services
 from catalog.models import Catalog, CatalogVersion, Suggestion, SuggestionWindow
 from decisions.errors import ProcedureError
-from decisions.models import Decision, Step
-from decisions.procedure import Requirement, State, StepKind, StepStatus
+from decisions.models import Decision
+from decisions.procedure import State, StepKind
 
 from .cache import cached_page
-from .filters import Select
+from .filters import Select, filter_fields_html
 from .honeypot import HoneypotForm
 from .views import decision_url_maker
 
@@ -55,54 +54,46 @@ EXPORT_FIELDS = (
 
 
 def published_catalog(organ_id: int, year: int) -> tuple[Catalog, CatalogVersion]:
-    catalog = catalog_selectors.published_catalogs(year=year).filter(organ_id=min(organ_id, 2**63 - 1)).first()
-    if catalog is None:
-        raise Http404
-    version = catalog_selectors.latest_version(catalog)
+    """The organ's published catalog of the year and its latest version (one query)."""
+    version = (
+        CatalogVersion.objects.filter(
+            catalog__organ_id=min(organ_id, 2**63 - 1),
+            catalog__year=year,
+            catalog__status__in=catalog_selectors.PUBLISHED_STATUSES,
+        )
+        .select_related("catalog__organ")
+        .order_by("-number")
+        .first()
+    )
     if version is None:
         raise Http404
-    return catalog, version
+    return version.catalog, version
 
 
-def entry_progress(entries: list[dict]) -> list[dict]:
+def entry_progress(entries: list[dict], catalog_id: int) -> list[dict]:
     """Each entry with `status` (its decision's, a code), `status_label` and `steps_done` (labels of the decision's
-    steps done, in order) / `steps_total` (the steps that apply): two queries whatever the number of entries."""
-    ids = [entry["decision_id"] for entry in entries if entry.get("decision_id")]
-    decisions = Decision.objects.filter(pk__in=ids).values_list("pk", "status", "is_confidential")
-    statuses = {pk: status for pk, status, _confidential in decisions}
-    # Every listed decision has a public page (its progress) unless it was claimed confidential since.
-    readable = {pk for pk, status, confidential in decisions if not confidential and status != State.PROPOSED}
-    done, total = defaultdict(list), defaultdict(int)
-    steps = (
-        Step.objects.filter(decision_id__in=ids, adjustment_round=0)
-        .exclude(requirement=Requirement.NOT_APPLICABLE)
-        .order_by("decision_id", "id")
-        .values_list("decision_id", "kind", "status")
-    )
-    for decision_id, kind, status in steps:
-        total[decision_id] += 1
-        if status == StepStatus.DONE:
-            done[decision_id].append(str(StepKind(kind).label))
+    steps done, in the procedure's order) / `steps_total` (the steps that apply): one query (`decision_progress`)."""
+    progress = catalog_selectors.decision_progress(catalog_id)
     labels = {value: str(label) for value, label in State.choices}
+    kind_labels = [(bit, str(StepKind(kind).label)) for kind, bit in catalog_selectors.STEP_BITS.items()]
+    progress_text = gettext("%(done)s of %(total)s steps done")
     decision_url = decision_url_maker()
     rows = []
     for entry in entries:  # what the template would otherwise compute per row (a link, a translation)
-        decision_id = entry.get("decision_id")
-        status = statuses.get(decision_id, "")
-        steps_done, steps_total = done.get(decision_id, []), total.get(decision_id, 0)
+        status, confidential, steps_total, bits = progress.get(entry.get("decision_id"), ("", False, 0, 0))
+        # Every listed decision has a public page (its progress) unless it was claimed confidential since.
+        readable = bool(status) and not confidential and status != State.PROPOSED
+        steps_done = [label for bit, label in kind_labels if bits & bit]
         rows.append(
             entry
             | {
                 "status": status,
                 "status_label": labels.get(status, ""),
-                "is_public": decision_id in readable,
-                "url": decision_url(decision_id) if decision_id in readable else "",
+                "is_public": readable,
+                "url": decision_url(entry["decision_id"]) if readable else "",
                 "steps_done": steps_done,
                 "steps_total": steps_total,
-                "progress": gettext("%(done)s of %(total)s steps done")
-                % {"done": len(steps_done), "total": steps_total}
-                if steps_total
-                else "",
+                "progress": progress_text % {"done": len(steps_done), "total": steps_total} if steps_total else "",
             }
         )
     return rows
@@ -179,7 +170,7 @@ def catalog_list(request):
 @cached_page
 def catalog_page(request, organ_id: int, year: int):
     catalog, version = published_catalog(organ_id, year)
-    entries = entry_progress(catalog_selectors.public_entries(version))
+    entries = entry_progress(catalog_selectors.public_entries(version), version.catalog_id)
     form = EntryFilterForm(request.GET or None, entries=entries)
     status = 200
     if form.is_bound:
@@ -199,6 +190,7 @@ def catalog_page(request, organ_id: int, year: int):
             "rows_html": entry_rows_html(shown),
             "total": len(entries),
             "form": form,
+            "fields_html": filter_fields_html(form),
             "open_window": catalog_selectors.open_windows(organ=catalog.organ).filter(year=catalog.year).first(),
         },
         status=status,
@@ -229,7 +221,7 @@ def catalog_versions(request, organ_id: int, year: int):
 def export_rows(version) -> list[list]:
     labels = dict(Decision.ScopeCategory.choices)
     rows = []
-    for entry in entry_progress(catalog_selectors.public_entries(version)):
+    for entry in entry_progress(catalog_selectors.public_entries(version), version.catalog_id):
         values = entry | {"scope_category": str(labels.get(entry["scope_category"], entry["scope_category"]))}
         values["status"] = entry["status_label"]
         rows.append([values.get(field, "") for field in EXPORT_FIELDS])

@@ -26,7 +26,7 @@ from decisions.selectors import latest_publication, media_labels, public_decisio
 from decisions.services import PUBLIC_LIST_CACHE_KEY
 
 from .cache import cached_page
-from .filters import PublicDecisionFilter
+from .filters import PublicDecisionFilter, filter_fields_html
 from .follow_forms import FollowForm
 from .problem_report_views import problem_report_context
 
@@ -44,7 +44,8 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        return self.object_list.order_by()[: SEARCH_COUNT_CAP + 1].count()
+        # Only the ids: the keyword's annotation (a to_tsvector per row) is left in the WHERE clause, not selected.
+        return self.object_list.order_by().values("pk")[: SEARCH_COUNT_CAP + 1].count()
 
     @property
     def cap(self) -> int:
@@ -213,6 +214,7 @@ def search(request):
         {
             "filter": filterset,
             "form": filterset.form,
+            "fields_html": filter_fields_html(filterset.form),
             "page": page,
             "query": query.urlencode(),
             "q": request.GET.get("q", ""),
