@@ -115,8 +115,12 @@ def _catalogs(organs: list[tuple[Organization, Organization]], publisher_id: int
     units = {organ.pk: unit for organ, unit in organs}
 
     # Read before the COPY starts: a server-side cursor on the connection that is copying would wait on itself.
+    # Written catalog by catalog, as the government office compiles them (a catalog's entries are added together,
+    # not interleaved with every other organ's).
     decisions = list(
-        Decision.objects.order_by("pk").values_list("pk", "number", "title", "summary", "organ_id", "year")
+        Decision.objects.order_by("organ_id", "year", "pk").values_list(
+            "pk", "number", "title", "summary", "organ_id", "year"
+        )
     )
 
     def entries():

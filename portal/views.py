@@ -5,6 +5,7 @@ decision page carries the follow form (a CSRF token), so it is `private, no-stor
 import csv
 import io
 import logging
+from html import escape
 
 from django.conf import settings
 from django.core.cache import cache
@@ -17,6 +18,8 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from catalog.selectors import publicly_listed_decisions, published_entry_of
@@ -206,6 +209,7 @@ def search(request):
         decision.published_on = (
             timezone.localtime(decision.published_at).date().isoformat() if decision.published_at else ""
         )
+    published = gettext("published")
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -216,11 +220,29 @@ def search(request):
             "form": filterset.form,
             "fields_html": filter_fields_html(filterset.form),
             "page": page,
+            "rows_html": search_rows_html(page.object_list, published),
             "query": query.urlencode(),
             "q": request.GET.get("q", ""),
         },
         status=200 if not filterset.is_bound or filterset.is_valid() else 400,
     )
+
+
+def search_rows_html(decisions, published: str) -> SafeString:
+    """The search results' list items, written here rather than by the template engine (as the catalog's rows,
+    `portal.catalog_views.entry_rows_html`): every value through `html.escape`."""
+    items = []
+    for d in decisions:
+        meta = " · ".join(
+            escape(str(value)) for value in (d.number, d.organ.name, d.undertaking_unit.name, d.year, d.status_label)
+        )
+        if d.published_on:
+            meta += f" · {escape(published)} {escape(d.published_on)}"
+        items.append(
+            f'<li>\n        <a href="{escape(d.url)}">{escape(d.title)}</a>\n'
+            f'        <p class="meta">{meta}</p>\n      </li>'
+        )
+    return mark_safe("\n    \n      ".join(items))  # noqa: S308 - every value above went through html.escape
 
 
 def readable_decisions():

@@ -126,3 +126,14 @@ def test_a_count_beyond_the_cap_says_more_than(client, published, monkeypatch):
     monkeypatch.setattr(views, "SEARCH_COUNT_CAP", 2)
     response = client.get(reverse("portal:search"), {"q": "养老"}, HTTP_ACCEPT_LANGUAGE="en")
     assert "1 decision found" in response.content.decode()
+
+
+def test_the_results_escape_what_they_show(client, world):
+    """The results are written in Python (portal.views.search_rows_html): each value escaped as the template's
+    autoescape would, links to the decision's page."""
+    decision = drive_to(make_decision(world, title='关于<b>加粗</b>&"引号"的听证决定'), State.PUBLISHED, world.cast)
+    body = client.get(reverse("portal:search"), {"q": "听证"}).content.decode()
+    assert "<b>加粗</b>" not in body
+    assert "关于&lt;b&gt;加粗&lt;/b&gt;&amp;&quot;引号&quot;的听证决定" in body
+    assert f'<a href="{reverse("portal:decision", args=[decision.pk])}">' in body
+    assert f"{decision.number} · {decision.organ.name} · {decision.undertaking_unit.name} · {decision.year}" in body
