@@ -14,6 +14,7 @@ from html import escape
 
 from django import forms
 from django.contrib.syndication.views import Feed
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse, reverse_lazy
@@ -54,7 +55,11 @@ EXPORT_FIELDS = (
 
 
 def published_catalog(organ_id: int, year: int) -> tuple[Catalog, CatalogVersion]:
-    """The organ's published catalog of the year and its latest version (one query)."""
+    """The organ's published catalog of the year and its latest version, with `suggestions_open` (whether a window
+    of the organ takes suggestions for that year today): one query."""
+    window = catalog_selectors.open_windows().filter(
+        organ_id=OuterRef("catalog__organ_id"), year=OuterRef("catalog__year")
+    )
     version = (
         CatalogVersion.objects.filter(
             catalog__organ_id=min(organ_id, 2**63 - 1),
@@ -62,6 +67,7 @@ def published_catalog(organ_id: int, year: int) -> tuple[Catalog, CatalogVersion
             catalog__status__in=catalog_selectors.PUBLISHED_STATUSES,
         )
         .select_related("catalog__organ")
+        .annotate(suggestions_open=Exists(window))
         .order_by("-number")
         .first()
     )
@@ -83,7 +89,7 @@ def entry_progress(entries: list[dict], catalog_id: int) -> list[dict]:
         status, confidential, steps_total, bits = progress.get(entry.get("decision_id"), ("", False, 0, 0))
         # Every listed decision has a public page (its progress) unless it was claimed confidential since.
         readable = bool(status) and not confidential and status != State.PROPOSED
-        steps_done = [label for bit, label in kind_labels if bits & bit]
+        steps_done = [label for bit, label in kind_labels if bits & bit] if bits else []
         rows.append(
             entry
             | {
@@ -105,6 +111,14 @@ def entry_rows_html(entries: list[dict]) -> SafeString:
     few hundred entries, a dozen template nodes each (tests/portal/test_catalog_pages.py checks the escaping)."""
     if not entries:
         return format_html('<tr><td colspan="6" class="empty">{}</td></tr>', gettext("No entry matches."))
+    escaped: dict[str, str] = {}  # units, states, labels and progress repeat from row to row: escaped once each
+
+    def once(value) -> str:
+        text = str(value)
+        if text not in escaped:
+            escaped[text] = escape(text)
+        return escaped[text]
+
     rows = []
     for entry in entries:
         title = escape(str(entry["title"]))
@@ -112,17 +126,17 @@ def entry_rows_html(entries: list[dict]) -> SafeString:
             title = f'<a href="{escape(str(entry["url"]))}">{title}</a>'
         progress = ""
         if entry.get("progress"):
-            progress = f'<span class="portal-progress">{escape(str(entry["progress"]))}</span>'
+            progress = f'<span class="portal-progress">{once(entry["progress"])}</span>'
             if entry.get("steps_done"):
-                progress += f"<br><small>{escape(', '.join(map(str, entry['steps_done'])))}</small>"
+                progress += f"<br><small>{once(', '.join(map(str, entry['steps_done'])))}</small>"
         number = escape(str(entry["number"]))
         rows.append(
             f'<tr id="entry-{number}">\n        <td>{number}</td>\n'
-            f"        <td>{title}<br><small>{escape(str(entry.get('scope_category_label', '')))}</small></td>\n"
-            f"        <td>{escape(str(entry.get('undertaking_unit', '')))}</td>\n"
-            f"        <td>{escape(str(entry.get('planned_completion', '')))}</td>\n"
-            f'        <td><span class="status status-{escape(str(entry.get("status", "")))}">'
-            f"{escape(str(entry.get('status_label', '')))}</span></td>\n"
+            f"        <td>{title}<br><small>{once(entry.get('scope_category_label', ''))}</small></td>\n"
+            f"        <td>{once(entry.get('undertaking_unit', ''))}</td>\n"
+            f"        <td>{once(entry.get('planned_completion', ''))}</td>\n"
+            f'        <td><span class="status status-{once(entry.get("status", ""))}">'
+            f"{once(entry.get('status_label', ''))}</span></td>\n"
             f"        <td>{progress}</td>\n      </tr>"
         )
     return mark_safe("\n      ".join(rows))  # noqa: S308 - every value above went through html.escape
@@ -191,7 +205,7 @@ def catalog_page(request, organ_id: int, year: int):
             "total": len(entries),
             "form": form,
             "fields_html": filter_fields_html(form),
-            "open_window": catalog_selectors.open_windows(organ=catalog.organ).filter(year=catalog.year).first(),
+            "open_window": version.suggestions_open,
         },
         status=status,
     )
