@@ -117,11 +117,17 @@ def _progress_sql() -> str:
     )
 
 
-def decision_progress(catalog_id: int) -> dict[int, tuple[str, bool, int, int]]:
-    """For each decision an entry of the catalog lists: (status, is_confidential, the steps that apply, the
-    `STEP_BITS` of the kinds done) — one grouped query, whatever the number of entries or steps."""
+def decision_progress(catalog_id: int, decision_ids: list[int] | None = None) -> dict[int, tuple[str, bool, int, int]]:
+    """For each decision an entry of the catalog lists (or only those of `decision_ids`): (status, is_confidential,
+    the steps that apply, the `STEP_BITS` of the kinds done) — one grouped query, whatever the number of entries or
+    steps."""
+    sql, params = _progress_sql(), [StepStatus.DONE.value, Requirement.NOT_APPLICABLE.value, catalog_id]
+    if decision_ids is not None:
+        head, group = sql.split(" GROUP BY ")
+        sql = f"{head} AND e.decision_id IN ({', '.join(['%s'] * len(decision_ids))}) GROUP BY {group}"
+        params += list(decision_ids)
     with connection.cursor() as cursor:
-        cursor.execute(_progress_sql(), [StepStatus.DONE.value, Requirement.NOT_APPLICABLE.value, catalog_id])
+        cursor.execute(sql, params)
         return {
             pk: (status, bool(confidential), total, int(bits or 0))
             for pk, status, confidential, total, bits in cursor.fetchall()

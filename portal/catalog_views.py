@@ -76,20 +76,28 @@ def published_catalog(organ_id: int, year: int) -> tuple[Catalog, CatalogVersion
     return version.catalog, version
 
 
-def entry_progress(entries: list[dict], catalog_id: int) -> list[dict]:
+def entry_progress(entries: list[dict], catalog_id: int, *, only_these: bool = False) -> list[dict]:
     """Each entry with `status` (its decision's, a code), `status_label` and `steps_done` (labels of the decision's
-    steps done, in the procedure's order) / `steps_total` (the steps that apply): one query (`decision_progress`)."""
-    progress = catalog_selectors.decision_progress(catalog_id)
+    steps done, in the procedure's order) / `steps_total` (the steps that apply): one query (`decision_progress`),
+    over the catalog's decisions, or `only_these` entries' (a filtered page: none at all when no entry is left)."""
+    if only_these:
+        ids = [entry["decision_id"] for entry in entries if entry.get("decision_id")]
+        progress = catalog_selectors.decision_progress(catalog_id, decision_ids=ids) if ids else {}
+    else:
+        progress = catalog_selectors.decision_progress(catalog_id)
     labels = {value: str(label) for value, label in State.choices}
     kind_labels = [(bit, str(StepKind(kind).label)) for kind, bit in catalog_selectors.STEP_BITS.items()]
     progress_text = gettext("%(done)s of %(total)s steps done")
+    done_labels: dict[int, list[str]] = {}
     decision_url = decision_url_maker()
     rows = []
     for entry in entries:  # what the template would otherwise compute per row (a link, a translation)
         status, confidential, steps_total, bits = progress.get(entry.get("decision_id"), ("", False, 0, 0))
         # Every listed decision has a public page (its progress) unless it was claimed confidential since.
         readable = bool(status) and not confidential and status != State.PROPOSED
-        steps_done = [label for bit, label in kind_labels if bits & bit] if bits else []
+        if bits not in done_labels:  # most decisions of a catalog stand at the same few stages
+            done_labels[bits] = [label for bit, label in kind_labels if bits & bit]
+        steps_done = done_labels[bits]
         rows.append(
             entry
             | {
@@ -157,7 +165,8 @@ class EntryFilterForm(forms.Form):
         self.fields["category"].choices = [("", _("All categories")), *Decision.ScopeCategory.choices]
         self.fields["status"].choices = [("", _("All states")), *State.choices]
 
-    def apply(self, entries: list[dict], catalog: Catalog) -> list[dict]:
+    def narrow(self, entries: list[dict], catalog: Catalog) -> list[dict]:
+        """The entries the keyword, unit and category keep (the snapshot's own fields)."""
         data = self.cleaned_data
         keyword = (data.get("q") or "").strip().lower()
         if keyword:
@@ -169,8 +178,12 @@ class EntryFilterForm(forms.Form):
             entries = [e for e in entries if e["undertaking_unit_id"] == data["unit"]]
         if data.get("category"):
             entries = [e for e in entries if e["scope_category"] == data["category"]]
-        if data.get("status"):
-            entries = [e for e in entries if e["status"] == data["status"]]
+        return entries
+
+    def by_status(self, entries: list[dict]) -> list[dict]:
+        """The entries whose decision is in the chosen state (entries with their progress)."""
+        if self.cleaned_data.get("status"):
+            return [e for e in entries if e["status"] == self.cleaned_data["status"]]
         return entries
 
 
@@ -184,16 +197,18 @@ def catalog_list(request):
 @cached_page
 def catalog_page(request, organ_id: int, year: int):
     catalog, version = published_catalog(organ_id, year)
-    entries = entry_progress(catalog_selectors.public_entries(version), version.catalog_id)
+    entries = catalog_selectors.public_entries(version)
     form = EntryFilterForm(request.GET or None, entries=entries)
     status = 200
     if form.is_bound:
         if form.is_valid():
-            shown = form.apply(entries, catalog)
+            # The snapshot's own fields narrow first: only the entries left read their decision's progress.
+            narrowed = form.narrow(entries, catalog)
+            shown = form.by_status(entry_progress(narrowed, version.catalog_id, only_these=True))
         else:
             shown, status = [], 400
     else:
-        shown = entries
+        shown = entry_progress(entries, version.catalog_id)
     return render(
         request,
         "portal/catalog.html",
