@@ -77,9 +77,10 @@ def published_catalog(organ_id: int, year: int) -> tuple[Catalog, CatalogVersion
 
 
 def entry_progress(entries: list[dict], catalog_id: int, *, only_these: bool = False) -> list[dict]:
-    """Each entry with `status` (its decision's, a code), `status_label` and `steps_done` (labels of the decision's
-    steps done, in the procedure's order) / `steps_total` (the steps that apply): one query (`decision_progress`),
-    over the catalog's decisions, or `only_these` entries' (a filtered page: none at all when no entry is left)."""
+    """Each entry, in place, with `status` (its decision's, a code), `status_label` and `steps_done` (labels of the
+    decision's steps done, in the procedure's order) / `steps_total` (the steps that apply): one query
+    (`decision_progress`), over the catalog's decisions, or `only_these` entries' (a filtered page: none at all when
+    no entry is left)."""
     if only_these:
         ids = [entry["decision_id"] for entry in entries if entry.get("decision_id")]
         progress = catalog_selectors.decision_progress(catalog_id, decision_ids=ids) if ids else {}
@@ -90,7 +91,6 @@ def entry_progress(entries: list[dict], catalog_id: int, *, only_these: bool = F
     progress_text = gettext("%(done)s of %(total)s steps done")
     done_labels: dict[int, list[str]] = {}
     decision_url = decision_url_maker()
-    rows = []
     for entry in entries:  # what the template would otherwise compute per row (a link, a translation)
         status, confidential, steps_total, bits = progress.get(entry.get("decision_id"), ("", False, 0, 0))
         # Every listed decision has a public page (its progress) unless it was claimed confidential since.
@@ -98,19 +98,16 @@ def entry_progress(entries: list[dict], catalog_id: int, *, only_these: bool = F
         if bits not in done_labels:  # most decisions of a catalog stand at the same few stages
             done_labels[bits] = [label for bit, label in kind_labels if bits & bit]
         steps_done = done_labels[bits]
-        rows.append(
-            entry
-            | {
-                "status": status,
-                "status_label": labels.get(status, ""),
-                "is_public": readable,
-                "url": decision_url(entry["decision_id"]) if readable else "",
-                "steps_done": steps_done,
-                "steps_total": steps_total,
-                "progress": progress_text % {"done": len(steps_done), "total": steps_total} if steps_total else "",
-            }
+        entry.update(  # the entries are the caller's own copies (`public_entries`)
+            status=status,
+            status_label=labels.get(status, ""),
+            is_public=readable,
+            url=decision_url(entry["decision_id"]) if readable else "",
+            steps_done=steps_done,
+            steps_total=steps_total,
+            progress=progress_text % {"done": len(steps_done), "total": steps_total} if steps_total else "",
         )
-    return rows
+    return entries
 
 
 def entry_rows_html(entries: list[dict]) -> SafeString:

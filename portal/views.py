@@ -80,6 +80,18 @@ OPEN_FIELDS = (
 URL_MARKER = 987654321
 
 
+# The fields a search result shows (portal.views.search_rows_html).
+SEARCH_RESULT_FIELDS = (
+    "number",
+    "title",
+    "year",
+    "status",
+    "published_at",
+    "organ__name",
+    "undertaking_unit__name",
+)
+
+
 def decision_url_maker():
     """A function giving the portal URL of a decision from its id: one `reverse()` for a list, not one per row (it
     costs tens of microseconds, as much as the rest of a rendered row)."""
@@ -193,11 +205,17 @@ def home_catalogs():
 def search(request):
     filterset = PublicDecisionFilter(request.GET or None, queryset=public_decisions())
     if filterset.is_bound and filterset.is_valid():
-        queryset = filterset.qs.select_related("undertaking_unit", "organ").order_by("-published_at", "-id")
+        queryset = filterset.qs
     elif filterset.is_bound:
         queryset = public_decisions().none()
     else:
-        queryset = public_decisions().select_related("undertaking_unit", "organ").order_by("-published_at", "-id")
+        queryset = public_decisions()
+    # Only what a result shows (not the search column, the summary, the flags…).
+    queryset = (
+        queryset.select_related("undertaking_unit", "organ")
+        .only(*SEARCH_RESULT_FIELDS)
+        .order_by("-published_at", "-id")
+    )
     page = CappedPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
     decision_url = decision_url_maker()
