@@ -107,31 +107,58 @@ def _progress_sql() -> str:
     kinds = " ".join(f"WHEN '{kind.value}' THEN {bit}" for kind, bit in STEP_BITS.items())
     # Nothing from outside goes into the text (table names, the step kinds); the values are parameters.
     return (
-        f"SELECT d.id, d.status, d.is_confidential, COUNT(s.id), "  # noqa: S608
-        f"SUM(CASE WHEN s.status = %s THEN CASE s.kind {kinds} ELSE 0 END ELSE 0 END) "
+        f"SELECT d.id, d.status, d.is_confidential, "  # noqa: S608
+        f"COUNT(CASE WHEN s.requirement <> %(na)s THEN 1 END), "
+        f"SUM(CASE WHEN s.requirement <> %(na)s AND s.status = %(done)s "
+        f"THEN CASE s.kind {kinds} ELSE 0 END ELSE 0 END), "
+        f"MAX(s.round) "
         f"FROM {CatalogEntry._meta.db_table} e "
         f"JOIN {Decision._meta.db_table} d ON d.id = e.decision_id "
-        f"LEFT JOIN {Step._meta.db_table} s "
-        f"ON s.decision_id = d.id AND s.adjustment_round = 0 AND s.requirement <> %s "
-        f"WHERE e.catalog_id = %s GROUP BY d.id, d.status, d.is_confidential"
+        f"LEFT JOIN {Step._meta.db_table} s ON s.decision_id = d.id AND s.adjustment_round = 0 "
+        f"WHERE e.catalog_id = %(catalog)s GROUP BY d.id, d.status, d.is_confidential"
     )
+
+
+def _latest_rounds_progress(decision_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """(the steps that apply, the bits of the kinds done) from each kind's latest round, for decisions with a step
+    in a second round (a returned review, a reopened step): the grouped query would count every round."""
+    latest: dict[tuple[int, str], tuple[int, str, str]] = {}
+    rows = Step.objects.filter(decision_id__in=decision_ids, adjustment_round=0).values_list(
+        "decision_id", "kind", "round", "requirement", "status"
+    )
+    for decision_id, kind, round_number, requirement, status in rows:
+        if (decision_id, kind) not in latest or round_number > latest[(decision_id, kind)][0]:
+            latest[(decision_id, kind)] = (round_number, requirement, status)
+    progress = dict.fromkeys(decision_ids, (0, 0))
+    for (decision_id, kind), (_round, requirement, status) in latest.items():
+        if requirement == Requirement.NOT_APPLICABLE:
+            continue
+        total, bits = progress[decision_id]
+        progress[decision_id] = (total + 1, bits | (STEP_BITS.get(kind, 0) if status == StepStatus.DONE else 0))
+    return progress
 
 
 def decision_progress(catalog_id: int, decision_ids: list[int] | None = None) -> dict[int, tuple[str, bool, int, int]]:
     """For each decision an entry of the catalog lists (or only those of `decision_ids`): (status, is_confidential,
-    the steps that apply, the `STEP_BITS` of the kinds done) — one grouped query, whatever the number of entries or
-    steps."""
-    sql, params = _progress_sql(), [StepStatus.DONE.value, Requirement.NOT_APPLICABLE.value, catalog_id]
+    the steps that apply, the `STEP_BITS` of the kinds done), from each step kind's latest round — one grouped query,
+    whatever the number of entries or steps, and a second only when a decision has a step in a later round."""
+    sql = _progress_sql()
+    params = {"na": Requirement.NOT_APPLICABLE.value, "done": StepStatus.DONE.value, "catalog": catalog_id}
     if decision_ids is not None:
         head, group = sql.split(" GROUP BY ")
-        sql = f"{head} AND e.decision_id IN ({', '.join(['%s'] * len(decision_ids))}) GROUP BY {group}"
-        params += list(decision_ids)
+        names = [f"id{index}" for index in range(len(decision_ids))]
+        sql = f"{head} AND e.decision_id IN ({', '.join(f'%({name})s' for name in names)}) GROUP BY {group}"
+        params |= dict(zip(names, decision_ids, strict=True))
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return {
-            pk: (status, bool(confidential), total, int(bits or 0))
-            for pk, status, confidential, total, bits in cursor.fetchall()
-        }
+        rows = cursor.fetchall()
+    progress = {
+        pk: (status, bool(confidential), total, int(bits or 0)) for pk, status, confidential, total, bits, _ in rows
+    }
+    again = [pk for pk, *_rest, latest_round in rows if (latest_round or 1) > 1]
+    for pk, (total, bits) in (_latest_rounds_progress(again) if again else {}).items():
+        progress[pk] = (*progress[pk][:2], total, bits)
+    return progress
 
 
 def _label(field: str) -> str:

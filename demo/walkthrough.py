@@ -21,6 +21,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
@@ -676,16 +677,18 @@ class Walkthrough:
         on its own."""
         gov = self.cast.gov_office
         entry = CatalogEntry.objects.filter(decision=decision, removed=False).select_related("catalog").first()
-        if entry is not None and entry.catalog.status in (Catalog.Status.PUBLISHED, Catalog.Status.ADJUSTING):
-            if entry.catalog.status == Catalog.Status.PUBLISHED:
-                catalogs.start_adjustment(catalog=entry.catalog, actor=gov, reason=reason)
-            catalogs.remove_entry(entry=entry, actor=gov, reason=reason)
-            catalogs.publish_adjustment(catalog=entry.catalog, actor=gov)
-            decision.refresh_from_db()
-            return decision
-        if entry is not None:
-            catalogs.remove_entry(entry=entry, actor=gov, reason=reason)
-        return services.withdraw_decision(decision=decision, actor=gov, reason=reason)
+        published = entry is not None and entry.catalog.status in (Catalog.Status.PUBLISHED, Catalog.Status.ADJUSTING)
+        with transaction.atomic():
+            if published and entry.pending_change != CatalogEntry.Change.ADDED:
+                if entry.catalog.status == Catalog.Status.PUBLISHED:
+                    catalogs.start_adjustment(catalog=entry.catalog, actor=gov, reason=reason)
+                catalogs.remove_entry(entry=entry, actor=gov, reason=reason)
+                catalogs.publish_adjustment(catalog=entry.catalog, actor=gov)
+                decision.refresh_from_db()
+                return decision
+            if entry is not None:  # a draft's entry, or one the adjustment under way added: dropped at once
+                catalogs.remove_entry(entry=entry, actor=gov, reason=reason)
+            return services.withdraw_decision(decision=decision, actor=gov, reason=reason)
 
     def suspend(self, decision: Decision, reason: str, purpose: str = "") -> Decision:
         """The emergency suspension; it opens the follow-up adjustment (to change the decision unless `purpose`)."""

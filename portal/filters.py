@@ -68,15 +68,23 @@ class NumberInput(forms.NumberInput):
 
 
 def label_html(field) -> SafeString:
-    """What `BoundField.label_tag()` writes for a portal filter field (its template rule: the form's suffix unless
-    the label ends in punctuation; `for` when the widget has an id), without its template."""
-    label = str(field.label)
+    """What `BoundField.label_tag()` writes for a portal filter field (the form's suffix unless the label ends in
+    punctuation; `for` the widget's id), without its template. Anything else (no id, a field's own suffix, a
+    required-field class, a label already marked safe) goes to `label_tag()` itself."""
+    label = field.label
+    unusual = (
+        not field.id_for_label
+        or field.field.label_suffix is not None
+        or getattr(field.form, "required_css_class", None)
+        or isinstance(label, SafeString)
+    )
+    if unusual:
+        return field.label_tag()
+    label = str(label)
     suffix = field.form.label_suffix
     if suffix and label and label[-1] not in _(":?.!"):
         label += str(suffix)
-    if field.id_for_label:
-        return format_html('<label for="{}">{}</label>', field.id_for_label, label)
-    return format_html("<label>{}</label>", label)
+    return format_html('<label for="{}">{}</label>', field.id_for_label, label)
 
 
 def filter_fields_html(form) -> SafeString:

@@ -151,8 +151,8 @@ MATRIX = [
     Row("api:decision_transitions", "GET", ("decision",),             "403 200 200 200 200 404 404 200 404 404 200"),
     Row("api:decision_transitions", "GET", ("foreign",),              "403 404 404 404 404 404 404 404 404 404 404"),
     Row("api:decision_transition", "GET", ("decision", "=withdraw"),  "403 405 405 405 405 405 405 405 405 405 405"),
-    Row("api:decision_transition", "POST", ("decision", "=withdraw"), "403 403 403 400 403 404 404 403 404 404 403",
-        "no reason: 400 for the role that may withdraw"),
+    Row("api:decision_transition", "POST", ("decision", "=withdraw"), "403 403 403 409 403 404 404 403 404 404 403",
+        "409 for the role that may withdraw: a catalog lists the decision (only its adjustment withdraws it)"),
     Row("api:decision_transition", "POST", ("decision", "=teleport"), "403 404 404 404 404 404 404 404 404 404 404"),
     Row("api:decision_transition", "POST", ("foreign", "=withdraw"),  "403 404 404 404 404 404 404 404 404 404 404"),
     # Following by e-mail: a citizen's request, the same for everyone, with no login (POST with no data: 400).

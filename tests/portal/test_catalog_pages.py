@@ -60,6 +60,36 @@ def test_the_catalog_page_lists_public_entries_with_status_and_progress(client, 
     assert entry["status"] == State.CATALOGED and entry["steps_total"] > 0
 
 
+def test_progress_counts_each_steps_latest_round(client, world, catalog, django_capture_on_commit_callbacks):
+    """A step done and then redone (a new round, open) is not done any more, and is one step, not two."""
+    from decisions import services as decision_services
+    from decisions.procedure import StepKind, StepStatus
+    from decisions.selectors import current_steps
+    from demo.walkthrough import Walkthrough
+
+    decision = catalog.entries.get(number=1).decision
+    walkthrough = Walkthrough(world.cast)
+    decision_services.start_drafting(decision=decision, actor=world.drafter)
+    walkthrough.work_on_step(decision, StepKind.PUBLIC_PARTICIPATION)
+    walkthrough.work_on_step(decision, StepKind.EXPERT_REVIEW)
+
+    def progress():
+        entry = client.get(url("portal:catalog", catalog)).context["entries"][0]
+        return entry["steps_total"], entry["steps_done"]
+
+    total, done = progress()
+    assert done == ["Public participation", "Expert review"] or done == ["公众参与", "专家论证"]
+    applicable = [s for s in current_steps(decision).values() if s.requirement != "not_applicable"]
+    assert total == len(applicable)
+    expert = current_steps(decision)[StepKind.EXPERT_REVIEW]
+    assert expert.status == StepStatus.DONE
+    with django_capture_on_commit_callbacks(execute=True):  # the page cache is told after the commit
+        decision_services.reopen_step(step=expert, actor=world.drafter, reason="修改草案后重新论证")
+    total_after, done_after = progress()
+    assert total_after == total  # the kind counts once, at its latest round
+    assert len(done_after) == 1 and done_after[0] in ("Public participation", "公众参与")
+
+
 def test_the_catalog_rows_escape_what_they_show(client, world):
     """The rows are written in Python (portal.catalog_views.entry_rows_html): each value escaped as the template's
     autoescape would."""
