@@ -384,6 +384,12 @@ class Step(models.Model):
             models.Index(fields=["status", "due_on"], name="step_status_due_idx"),
             # my_tasks: the steps of one kind in a status (the legal office's reviews), by decision.
             models.Index(fields=["kind", "status", "decision"], name="step_kind_status_idx"),
+            # A published catalog's progress (catalog.selectors.decision_progress) reads every step of its decisions
+            # from this index alone (PostgreSQL's index-only scan: no visit to the wide step rows).
+            models.Index(
+                fields=["decision", "adjustment_round", "kind", "round", "status", "requirement"],
+                name="step_progress_idx",
+            ),
             # my_tasks reads each list as `ORDER BY due_on, id LIMIT n`: these partial indexes hold just that list's
             # rows in that order, so the scan stops after n matches (no sort of every pending row of the organ). The
             # heads' list (status "submitted") walks step_status_due_idx.
