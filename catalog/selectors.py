@@ -1,6 +1,7 @@
 """Reads of the catalogs and suggestions: for the staff workspace and for the portal (plain data where the portal
 renders it). Nothing here changes anything."""
 
+import json
 from functools import cache
 
 from django.db import connection
@@ -85,6 +86,28 @@ def published_catalogs(year: int | None = None, organ=None):
     if organ is not None:
         catalogs = catalogs.filter(organ=organ)
     return catalogs
+
+
+def version_snapshot(version_id: int, today=None) -> tuple[list[dict], bool]:
+    """A version's snapshot of entries, read as text and decoded here, and whether its organ takes suggestions for
+    its year today (a window as `open_windows` gives): one plain query. Through the ORM (the JSON field, and an
+    `EXISTS` built on `open_windows`) the same reads cost the 200-entry catalog page about two milliseconds more."""
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    column = "v.entries::text" if connection.vendor == "postgresql" else "v.entries"
+    sql = (
+        f"SELECT {column}, EXISTS(SELECT 1 FROM {SuggestionWindow._meta.db_table} w "  # noqa: S608
+        f"WHERE w.organ_id = c.organ_id AND w.year = c.year AND w.opens_on <= %s AND w.closes_on >= %s) "
+        f"FROM {CatalogVersion._meta.db_table} v JOIN {Catalog._meta.db_table} c ON c.id = v.catalog_id "
+        f"WHERE v.id = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [today, today, version_id])
+        row = cursor.fetchone()
+    if row is None:
+        return [], False
+    return (json.loads(row[0]) if row[0] else []), bool(row[1])
 
 
 def public_entries(version: CatalogVersion) -> list[dict]:

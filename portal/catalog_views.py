@@ -14,7 +14,6 @@ from html import escape
 
 from django import forms
 from django.contrib.syndication.views import Feed
-from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse, reverse_lazy
@@ -56,10 +55,8 @@ EXPORT_FIELDS = (
 
 def published_catalog(organ_id: int, year: int) -> tuple[Catalog, CatalogVersion]:
     """The organ's published catalog of the year and its latest version, with `suggestions_open` (whether a window
-    of the organ takes suggestions for that year today): one query."""
-    window = catalog_selectors.open_windows().filter(
-        organ_id=OuterRef("catalog__organ_id"), year=OuterRef("catalog__year")
-    )
+    of the organ takes suggestions for that year today): two queries (the version with its catalog and organ, then
+    its snapshot, `catalog.selectors.version_snapshot`)."""
     version = (
         CatalogVersion.objects.filter(
             catalog__organ_id=min(organ_id, 2**63 - 1),
@@ -67,12 +64,13 @@ def published_catalog(organ_id: int, year: int) -> tuple[Catalog, CatalogVersion
             catalog__status__in=catalog_selectors.PUBLISHED_STATUSES,
         )
         .select_related("catalog__organ")
-        .annotate(suggestions_open=Exists(window))
+        .defer("entries")
         .order_by("-number")
         .first()
     )
     if version is None:
         raise Http404
+    version.entries, version.suggestions_open = catalog_selectors.version_snapshot(version.pk)
     return version.catalog, version
 
 
