@@ -270,6 +270,28 @@ def window(world):
     )
 
 
+def test_the_catalog_page_offers_suggestions_only_while_its_years_window_is_open(world, catalog):
+    suggest = f"{reverse('portal:suggest')}?organ={catalog.organ_id}"
+    today = timezone.localdate()
+    page = url("portal:catalog", catalog)
+    assert suggest not in Client().get(page).content.decode()  # no window at all
+    services.open_suggestion_window(  # another year's window
+        actor=world.gov, organ=world.city, year=YEAR + 1, opens_on=today, closes_on=today + timezone.timedelta(days=9)
+    )
+    services.open_suggestion_window(  # this year's, closed yesterday
+        actor=world.gov,
+        organ=world.city,
+        year=YEAR,
+        opens_on=today - timezone.timedelta(days=20),
+        closes_on=today - timezone.timedelta(days=1),
+    )
+    assert suggest not in Client().get(page + "?status=").content.decode()
+    services.open_suggestion_window(
+        actor=world.gov, organ=world.city, year=YEAR, opens_on=today, closes_on=today + timezone.timedelta(days=9)
+    )
+    assert suggest in Client().get(page + "?q=").content.decode()
+
+
 @pytest.fixture
 def citizen():
     client = Client(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE="en")
