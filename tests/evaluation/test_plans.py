@@ -27,15 +27,15 @@ def executed(world):
     return in_execution(world, make_decision(world, title="关于实行公交里程计价的决定"))
 
 
-def _plan_with_item(world, decision):
-    plan = plans.create_plan(actor=world.gov, organ=world.city, year=YEAR)
+def _plan_with_item(world, decision, year=YEAR):
+    plan = plans.create_plan(actor=world.gov, organ=world.city, year=year)
     plans.add_plan_item(
         plan=plan,
         actor=world.gov,
         decision=decision,
         trigger="citizen_reports",
         reason="群众反映较多，需评估执行效果。",
-        planned_quarter=f"{YEAR}Q3",
+        planned_quarter=f"{year}Q3",
     )
     return plan
 
@@ -236,15 +236,7 @@ def test_the_public_reads_only_the_items_of_public_decisions(client, world, exec
 
 def test_the_open_plans_read_a_fixed_number_of_queries(client, world, executed, second_gov):
     def published_plan(year):
-        plan = plans.create_plan(actor=world.gov, organ=world.city, year=year)
-        plans.add_plan_item(
-            plan=plan,
-            actor=world.gov,
-            decision=executed,
-            trigger="importance",
-            reason="涉及公共利益。",
-            planned_quarter=f"{year}Q2",
-        )
+        plan = _plan_with_item(world, executed, year=year)
         plans.approve_plan(plan=plan, actor=second_gov)
         plans.publish_plan(plan=plan, actor=world.gov)
 
