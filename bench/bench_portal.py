@@ -37,6 +37,7 @@ from django.db import transaction
 
 from accounts.models import Organization
 from decisions.models import Decision, Step
+from decisions.progress import refresh_progress
 from decisions.search import search_terms
 
 from .bench_workspace import TITLES, _copy, _defaults
@@ -401,6 +402,7 @@ class Portal(Benchmark):
         decisions = list(Decision.objects.order_by("pk").values_list("pk", "organ_id"))
         with transaction.atomic():
             _copy(Step, _step_rows(decisions))
+            refresh_progress()  # what each step's save keeps on its decision, for every decision at once
         paths = _catalogs(organs, world.gov.pk)
         elapsed = time.perf_counter() - started
         ctx.log(

@@ -4,15 +4,16 @@ renders it). Nothing here changes anything."""
 import json
 from functools import cache
 
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import Count, Max, Q
 from django.utils.translation import gettext as _
 
 from accounts.permissions import organ_id_of
 from accounts.privacy import mask_contact
 from accounts.roles import Role
-from decisions.models import Decision, Step
-from decisions.procedure import Requirement, State, StepKind, StepStatus
+from decisions.models import Decision
+from decisions.procedure import State
+from decisions.progress import STEP_BITS
 
 from .models import Catalog, CatalogEntry, CatalogVersion, Suggestion, SuggestionWindow
 from .search import matching_numbers
@@ -88,26 +89,74 @@ def published_catalogs(year: int | None = None, organ=None):
     return catalogs
 
 
-def version_snapshot(version_id: int, today=None) -> tuple[list[dict], bool]:
-    """A version's snapshot of entries, read as text and decoded here, and whether its organ takes suggestions for
-    its year today (a window as `open_windows` gives): one plain query. Through the ORM (the JSON field, and an
-    `EXISTS` built on `open_windows`) the same reads cost the 200-entry catalog page about two milliseconds more."""
+def _instance(model, fields, values, using):
+    """A model instance from a plain query's values for `fields` (the others deferred), each value through the
+    converters the ORM would apply (SQLite's dates and booleans, for one)."""
+    db = connections[using]
+    converted = []
+    for field, value in zip(fields, values, strict=True):
+        column = field.get_col(model._meta.db_table)
+        for converter in db.ops.get_db_converters(column) + column.get_db_converters(db):
+            value = converter(value, column, db)
+        converted.append(value)
+    return model.from_db(using, [field.attname for field in fields], converted)
+
+
+@cache
+def _published_version_statement(vendor: str) -> tuple[str, tuple, tuple, tuple]:
+    """The statement of `published_version` and the fields it reads of the version (all but its snapshot), the
+    catalog and the organ, written once per database vendor."""
+    quote = connection.ops.quote_name
+    version_fields = tuple(f for f in CatalogVersion._meta.concrete_fields if f.name != "entries")
+    catalog_fields = tuple(Catalog._meta.concrete_fields)
+    organ_model = Catalog._meta.get_field("organ").related_model
+    organ_fields = tuple(organ_model._meta.concrete_fields)
+    columns = ", ".join(
+        f"{alias}.{quote(field.column)}"
+        for alias, fields in (("v", version_fields), ("c", catalog_fields), ("o", organ_fields))
+        for field in fields
+    )
+    # Nothing from outside goes into the text (table and column names); the values are parameters.
+    sql = (
+        f"SELECT {columns}, v.{quote('entries')}, "  # noqa: S608
+        f"EXISTS(SELECT 1 FROM {SuggestionWindow._meta.db_table} w "
+        f"WHERE w.organ_id = c.organ_id AND w.year = c.year AND w.opens_on <= %s AND w.closes_on >= %s) "
+        f"FROM {CatalogVersion._meta.db_table} v "
+        f"JOIN {Catalog._meta.db_table} c ON c.id = v.catalog_id "
+        f"JOIN {organ_model._meta.db_table} o ON o.id = c.organ_id "
+        f"WHERE c.organ_id = %s AND c.year = %s AND c.status IN ({', '.join(['%s'] * len(PUBLISHED_STATUSES))}) "
+        f"ORDER BY v.number DESC LIMIT 1"
+    )
+    return sql, version_fields, catalog_fields, organ_fields
+
+
+def published_version(organ_id: int, year: int, today=None) -> CatalogVersion | None:
+    """The latest version of the organ's published catalog of the year (None: there is none), with its `catalog` and
+    the catalog's `organ`, its snapshot `entries` decoded, and `suggestions_open` (whether a window of the organ
+    takes suggestions for that year today, as `open_windows` gives it): one plain query. Through the ORM the same
+    reads were three statements and cost the 200-entry catalog page about five milliseconds more, most of it in
+    building the queries (docs/benchmarks.md)."""
     from django.utils import timezone
 
     today = today or timezone.localdate()
-    column = "v.entries::text" if connection.vendor == "postgresql" else "v.entries"
-    sql = (
-        f"SELECT {column}, EXISTS(SELECT 1 FROM {SuggestionWindow._meta.db_table} w "  # noqa: S608
-        f"WHERE w.organ_id = c.organ_id AND w.year = c.year AND w.opens_on <= %s AND w.closes_on >= %s) "
-        f"FROM {CatalogVersion._meta.db_table} v JOIN {Catalog._meta.db_table} c ON c.id = v.catalog_id "
-        f"WHERE v.id = %s"
-    )
+    sql, version_fields, catalog_fields, organ_fields = _published_version_statement(connection.vendor)
+    params = [today, today, min(organ_id, 2**63 - 1), year, *PUBLISHED_STATUSES]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [today, today, version_id])
+        cursor.execute(sql, params)
         row = cursor.fetchone()
     if row is None:
-        return [], False
-    return (json.loads(row[0]) if row[0] else []), bool(row[1])
+        return None
+    ends = (len(version_fields), len(version_fields) + len(catalog_fields), len(row) - 2)
+    version = _instance(CatalogVersion, version_fields, row[: ends[0]], connection.alias)
+    catalog = _instance(Catalog, catalog_fields, row[ends[0] : ends[1]], connection.alias)
+    catalog.organ = _instance(
+        Catalog._meta.get_field("organ").related_model, organ_fields, row[ends[1] : ends[2]], connection.alias
+    )
+    version.catalog = catalog
+    snapshot = row[-2]
+    version.entries = (json.loads(snapshot) if isinstance(snapshot, str) else snapshot) or []
+    version.suggestions_open = bool(row[-1])
+    return version
 
 
 def public_entries(version: CatalogVersion) -> list[dict]:
@@ -119,69 +168,31 @@ def public_entries(version: CatalogVersion) -> list[dict]:
     ]
 
 
-# A bit per step kind: each decision comes back with the kinds of its done steps as one number.
-STEP_BITS = {kind: 1 << index for index, kind in enumerate(StepKind)}
-
-
 @cache
 def _progress_sql() -> str:
-    """The statement of `decision_progress`, written once. Plain SQL (both databases read it alike): the ORM spent
-    longer building the grouped query with its thirteen-way CASE than the database spent running it."""
-    kinds = " ".join(f"WHEN '{kind.value}' THEN {bit}" for kind, bit in STEP_BITS.items())
-    # Nothing from outside goes into the text (table names, the step kinds); the values are parameters.
+    """The statement of `decision_progress`, written once (plain SQL: the ORM took longer to build it than the
+    database to run it)."""
+    # Nothing from outside goes into the text (table names); the values are parameters.
     return (
-        f"SELECT d.id, d.status, d.is_confidential, "  # noqa: S608
-        f"COUNT(CASE WHEN s.requirement <> %(na)s THEN 1 END), "
-        f"SUM(CASE WHEN s.requirement <> %(na)s AND s.status = %(done)s "
-        f"THEN CASE s.kind {kinds} ELSE 0 END ELSE 0 END), "
-        f"MAX(s.round) "
-        f"FROM {CatalogEntry._meta.db_table} e "
-        f"JOIN {Decision._meta.db_table} d ON d.id = e.decision_id "
-        f"LEFT JOIN {Step._meta.db_table} s ON s.decision_id = d.id AND s.adjustment_round = 0 "
-        f"WHERE e.catalog_id = %(catalog)s GROUP BY d.id, d.status, d.is_confidential"
+        f"SELECT d.id, d.status, d.is_confidential, d.steps_applicable, d.steps_done_bits "  # noqa: S608
+        f"FROM {CatalogEntry._meta.db_table} e JOIN {Decision._meta.db_table} d ON d.id = e.decision_id "
+        f"WHERE e.catalog_id = %s"
     )
-
-
-def _latest_rounds_progress(decision_ids: list[int]) -> dict[int, tuple[int, int]]:
-    """(the steps that apply, the bits of the kinds done) from each kind's latest round, for decisions with a step
-    in a second round (a returned review, a reopened step): the grouped query would count every round."""
-    latest: dict[tuple[int, str], tuple[int, str, str]] = {}
-    rows = Step.objects.filter(decision_id__in=decision_ids, adjustment_round=0).values_list(
-        "decision_id", "kind", "round", "requirement", "status"
-    )
-    for decision_id, kind, round_number, requirement, status in rows:
-        if (decision_id, kind) not in latest or round_number > latest[(decision_id, kind)][0]:
-            latest[(decision_id, kind)] = (round_number, requirement, status)
-    progress = dict.fromkeys(decision_ids, (0, 0))
-    for (decision_id, kind), (_round, requirement, status) in latest.items():
-        if requirement == Requirement.NOT_APPLICABLE:
-            continue
-        total, bits = progress[decision_id]
-        progress[decision_id] = (total + 1, bits | (STEP_BITS.get(kind, 0) if status == StepStatus.DONE else 0))
-    return progress
 
 
 def decision_progress(catalog_id: int, decision_ids: list[int] | None = None) -> dict[int, tuple[str, bool, int, int]]:
     """For each decision an entry of the catalog lists (or only those of `decision_ids`): (status, is_confidential,
-    the steps that apply, the `STEP_BITS` of the kinds done), from each step kind's latest round — one grouped query,
-    whatever the number of entries or steps, and a second only when a decision has a step in a later round."""
-    sql = _progress_sql()
-    params = {"na": Requirement.NOT_APPLICABLE.value, "done": StepStatus.DONE.value, "catalog": catalog_id}
+    the steps that apply, the `STEP_BITS` of the kinds done), as the decision keeps them (decisions/progress.py):
+    one query, whatever the number of entries or steps. Grouping the catalog's 2,600 steps here instead cost the
+    200-entry page four milliseconds (docs/benchmarks.md)."""
+    sql, params = _progress_sql(), [catalog_id]
     if decision_ids is not None:
-        head, group = sql.split(" GROUP BY ")
-        names = [f"id{index}" for index in range(len(decision_ids))]
-        sql = f"{head} AND e.decision_id IN ({', '.join(f'%({name})s' for name in names)}) GROUP BY {group}"
-        params |= dict(zip(names, decision_ids, strict=True))
+        sql += f" AND e.decision_id IN ({', '.join(['%s'] * len(decision_ids))})"
+        params += decision_ids
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    progress = {
-        pk: (status, bool(confidential), total, int(bits or 0)) for pk, status, confidential, total, bits, _ in rows
-    }
-    again = [pk for pk, *_rest, latest_round in rows if (latest_round or 1) > 1]
-    for pk, (total, bits) in (_latest_rounds_progress(again) if again else {}).items():
-        progress[pk] = (*progress[pk][:2], total, bits)
-    return progress
+    return {pk: (status, bool(confidential), applicable, bits) for pk, status, confidential, applicable, bits in rows}
 
 
 def _label(field: str) -> str:
@@ -290,6 +301,7 @@ def suggestion_by_receipt(receipt_number: str) -> dict | None:
 
 __all__ = [
     "CATALOG_ROLES",
+    "STEP_BITS",
     "catalog_entries",
     "catalogs_for",
     "latest_version",

@@ -22,6 +22,7 @@ from .procedure import (
     StepStatus,
     adopting,
 )
+from .progress import PROGRESS_COLUMNS, PROGRESS_FIELDS, refresh_progress
 
 
 def recorded_person(verbose_name):
@@ -231,8 +232,12 @@ class Decision(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # The procedure's progress as the portal shows it, derived from the steps and kept by `Step.save`
+    # (decisions/progress.py): not part of the decision's own history.
+    steps_applicable = models.PositiveSmallIntegerField(_("steps that apply"), default=0, editable=False)
+    steps_done_bits = models.PositiveIntegerField(_("step kinds done"), default=0, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["search_text"])
+    history = HistoricalRecords(excluded_fields=["search_text", "steps_applicable", "steps_done_bits"])
     objects = NoBulkUpdateQuerySet.as_manager()
 
     class Meta:
@@ -250,6 +255,17 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding and not kwargs.get("force_insert") and kwargs.get("update_fields") is None:
+            # The progress is the steps' to keep (Step.save): a decision read before a step moved must not write
+            # its older count back.
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in PROGRESS_COLUMNS
+            ]
+        super().save(*args, **kwargs)
 
     def refresh_from_db(self, *args, **kwargs):
         with status_unlocked(self):
@@ -425,6 +441,9 @@ class Step(models.Model):
         if self.organ_id is None and self.decision_id is not None:
             self.organ_id = self.decision.organ_id
         super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or PROGRESS_FIELDS.intersection(update_fields):
+            refresh_progress(self.decision_id)  # the decision's progress, kept for the portal's catalogs
 
     @property
     def is_satisfied(self) -> bool:

@@ -54,23 +54,11 @@ EXPORT_FIELDS = (
 
 
 def published_catalog(organ_id: int, year: int) -> tuple[Catalog, CatalogVersion]:
-    """The organ's published catalog of the year and its latest version, with `suggestions_open` (whether a window
-    of the organ takes suggestions for that year today): two queries (the version with its catalog and organ, then
-    its snapshot, `catalog.selectors.version_snapshot`)."""
-    version = (
-        CatalogVersion.objects.filter(
-            catalog__organ_id=min(organ_id, 2**63 - 1),
-            catalog__year=year,
-            catalog__status__in=catalog_selectors.PUBLISHED_STATUSES,
-        )
-        .select_related("catalog__organ")
-        .defer("entries")
-        .order_by("-number")
-        .first()
-    )
+    """The organ's published catalog of the year and its latest version, with its snapshot and `suggestions_open`
+    (`catalog.selectors.published_version`: one query); 404 when there is none."""
+    version = catalog_selectors.published_version(organ_id, year)
     if version is None:
         raise Http404
-    version.entries, version.suggestions_open = catalog_selectors.version_snapshot(version.pk)
     return version.catalog, version
 
 
