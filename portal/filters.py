@@ -2,6 +2,7 @@
 `decisions.search.keyword_filter`) and the filters by organ, year, scope category and status, over published
 decisions only. A bad value is a form error shown at its field; the list is then empty, never "all decisions"."""
 
+from functools import cache
 from html import escape
 
 import django_filters
@@ -15,6 +16,16 @@ from decisions.procedure import PUBLIC_STATES, State
 from decisions.search import keyword_filter
 
 PUBLIC_STATUS_CHOICES = [(value, label) for value, label in State.choices if value in PUBLIC_STATES]
+
+
+# The choices are given as functions: a filter set and then its form deep-copy every filter and field they hold, and
+# copying lists of lazily translated labels took the search page about a millisecond (a function is not copied).
+def category_choices():
+    return Decision.ScopeCategory.choices
+
+
+def status_choices():
+    return PUBLIC_STATUS_CHOICES
 
 
 def html_text(value) -> str:
@@ -129,12 +140,12 @@ class PublicDecisionFilter(django_filters.FilterSet):
     category = django_filters.ChoiceFilter(
         label=_("Category"),
         field_name="scope_category",
-        choices=Decision.ScopeCategory.choices,
+        choices=category_choices,
         empty_label=_("All categories"),
         widget=Select,
     )
     status = django_filters.ChoiceFilter(
-        label=_("Status"), choices=PUBLIC_STATUS_CHOICES, empty_label=_("All states"), widget=Select
+        label=_("Status"), choices=status_choices, empty_label=_("All states"), widget=Select
     )
 
     class Meta:
@@ -143,7 +154,8 @@ class PublicDecisionFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["organ"].extra["choices"] = list(organs().values_list("pk", "name"))
+        # Read once, when the form first asks (its validation, then its select).
+        self.filters["organ"].extra["choices"] = cache(lambda: list(organs().values_list("pk", "name")))
 
     def keyword(self, queryset, name, value):
         value = value.strip()

@@ -228,8 +228,7 @@ def search(request):
         queryset = public_decisions().none()
     else:
         queryset = public_decisions()
-    queryset = queryset.order_by("-published_at", "-id").values_list(*SEARCH_RESULT_COLUMNS)
-    page = CappedPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(queryset.order_by("-published_at", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
     decision_url = decision_url_maker()
     # get_status_display() would hash every choice's lazy label again for each row.
     status_labels = {value: str(label) for value, label in Decision._meta.get_field("status").flatchoices}
@@ -245,7 +244,10 @@ def search(request):
             published_on=timezone.localtime(published_at).date().isoformat() if published_at else "",
             url=decision_url(pk),
         )
-        for pk, number, title, year, status, organ, unit, published_at in page.object_list
+        # The page's rows only are projected: the count (CappedPaginator) reads ids without the joins to the organs.
+        for pk, number, title, year, status, organ, unit, published_at in page.object_list.values_list(
+            *SEARCH_RESULT_COLUMNS
+        )
     ]
     published = gettext("published")
     query = request.GET.copy()
