@@ -7,6 +7,7 @@ from html import escape
 
 import django_filters
 from django import forms
+from django.db import connection
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -115,8 +116,16 @@ def filter_fields_html(form) -> SafeString:
     return mark_safe("\n    \n      ".join(fields))  # noqa: S308 - every value went through html_text
 
 
-def organs():
-    return Organization.objects.filter(kind=Organization.Kind.GOVERNMENT).order_by("name")
+def organ_choices() -> list[tuple[int, str]]:
+    """The decision organs (governments) as (id, name) choices, by name: one plain query (through the ORM, building
+    this fifty-row read cost the search page ten times what PostgreSQL spent running it)."""
+    table = Organization._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, name FROM {table} WHERE kind = %s ORDER BY name, id",  # noqa: S608 - the table's own name
+            [Organization.Kind.GOVERNMENT.value],
+        )
+        return cursor.fetchall()
 
 
 class PublicDecisionFilter(django_filters.FilterSet):
@@ -155,7 +164,7 @@ class PublicDecisionFilter(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Read once, when the form first asks (its validation, then its select).
-        self.filters["organ"].extra["choices"] = cache(lambda: list(organs().values_list("pk", "name")))
+        self.filters["organ"].extra["choices"] = cache(organ_choices)
 
     def keyword(self, queryset, name, value):
         value = value.strip()
