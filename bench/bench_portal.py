@@ -2,7 +2,8 @@
 
 Each scale has a database of its own (`<bench database>_portal_<decisions>`), built with COPY: published decisions
 (with their search column) and their thirteen steps each (done up to publication), spread over the organs and years
-(every organ has decisions in every year), then VACUUM ANALYZE. Gunicorn (2 workers, bench/settings.py) serves each
+(every organ has decisions in every year), each decision's progress computed from its steps as a step's save keeps
+it (`decisions.progress.refresh_progress`), then VACUUM ANALYZE. Gunicorn (2 workers, bench/settings.py) serves each
 database twice: with the Redis cache of `REDIS_URL` (under a key prefix of the run's own, never the application's
 keys; without `REDIS_URL` the cached half is skipped) and with no cache at all (Django's dummy cache: every page built
 from the database). For each case:
