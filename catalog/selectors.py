@@ -138,6 +138,9 @@ def published_version(organ_id: int, year: int, today=None) -> CatalogVersion | 
     building the queries (docs/benchmarks.md)."""
     from django.utils import timezone
 
+    low, high = connection.ops.integer_field_range(Catalog._meta.get_field("year").get_internal_type())
+    if not low <= year <= high:  # no catalog has such a year (the URL takes any digits; SQLite would overflow)
+        return None
     today = today or timezone.localdate()
     sql, version_fields, catalog_fields, organ_fields = _published_version_statement(connection.vendor)
     params = [today, today, min(organ_id, 2**63 - 1), year, *PUBLISHED_STATUSES]

@@ -90,6 +90,20 @@ def test_progress_counts_each_steps_latest_round(client, world, catalog, django_
     assert len(done_after) == 1 and done_after[0] in ("Public participation", "公众参与")
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/catalogs/99999999999999999999999/{year}/",
+        "/catalogs/{organ}/99999999999999999999999/",
+        "/catalogs/{organ}/99999999999999999999999/versions/",
+        "/catalogs/{organ}/99999999999999999999999.csv",
+        "/catalogs/{organ}/40000/",
+    ],
+)
+def test_a_catalog_address_beyond_any_id_or_year_is_not_found(client, catalog, path):
+    assert client.get(path.format(organ=catalog.organ_id, year=catalog.year)).status_code == 404
+
+
 def test_the_catalog_rows_escape_what_they_show(client, world):
     """The rows are written in Python (portal.catalog_views.entry_rows_html): each value escaped as the template's
     autoescape would."""
