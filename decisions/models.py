@@ -259,11 +259,12 @@ class Decision(models.Model):
     def save(self, *args, **kwargs):
         if not self._state.adding and not kwargs.get("force_insert") and kwargs.get("update_fields") is None:
             # The progress is the steps' to keep (Step.save): a decision read before a step moved must not write
-            # its older count back.
+            # its older count back. Fields not loaded are left alone, as Django's own save does.
+            deferred = self.get_deferred_fields()
             kwargs["update_fields"] = [
                 field.name
                 for field in self._meta.concrete_fields
-                if not field.primary_key and field.name not in PROGRESS_COLUMNS
+                if not field.primary_key and field.name not in PROGRESS_COLUMNS and field.attname not in deferred
             ]
         super().save(*args, **kwargs)
 
