@@ -16,7 +16,6 @@ GIN index on the same expression (catalog entries: migration catalog 0002); the 
 
 import re
 
-from django.contrib.postgres.search import SearchVector
 from django.db import connection
 from django.db.models import BooleanField, F, Func, Q, QuerySet
 
@@ -69,15 +68,10 @@ def tsquery(value: str) -> str:
     return " & ".join(bigrams + [f"{word}:*" for word in words])
 
 
-def search_vector() -> SearchVector:
-    """The indexed expression: to_tsvector('simple'::regconfig, COALESCE(search_text, ''))."""
-    return SearchVector("search_text", config="simple")
-
-
 class IndexedTermsMatch(Func):
     """`to_tsvector('simple'::regconfig, COALESCE(search_text, '')) @@ to_tsquery('simple'::regconfig, <terms>)`: the
-    GIN index's own expression (`search_vector()`, migrations decisions 0017 and catalog 0002) matched against raw
-    tsquery terms, as one condition. The same as filtering on a `search_vector()` annotation with a raw
+    GIN indexes' own expression (migrations decisions 0017 and catalog 0002 create them on exactly this text) matched
+    against raw tsquery terms, as one condition. The same as filtering on a `SearchVector` annotation with a raw
     `SearchQuery`, which the ORM took about a millisecond longer to build and compile, and which selected the
     vector of every row read (tests/portal/test_search.py checks that the plan still uses the index)."""
 

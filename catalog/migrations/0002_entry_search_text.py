@@ -5,7 +5,7 @@ from django.db import migrations, models
 from decisions.search import search_terms
 
 # The GIN index of the catalog's keyword search, PostgreSQL only; its expression is exactly what
-# decisions/search.py's search_vector() compiles to, so that the planner uses it (as decisions 0017).
+# decisions/search.py's IndexedTermsMatch writes, so that the planner uses it (as decisions 0017).
 GIN_INDEX = "catalog_entry_search_gin"
 CREATE_GIN = (
     f"CREATE INDEX IF NOT EXISTS {GIN_INDEX} ON catalog_catalogentry "

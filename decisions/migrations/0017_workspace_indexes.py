@@ -6,7 +6,7 @@ from django.db import migrations, models
 from decisions.search import search_terms
 
 # The GIN index of the keyword search, PostgreSQL only; its expression is exactly what decisions/search.py's
-# search_vector() compiles to, so that the planner uses it.
+# IndexedTermsMatch writes, so that the planner uses it.
 GIN_INDEX = "decision_search_gin"
 CREATE_GIN = (
     f"CREATE INDEX IF NOT EXISTS {GIN_INDEX} ON decisions_decision "
